@@ -1,0 +1,224 @@
+"""The ``sco-kg`` command. The only module that prints and picks exit codes:
+0 fine, 1 the data is wrong, 2 the tool could not run (bad usage, setting, environment).
+
+Commands are added to the :func:`main` group; ``sources_options`` and :func:`sources_from`
+give any new command the same ``--data``/``--articles`` options (see ``build``).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import (
+    ConfigError,
+    DataError,
+    InconsistencyError,
+    InputError,
+    ScoKgError,
+    ValidationError,
+)
+from .resources import Sources
+
+EXIT_OK, EXIT_DATA, EXIT_RUN = 0, 1, 2
+
+
+def echo_err(message: str = "", **style) -> None:
+    click.echo(click.style(message, **style) if style else message, err=True)
+
+
+class Progress:
+    """One line per build step on stderr, with its time."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.started = time.perf_counter()
+        self.tty = click.get_text_stream("stderr").isatty()
+        self.pending: str | None = None
+
+    def __call__(self, step: str, state: str, seconds: float | None) -> None:
+        if self.quiet:
+            return
+        if state == "start":
+            self.pending = step
+            if self.tty:
+                click.echo(f"  {step:<17}...", err=True, nl=False)
+        else:
+            self.pending = None
+            click.echo(f"{chr(13) if self.tty else ''}  {step:<17}done {seconds:7.2f} s", err=True)
+
+    def failed(self) -> None:
+        if not self.quiet and self.pending:
+            click.echo(f"{chr(13) if self.tty else ''}  {self.pending:<17}FAILED", err=True)
+            self.pending = None
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def report_error(exc: Exception) -> int:
+    """Print an error for people and return its exit code."""
+    if isinstance(exc, ValidationError):
+        echo_err(exc.report.text)
+        echo_err(f"error: the {exc.stage} data does not conform to the shapes", fg="red")
+        return EXIT_DATA
+    if isinstance(exc, InconsistencyError):
+        echo_err(f"error: the OWL RL closure ({exc.engine}) is inconsistent:", fg="red")
+        for message in exc.messages:
+            echo_err(f"  - {message}")
+        return EXIT_DATA
+    if isinstance(exc, InputError):
+        echo_err(f"error: {exc}", fg="red")
+        return EXIT_DATA
+    if isinstance(exc, DataError):
+        echo_err(f"error: {exc}", fg="red")
+        return EXIT_DATA
+    if isinstance(exc, (ConfigError, ScoKgError)):
+        echo_err(f"error: {exc}", fg="red")
+        return EXIT_RUN
+    if isinstance(exc, OSError):
+        echo_err(f"error: {exc}", fg="red")
+        return EXIT_RUN
+    raise exc
+
+
+def handle_errors(fn):
+    """Turn the library's typed errors into messages and exit codes."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (ScoKgError, OSError) as exc:
+            sys.exit(report_error(exc))
+
+    return wrapper
+
+
+def sources_options(fn):
+    """``--data FILE`` (repeatable) and ``--articles DIR`` (repeatable) for any command."""
+    fn = click.option(
+        "--articles",
+        "data_dirs",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A further data folder laid out like data/ (articles/<id>/article.txt + *.trig). Repeatable.",
+    )(fn)
+    fn = click.option(
+        "--data",
+        "extra",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A further RDF file (syntax from its extension: .trig, .nq, .ttl, .nt, .rdf, .jsonld). Repeatable.",
+    )(fn)
+    return fn
+
+
+def sources_from(extra=(), data_dirs=()) -> Sources:
+    return Sources.default(extra=extra, data_dirs=data_dirs)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sco-kg")
+def main() -> None:
+    """sco-kg: a knowledge graph of news articles about the Shanghai Cooperation Organisation.
+
+    Exit codes: 0 fine, 1 the data is wrong, 2 the tool could not run.
+    """
+
+
+def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: bool):
+    """Build with a progress display; errors propagate (see :func:`handle_errors`)."""
+    from .build import build
+
+    progress = Progress(quiet)
+    try:
+        result = build(sources, reasoner=reasoner, validate=validate, progress=progress)
+    except (ScoKgError, OSError):
+        progress.failed()
+        raise
+    return result, progress
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder to write the dumps and summary.json into (replaced atomically).")
+@sources_options
+@click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL reasoner.")
+@click.option("--no-reason", is_flag=True, help="Skip reasoning (no kgg:inferred graph).")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@handle_errors
+def build(out_dir: Path, extra, data_dirs, reasoner: str, no_reason: bool, no_validate: bool, quiet: bool) -> None:
+    """Load, validate, reason, validate the closure, and write DIR (default dist/)."""
+    from .export import export
+
+    sources = sources_from(extra, data_dirs)
+    result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet)
+    progress("write", "start", None)
+    started = time.perf_counter()
+    paths = export(result, out_dir)
+    progress("write", "done", time.perf_counter() - started)
+    stats = result.stats
+    for report in result.reports.values():
+        if report.results:  # warnings or infos only: the build passed, show them anyway
+            echo_err(report.text)
+    if not quiet:
+        echo_err(
+            f"built {stats['graph_count']} graphs, {stats['asserted']} asserted + {stats['inferred']} inferred "
+            f"triples in {progress.total():.1f} s -> {paths['sco-kg.trig'].parent}",
+            fg="green",
+        )
+
+
+@main.command()
+@sources_options
+@click.option("--closure/--no-closure", default=True, show_default=True,
+              help="Also reason and validate the OWL RL closure.")
+@click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL reasoner.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the report.")
+@handle_errors
+def validate(extra, data_dirs, closure: bool, reasoner: str, quiet: bool) -> None:
+    """Validate the data against the SHACL shapes; print the report grouped by focus node."""
+    sources = sources_from(extra, data_dirs)
+    if sources.shapes is None:
+        raise ConfigError("no shapes: ontology/shapes.ttl is missing")
+    result, _ = run_build(sources, reasoner if closure else None, True, quiet)
+    click.echo(result.report.text)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples", "rdfxml", "jsonld"]),
+              default="trig", show_default=True,
+              help="trig and nquads keep the named graphs; the others hold the union.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@sources_options
+@click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL reasoner.")
+@click.option("--no-reason", is_flag=True, help="Asserted triples only.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@handle_errors
+def export(fmt: str, output: Path | None, extra, data_dirs, reasoner: str, no_reason: bool,
+           no_validate: bool, quiet: bool) -> None:
+    """Build and write the dataset in one RDF syntax."""
+    from .export import serialize
+
+    sources = sources_from(extra, data_dirs)
+    result, _ = run_build(sources, None if no_reason else reasoner, not no_validate, quiet)
+    text = serialize(result.dataset, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        tmp.replace(output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,150 @@
+"""Write a built dataset out: ``sco-kg.trig`` and ``sco-kg.nq`` keep every named graph,
+``sco-kg.ttl`` is the union, ``summary.json`` the counts.
+
+Outputs are deterministic for the same input (graphs and N-Quads lines sorted, one set
+of prefixes), and written atomically: into a temporary folder beside the target, which
+replaces the target only when every file is written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Dataset, Graph
+
+from .build import BuildResult, compute_stats, named_graphs
+from .namespaces import PREFIXES, bind_prefixes
+
+FILES = ("sco-kg.trig", "sco-kg.nq", "sco-kg.ttl", "summary.json")
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    union = Graph()
+    bind_prefixes(union)
+    for graph in named_graphs(dataset):
+        for triple in graph:
+            union.add(triple)
+    return union
+
+
+def to_nquads(dataset: Dataset) -> str:
+    """Every quad of every named graph, one per line, sorted (rdflib's N-Triples escaping)."""
+    lines = set()
+    for graph in named_graphs(dataset):
+        suffix = f" {graph.identifier.n3()} .\n"
+        g = Graph()
+        for triple in graph:
+            g.add(triple)
+        for line in g.serialize(format="nt").splitlines():
+            if line.strip():
+                lines.add(line.rstrip()[:-1].rstrip() + suffix)
+    return "".join(sorted(lines))
+
+
+def to_trig(dataset: Dataset) -> str:
+    """TriG: the project's prefixes, then one block per named graph, sorted by name."""
+    parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()]
+    for graph in named_graphs(dataset):
+        body = _turtle_body(graph)
+        indented = "".join(("    " + line if line.strip() else line) for line in body.splitlines(True))
+        parts.append(f"\n{graph.identifier.n3()} {{\n{indented.rstrip()}\n}}\n")
+    return "".join(parts)
+
+
+def to_turtle(graph: Graph) -> str:
+    return graph.serialize(format="turtle")
+
+
+def _turtle_body(graph: Graph) -> str:
+    g = Graph()
+    bind_prefixes(g)
+    for triple in graph:
+        g.add(triple)
+    text = g.serialize(format="turtle")
+    return "".join(line for line in text.splitlines(True) if not line.startswith("@prefix"))
+
+
+def summary(result: BuildResult | Dataset) -> dict:
+    """The counts of :func:`~sco_kg.build.compute_stats` and the validation verdicts (no timings:
+    the file is byte-identical across builds of the same input)."""
+    if isinstance(result, BuildResult):
+        stats = dict(result.stats)
+        stats["validation"] = {k: r.verdict for k, r in result.reports.items()}
+    else:
+        stats = compute_stats(result)
+    return stats
+
+
+WRITERS: dict[str, Callable[[Dataset], str]] = {
+    "sco-kg.trig": to_trig,
+    "sco-kg.nq": to_nquads,
+    "sco-kg.ttl": lambda ds: to_turtle(union_graph(ds)),
+}
+
+
+def export(result: BuildResult | Dataset, out_dir: Path | str = "dist") -> dict[str, Path]:
+    """Write the dumps and the summary into ``out_dir`` atomically; return name -> path."""
+    dataset = result.dataset if isinstance(result, BuildResult) else result
+    out = Path(out_dir).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        for name, writer in WRITERS.items():
+            (tmp / name).write_text(writer(dataset), encoding="utf-8", newline="\n")
+        stats = summary(result)
+        (tmp / "summary.json").write_text(
+            json.dumps(stats, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
+        )
+        _replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return {name: out / name for name in FILES}
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` with renames; the old target goes only afterwards."""
+    os.chmod(new, 0o755)
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old.rmdir()
+        target.rename(old)
+        try:
+            new.rename(target)
+        except BaseException:
+            old.rename(target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        new.rename(target)
+
+
+# -- one-file dumps (``sco-kg export``) ---------------------------------------------
+
+#: format name -> (rdflib serializer, keeps graphs, file extension)
+FORMATS: dict[str, tuple[str, bool, str]] = {
+    "trig": ("trig", True, "trig"),
+    "nquads": ("nquads", True, "nq"),
+    "turtle": ("turtle", False, "ttl"),
+    "ntriples": ("nt", False, "nt"),
+    "rdfxml": ("xml", False, "rdf"),
+    "jsonld": ("json-ld", False, "jsonld"),
+}
+
+
+def serialize(dataset: Dataset, fmt: str) -> str:
+    """The dataset in one syntax: quad syntaxes keep the graphs, the others hold the union."""
+    if fmt == "trig":
+        return to_trig(dataset)
+    if fmt == "nquads":
+        return to_nquads(dataset)
+    rdflib_name, _, _ = FORMATS[fmt]
+    union = union_graph(dataset)
+    if fmt == "ntriples":
+        return "".join(sorted(union.serialize(format="nt").splitlines(True)))
+    return union.serialize(format=rdflib_name)

@@ -1,0 +1,196 @@
+"""Read the hand-written files into one ``rdflib.Dataset``, every fact in a named graph.
+
+* ``ontology/sco-kg.ttl``       -> ``kgg:ontology``
+* ``ontology/imports/<x>.ttl``  -> ``kgg:imports/<x>``
+* ``data/*.trig``               -> their own named graphs (``kgg:vocabulary``)
+* ``data/articles/<id>/*.trig`` -> their own named graphs (``kgg:<id>/sNN``, ...)
+* ``data/articles/<id>/article.txt`` -> ``kga:<id> schema:text "..."`` in ``kgg:<id>/provenance``
+* extra files (``--data``): quad syntaxes keep their graphs; a triple syntax (Turtle,
+  N-Triples, RDF/XML) goes into ``kgg:extra/<file stem>``.
+
+A triple in the default graph of a data file is an error: facts sit in named graphs.
+Errors are :class:`~sco_kg.errors.InputError` with the path, and line and column when the
+parser gives them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.util import guess_format
+
+from .errors import InputError
+from .namespaces import (
+    BASE,
+    KGG,
+    ONTOLOGY_GRAPH,
+    SCHEMA,
+    article,
+    article_graph,
+    bind_prefixes,
+    import_graph,
+)
+from .resources import Sources
+
+QUAD_FORMATS = {"trig", "nquads", "trix", "json-ld"}
+#: extensions rdflib's guess_format does not know
+_EXTRA_FORMATS = {".jsonld": "json-ld", ".json": "json-ld", ".nq": "nquads", ".nt": "nt"}
+
+
+def new_dataset() -> Dataset:
+    """An empty Dataset with the project's prefixes; the default graph is not the union."""
+    ds = Dataset(default_union=False)
+    bind_prefixes(ds)
+    return ds
+
+
+def load(sources: Sources | None = None) -> Dataset:
+    """Load the ontology, its imports and every data file of ``sources`` (default: the packaged ones)."""
+    sources = sources or Sources.default()
+    ds = new_dataset()
+    add_graph(ds, ONTOLOGY_GRAPH, read_triples(sources.ontology, "turtle"))
+    for path in sources.imports:
+        add_graph(ds, import_graph(path.stem), read_triples(path, "turtle"))
+    for data_dir in sources.data_dirs:
+        load_data_dir(ds, data_dir)
+    for path in sources.extra:
+        load_extra(ds, path)
+    return ds
+
+
+def load_data_dir(ds: Dataset, data_dir: Path) -> None:
+    """``*.trig`` at the top of ``data_dir``, then every ``articles/<id>/``."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(data_dir, "not a directory")
+    for path in sorted(data_dir.glob("*.trig")):
+        add_quads(ds, read_quads(path))
+    articles = data_dir / "articles"
+    if articles.is_dir():
+        for article_dir in sorted(p for p in articles.iterdir() if p.is_dir()):
+            load_article(ds, article_dir)
+
+
+def load_article(ds: Dataset, article_dir: Path) -> None:
+    """One article: its ``*.trig`` files and its text, read from article.txt."""
+    article_id = article_dir.name
+    text_path = article_dir / "article.txt"
+    if not text_path.is_file():
+        raise InputError(text_path, "missing: every article folder holds its article.txt")
+    for path in sorted(article_dir.glob("*.trig")):
+        add_quads(ds, read_quads(path))
+    text = read_text(text_path)
+    ds.graph(article_graph(article_id, "provenance")).add(
+        (article(article_id), SCHEMA.text, Literal(text))
+    )
+
+
+def load_extra(ds: Dataset, path: Path) -> None:
+    """An extra RDF file: quads keep their graphs, triples go to ``kgg:extra/<stem>``."""
+    path = Path(path)
+    fmt = rdf_format(path)
+    if fmt in QUAD_FORMATS:
+        add_quads(ds, read_quads(path, fmt))
+    else:
+        add_graph(ds, KGG[f"extra/{path.stem}"], read_triples(path, fmt))
+
+
+# -- reading ------------------------------------------------------------------------
+
+
+def rdf_format(path: Path) -> str:
+    """rdflib's format name for a file, from its extension."""
+    fmt = _EXTRA_FORMATS.get(path.suffix.lower()) or guess_format(str(path))
+    if fmt is None:
+        raise InputError(path, f"unknown RDF syntax for extension {path.suffix!r}")
+    return fmt
+
+
+def read_text(path: Path) -> str:
+    """The exact text of a UTF-8 file (no newline translation)."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(raw, exc.start)
+        raise InputError(path, f"not UTF-8: {exc.reason}", line, column) from exc
+
+
+def read_triples(path: Path, fmt: str | None = None) -> Graph:
+    """Parse a triple syntax file (Turtle...) into a Graph."""
+    path = Path(path)
+    graph = Graph()
+    _parse(graph, path, fmt or rdf_format(path))
+    return graph
+
+
+def read_quads(path: Path, fmt: str | None = None) -> Dataset:
+    """Parse a quad syntax file (TriG...); its default graph must be empty."""
+    path = Path(path)
+    ds = Dataset()
+    _parse(ds, path, fmt or rdf_format(path))
+    stray = sorted(ds.default_context, key=lambda t: tuple(str(x) for x in t))
+    if stray:
+        s, p, o = stray[0]
+        raise InputError(
+            path,
+            f"{len(stray)} triple(s) outside any named graph (facts must sit in a named graph), "
+            f"first: {s.n3()} {p.n3()} {o.n3()}",
+        )
+    return ds
+
+
+def _parse(target: Graph, path: Path, fmt: str) -> None:
+    text = read_text(path)
+    try:
+        target.parse(data=text, format=fmt, publicID=BASE)
+    except Exception as exc:  # every rdflib parser has its own exception type
+        line, column = _error_position(exc, text)
+        why = getattr(exc, "_why", None) or getattr(exc, "msg", None) or getattr(exc, "_msg", None) or str(exc)
+        raise InputError(path, f"invalid {fmt}: {str(why).splitlines()[0]}", line, column) from exc
+
+
+def _error_position(exc: Exception, text: str) -> tuple[int | None, int | None]:
+    """1-based line and column of a parse error, from whatever the parser left."""
+    raw = getattr(exc, "_str", None)  # notation3's BadSyntax: the bytes and the offset
+    if isinstance(raw, bytes) and isinstance(getattr(exc, "_i", None), int):
+        return _position(raw, exc._i)
+    if isinstance(getattr(exc, "lineno", None), int):  # json
+        return exc.lineno, getattr(exc, "colno", None)
+    if hasattr(exc, "getLineNumber"):  # xml.sax
+        return exc.getLineNumber(), exc.getColumnNumber() + 1
+    match = re.search(r"'(.+)'\s*$", str(exc), re.S)  # N-Triples/N-Quads quote the line
+    if match:
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip() and line.strip() == match.group(1).strip():
+                return number, 1
+    return None, None
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+# -- merging ------------------------------------------------------------------------
+
+
+def add_graph(ds: Dataset, name: URIRef, graph: Iterable) -> None:
+    target = ds.graph(name)
+    for triple in graph:
+        target.add(triple)
+
+
+def add_quads(ds: Dataset, source: Dataset) -> None:
+    for graph in source.graphs():
+        if graph.identifier == source.default_context.identifier or len(graph) == 0:
+            continue
+        add_graph(ds, graph.identifier, graph)
