@@ -87,7 +87,7 @@ def _validate(dataset: Dataset, shapes, stage: str) -> ValidationReport:
 
 def named_graphs(dataset: Dataset) -> list:
     """The non-empty named graphs, sorted by name."""
-    default = dataset.default_context.identifier
+    default = dataset.default_graph.identifier
     return sorted(
         (g for g in dataset.graphs() if g.identifier != default and len(g)),
         key=lambda g: str(g.identifier),

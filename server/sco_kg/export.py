@@ -32,6 +32,24 @@ def union_graph(dataset: Dataset) -> Graph:
     return union
 
 
+def datasets_isomorphic(one: Dataset, two: Dataset) -> bool:
+    """The same non-empty named graphs, each pair isomorphic (blank nodes renamed)."""
+    from rdflib.compare import isomorphic
+
+    a = {g.identifier: g for g in named_graphs(one)}
+    b = {g.identifier: g for g in named_graphs(two)}
+    return a.keys() == b.keys() and all(isomorphic(_plain(a[k]), _plain(b[k])) for k in a) and not (
+        len(one.default_graph) or len(two.default_graph)
+    )
+
+
+def _plain(graph: Graph) -> Graph:
+    g = Graph()
+    for triple in graph:
+        g.add(triple)
+    return g
+
+
 def to_nquads(dataset: Dataset) -> str:
     """Every quad of every named graph, one per line, sorted (rdflib's N-Triples escaping)."""
     lines = set()
@@ -50,9 +68,9 @@ def to_trig(dataset: Dataset) -> str:
     """TriG: the project's prefixes, then one block per named graph, sorted by name."""
     parts = [f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()]
     for graph in named_graphs(dataset):
-        body = _turtle_body(graph)
-        indented = "".join(("    " + line if line.strip() else line) for line in body.splitlines(True))
-        parts.append(f"\n{graph.identifier.n3()} {{\n{indented.rstrip()}\n}}\n")
+        # not indented: a long literal may span lines, and its lines are its text
+        body = _turtle_body(graph).strip("\n")
+        parts.append(f"\n{graph.identifier.n3()} {{\n{body}\n}}\n")
     return "".join(parts)
 
 

@@ -16,6 +16,7 @@ parser gives them.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -135,7 +136,7 @@ def read_quads(path: Path, fmt: str | None = None) -> Dataset:
     path = Path(path)
     ds = Dataset()
     _parse(ds, path, fmt or rdf_format(path))
-    stray = sorted(ds.default_context, key=lambda t: tuple(str(x) for x in t))
+    stray = sorted(ds.default_graph, key=lambda t: tuple(str(x) for x in t))
     if stray:
         s, p, o = stray[0]
         raise InputError(
@@ -149,7 +150,10 @@ def read_quads(path: Path, fmt: str | None = None) -> Dataset:
 def _parse(target: Graph, path: Path, fmt: str) -> None:
     text = read_text(path)
     try:
-        target.parse(data=text, format=fmt, publicID=BASE)
+        with warnings.catch_warnings():
+            # rdflib 7.6's own Dataset.parse uses its deprecated ConjunctiveGraph API
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib\.")
+            target.parse(data=text, format=fmt, publicID=BASE)
     except Exception as exc:  # every rdflib parser has its own exception type
         line, column = _error_position(exc, text)
         why = getattr(exc, "_why", None) or getattr(exc, "msg", None) or getattr(exc, "_msg", None) or str(exc)
@@ -158,9 +162,10 @@ def _parse(target: Graph, path: Path, fmt: str) -> None:
 
 def _error_position(exc: Exception, text: str) -> tuple[int | None, int | None]:
     """1-based line and column of a parse error, from whatever the parser left."""
-    raw = getattr(exc, "_str", None)  # notation3's BadSyntax: the bytes and the offset
+    raw = getattr(exc, "_str", None)  # notation3's BadSyntax: the text (as bytes), a str offset
     if isinstance(raw, bytes) and isinstance(getattr(exc, "_i", None), int):
-        return _position(raw, exc._i)
+        before = raw.decode("utf-8", errors="replace")[: exc._i]
+        return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
     if isinstance(getattr(exc, "lineno", None), int):  # json
         return exc.lineno, getattr(exc, "colno", None)
     if hasattr(exc, "getLineNumber"):  # xml.sax
@@ -191,6 +196,6 @@ def add_graph(ds: Dataset, name: URIRef, graph: Iterable) -> None:
 
 def add_quads(ds: Dataset, source: Dataset) -> None:
     for graph in source.graphs():
-        if graph.identifier == source.default_context.identifier or len(graph) == 0:
+        if graph.identifier == source.default_graph.identifier or len(graph) == 0:
             continue
         add_graph(ds, graph.identifier, graph)
