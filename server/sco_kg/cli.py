@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import click
@@ -38,7 +39,7 @@ class Progress:
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
         self.started = time.perf_counter()
-        self.tty = click.get_text_stream("stderr").isatty()
+        self.tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
         self.pending: str | None = None
 
     def __call__(self, step: str, state: str, seconds: float | None) -> None:
@@ -96,6 +97,12 @@ def handle_errors(fn):
             return fn(*args, **kwargs)
         except (ScoKgError, OSError) as exc:
             sys.exit(report_error(exc))
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception:  # a bug or an environment problem: the tool could not run
+            echo_err(traceback.format_exc().rstrip())
+            echo_err("error: sco-kg failed unexpectedly (see above)", fg="red")
+            sys.exit(EXIT_RUN)
 
     return wrapper
 

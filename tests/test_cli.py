@@ -1,0 +1,121 @@
+"""The sco-kg command: output and exit codes (0 fine, 1 data problem, 2 could not run).
+
+Runs on the tiny fixture (``tiny_env`` points the resources at tests/fixtures/tiny/).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import PREFIXES, write
+from sco_kg.cli import main
+from sco_kg.export import FILES
+
+
+def test_build_writes_dist_and_shows_progress(runner, tiny_env, tmp_path):
+    out = tmp_path / "dist"
+    result = runner.invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    for step in ("load", "validate", "reason", "validate closure", "write"):
+        assert any(line.strip().startswith(step) and " s" in line for line in result.stderr.splitlines()), step
+    assert "built 8 graphs" in result.stderr
+    assert result.stdout == ""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["inferred"] > 0
+
+
+def test_build_twice_gives_the_same_bytes(runner, tiny_env, tmp_path):
+    for name in ("a", "b"):
+        assert runner.invoke(main, ["build", "-q", "--out", str(tmp_path / name)]).exit_code == 0
+    for name in FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_parse_error_exits_1_with_path_line_column(runner, tiny_env, tmp_path):
+    bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:a kg:b }\n")
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    assert result.exit_code == 1
+    assert f"error: {bad}:7:" in result.stderr
+    assert "load" in result.stderr and "FAILED" in result.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+def test_default_graph_triple_exits_1(runner, tiny_env, tmp_path):
+    bad = write(tmp_path / "stray.nq", "<http://a> <http://b> <http://c> .\n")
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    assert result.exit_code == 1
+    assert "outside any named graph" in result.stderr
+
+
+def test_shacl_violation_exits_1_with_the_report(runner, tiny_env, tmp_path):
+    bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:bob a skg:Person . }\n")
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    assert result.exit_code == 1
+    assert "kg:bob\n  - Violation rdfs:label: A person has a label." in result.stderr
+    assert "asserted: DOES NOT CONFORM: 1 violation(s) on 1 focus node(s)" in result.stderr
+    assert not (tmp_path / "dist").exists()
+
+
+def test_inconsistency_exits_1_with_the_message(runner, tiny_env, tmp_path):
+    bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:alice a skg:Organisation . }\n")
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    assert result.exit_code == 1
+    assert "is inconsistent" in result.stderr and "alice" in result.stderr
+
+
+def test_unknown_reasoner_exits_2(runner, tiny_env, tmp_path):
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--reasoner", "nope"])
+    assert result.exit_code == 2
+    assert "unknown reasoner 'nope'" in result.stderr
+
+
+def test_missing_resources_exit_2(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("SCO_KG_RESOURCES", str(tmp_path))
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2
+    assert "cannot find the ontology" in result.stderr
+
+
+def test_bad_usage_exits_2(runner, tiny_env, tmp_path):
+    assert runner.invoke(main, ["build", "--data", str(tmp_path / "missing.trig")]).exit_code == 2
+    assert runner.invoke(main, ["nope"]).exit_code == 2
+
+
+def test_validate_prints_the_verdict(runner, tiny_env):
+    result = runner.invoke(main, ["validate", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "closure: conforms to the shapes"
+    result = runner.invoke(main, ["validate", "-q", "--no-closure"])
+    assert result.stdout.strip() == "asserted: conforms to the shapes"
+
+
+def test_validate_exits_1_on_violation(runner, tiny_env, tmp_path):
+    bad = write(tmp_path / "bad.ttl", PREFIXES + "kg:bob a skg:Person .\n")
+    result = runner.invoke(main, ["validate", "--data", str(bad)])
+    assert result.exit_code == 1
+    assert "kg:bob" in result.stderr
+
+
+@pytest.mark.parametrize("fmt, needle", [("ntriples", "<https://w3id.org/sco-kg/id/alice>"), ("jsonld", '"@id"')])
+def test_export_to_stdout(runner, tiny_env, fmt, needle):
+    result = runner.invoke(main, ["export", "-q", "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert needle in result.stdout
+
+
+def test_export_to_a_file(runner, tiny_env, tmp_path):
+    out = tmp_path / "kg.trig"
+    result = runner.invoke(main, ["export", "-q", "-o", str(out)])
+    assert result.exit_code == 0
+    assert "<https://w3id.org/sco-kg/graph/inferred> {" in out.read_text(encoding="utf-8")
+
+
+def test_version_and_help(runner):
+    assert runner.invoke(main, ["--version"]).exit_code == 0
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "validate", "export"):
+        assert command in result.stdout
