@@ -52,8 +52,10 @@ def installed(tmp_path_factory, wheel) -> Path:
     run(sys.executable, "-m", "venv", "--without-pip", venv)
     py = venv / "bin" / "python"
     site = Path(run(py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
+    # the dependencies from the test environment; --ignore-installed below, so that an
+    # sco-kg installed there (.ci/run installs one) is not taken for this install
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    run(sys.executable, "-m", "pip", "--python", py, "install", "-q", "--no-deps", "--no-index", wheel,
+    run(sys.executable, "-m", "pip", "--python", py, "install", "-q", "--no-deps", "--no-index", "--ignore-installed", wheel,
         env=clean_env())
     return venv / "bin"
 
