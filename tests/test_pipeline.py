@@ -360,9 +360,20 @@ def test_export_writes_every_graph_and_the_union(tiny_sources, tmp_path):
     assert summary["validation"]["closure"] == "closure: conforms to the shapes"
 
 
+def test_export_replaces_only_a_previous_build(tiny_sources, tmp_path):
+    result = build(tiny_sources, now=FIXED_NOW)
+    write(tmp_path / "repo" / "README.md", "not a build")
+    with pytest.raises(ConfigError, match="refusing to replace"):
+        export(result, tmp_path / "repo")  # e.g. --out .
+    assert (tmp_path / "repo" / "README.md").read_text() == "not a build"
+    write(tmp_path / "file", "x")
+    with pytest.raises(ConfigError, match="not a folder"):
+        export(result, tmp_path / "file")
+
+
 def test_export_is_atomic(tiny_sources, tmp_path, monkeypatch):
     out = tmp_path / "dist"
-    write(out / "old.txt", "previous build")
+    write(out / "summary.json", "previous build")
     result = build(tiny_sources, now=FIXED_NOW)
     from sco_kg import export as export_module
 
@@ -373,7 +384,8 @@ def test_export_is_atomic(tiny_sources, tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         export(result, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no temporary left over
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert [p.name for p in out.iterdir()] == ["summary.json"]
+    assert (out / "summary.json").read_text() == "previous build"
     monkeypatch.undo()
     export(result, out)
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)

@@ -58,3 +58,28 @@ def test_the_dumps(built, tmp_path):
     assert summary["inferred"] == len(built.dataset.graph(INFERRED_GRAPH))
     assert summary["asserted"] + summary["inferred"] == summary["triples"]
     assert summary["classes"]["http://xmlns.com/foaf/0.1/Person"] >= 3
+
+
+def test_a_person_who_is_an_organisation_makes_the_build_fail(tmp_path):
+    """Error provocation on the real ontology: skg:Person owl:disjointWith skg:Organisation."""
+    import pytest
+
+    from conftest import FIXED_NOW, PREFIXES, write
+    from sco_kg.build import build
+    from sco_kg.errors import InconsistencyError
+    from sco_kg.resources import Sources
+
+    bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:sergei-shoigu a skg:Organisation . }\n")
+    with pytest.raises(InconsistencyError) as info:
+        build(Sources.default(extra=[bad]), validate=False, now=FIXED_NOW)
+    assert any("sergei-shoigu" in m for m in info.value.messages), info.value.messages
+
+
+def test_two_builds_give_the_same_bytes():
+    from conftest import FIXED_NOW
+    from sco_kg.build import build
+    from sco_kg.export import to_nquads, to_trig
+
+    one, two = (build(validate=False, now=FIXED_NOW).dataset for _ in range(2))
+    assert to_nquads(one) == to_nquads(two)
+    assert to_trig(one) == to_trig(two)

@@ -18,6 +18,7 @@ from typing import Callable
 from rdflib import Dataset, Graph
 
 from .build import BuildResult, compute_stats, named_graphs
+from .errors import ConfigError
 from .namespaces import PREFIXES, bind_prefixes
 
 FILES = ("sco-kg.trig", "sco-kg.nq", "sco-kg.ttl", "summary.json")
@@ -109,6 +110,7 @@ def export(result: BuildResult | Dataset, out_dir: Path | str = "dist") -> dict[
     """Write the dumps and the summary into ``out_dir`` atomically; return name -> path."""
     dataset = result.dataset if isinstance(result, BuildResult) else result
     out = Path(out_dir).resolve()
+    _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
@@ -123,6 +125,18 @@ def export(result: BuildResult | Dataset, out_dir: Path | str = "dist") -> dict[
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return {name: out / name for name in FILES}
+
+
+def _check_replaceable(out: Path) -> None:
+    """The output folder is replaced whole: refuse one that holds anything but a build's files."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is not a folder")
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in FILES)
+        if foreign:
+            raise ConfigError(
+                f"refusing to replace {out}: it holds files that no build wrote ({', '.join(foreign[:5])})"
+            )
 
 
 def _replace_dir(new: Path, target: Path) -> None:
