@@ -16,6 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, XSD
 
+from conftest import FIXTURES
 from sco_kg.load import load, read_triples
 from sco_kg.namespaces import FOAF, OA, ORG, PROV, SCHEMA, SKG, SKOS, TIME, is_schema_graph
 from sco_kg.resources import Sources
@@ -27,7 +28,7 @@ REFERENCES = {RDFS.isDefinedBy, RDFS.seeAlso, OWL.imports}
 
 @lru_cache(maxsize=1)
 def sources_and_graphs():
-    sources = Sources.default()
+    sources = Sources.default(data_dirs=[FIXTURES / "second-article"])  # its facts too
     ds = load(sources)
     schema, data = Graph(), Graph()
     for graph in ds.graphs():
