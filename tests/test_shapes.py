@@ -82,6 +82,36 @@ PARAMETERS = {
 # --------------------------------------------------------------------------- helpers
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _reuse_parsed_sparql():
+    """Speed only. pySHACL hands each SHACL-SPARQL query to rdflib as a string once per
+    focus node and rdflib parses it every time, which is most of a validation's cost.
+    Reuse the translated query per (text, base, prefixes), the way rdflib's own
+    prepareQuery() is meant to be reused with different initBindings."""
+    try:
+        from rdflib.plugins.sparql import processor
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        original = processor.SPARQLProcessor.query
+    except (ImportError, AttributeError):  # another rdflib: run uncached
+        yield
+        return
+    cache: dict = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in cache:
+                cache[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
+            strOrQuery = cache[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(processor.SPARQLProcessor, "query", query)
+        yield
+
+
 @functools.lru_cache(maxsize=None)
 def shapes_graph() -> Graph:
     return Graph().parse(SHAPES_FILE, format="turtle")
