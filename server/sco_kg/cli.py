@@ -227,5 +227,10 @@ def export(fmt: str, output: Path | None, extra, data_dirs, reasoner: str, no_re
         tmp.replace(output)
 
 
+from .web.command import serve  # noqa: E402  (the web server; imports flask only when run)
+
+main.add_command(serve)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

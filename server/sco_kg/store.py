@@ -1,0 +1,170 @@
+"""The served store: the build (reused while its inputs are unchanged) in pyoxigraph.
+
+* :func:`cached_build` runs :func:`sco_kg.build.build` and :func:`sco_kg.export.export`
+  into ``<cache>/builds/<key>/`` (``sco-kg.trig``, ``sco-kg.nq``, ``sco-kg.ttl``,
+  ``summary.json``), where ``key`` hashes every input file (ontology, imports, shapes,
+  data folders, extra build files), the package's code and the build options. The next
+  start with the same inputs loads ``sco-kg.nq`` directly, without rdflib.
+* :func:`open_store` fills a pyoxigraph store: in memory, or on disk at ``--store PATH``
+  (``PATH/oxigraph/`` plus ``PATH/build.json`` recording what it holds: a restart with the
+  same inputs reopens it as it is; other inputs replace its content).
+* ``--data FILE`` files (any RDF syntax, by extension) are loaded beside the graph: TriG
+  and N-Quads keep their named graphs; triples of a triple syntax go to the store's default
+  graph, which is part of the endpoint's union default graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import ConfigError, InputError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DUMP_FILES = ("sco-kg.trig", "sco-kg.nq", "sco-kg.ttl", "summary.json")
+
+EXTENSIONS = {
+    ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+    ".n3": ox.RdfFormat.N3, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
+}
+
+
+def default_cache_dir() -> Path:
+    root = os.environ.get("SCO_KG_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "sco-kg")
+    return Path(root)
+
+
+def _files_of(path: Path):
+    if path.is_dir():
+        yield from sorted(p for p in path.rglob("*") if p.is_file())
+    elif path.is_file():
+        yield path
+
+
+def hash_files(paths, salt: str = "") -> str:
+    h = hashlib.sha256(salt.encode())
+    for root in paths:
+        for p in _files_of(Path(root)):
+            h.update(str(p.name).encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:24]
+
+
+def sources_key(sources, reasoner: str | None, validate: bool) -> str:
+    inputs = [sources.ontology, *sources.imports, *( [sources.shapes] if sources.shapes else []),
+              *sources.data_dirs, *sources.extra]
+    code = [p for p in sorted(PACKAGE_DIR.rglob("*.py")) if "web" not in p.relative_to(PACKAGE_DIR).parts]
+    return hash_files([*inputs, *code], salt=f"reasoner={reasoner};validate={validate}")
+
+
+@dataclass
+class Loaded:
+    """What :func:`open_store` made: the store, and where its dumps and facts are."""
+
+    store: ox.Store
+    path: Path | None = None  # the on-disk store directory (None: in memory)
+    dumps_dir: Path | None = None
+    key: str = ""
+    summary: dict = field(default_factory=dict)
+    extra_graphs: list[str] = field(default_factory=list)
+
+
+def cached_build(sources=None, *, reasoner: str | None = "owlrl", validate: bool = True,
+                 cache_dir: Path | None = None, progress=None) -> tuple[Path, str]:
+    """The folder of the dumps of the build of ``sources``: reused, or built and exported now."""
+    from .export import export
+    from .resources import Sources
+
+    sources = sources or Sources.default()
+    key = sources_key(sources, reasoner, validate)
+    out = (cache_dir or default_cache_dir()) / "builds" / key
+    if not all((out / name).is_file() for name in DUMP_FILES):
+        from .build import build
+
+        result = build(sources, reasoner=reasoner, validate=validate, progress=progress)
+        export(result, out)
+    return out, key
+
+
+def parse_format(path: Path) -> ox.RdfFormat:
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(path, f"unknown RDF syntax (extension {path.suffix!r})")
+    return fmt
+
+
+def load_file(store: ox.Store, path: Path) -> None:
+    """Load one RDF file into ``store`` (graphs kept; triples into the default graph)."""
+    path = Path(path)
+    try:
+        store.bulk_load(path=str(path), format=parse_format(path), base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise InputError(path, str(exc)) from exc
+    except OSError as exc:
+        raise InputError(path, f"unreadable: {exc}") from exc
+
+
+def open_store(*, dumps_dir: Path | None = None, key: str = "", files=(), extra=(),
+               store_path: Path | None = None) -> Loaded:
+    """A store holding ``dumps_dir/sco-kg.nq`` (if any), ``files`` and ``extra`` files.
+
+    With ``store_path`` the store is on disk and reused when it already holds the same
+    content (same build key and same extra files); the returned store is then closed for
+    writing and reopened read-only, so worker processes may open it too.
+    """
+    extra = [Path(p) for p in extra]
+    files = [Path(p) for p in files]
+    content_key = hash_files([*files, *extra], salt=key)
+    sources = ([dumps_dir / "sco-kg.nq"] if dumps_dir else []) + files + extra
+    if store_path is None:
+        store = ox.Store()
+        for f in sources:
+            load_file(store, f)
+        return Loaded(store, None, dumps_dir, content_key, _summary(dumps_dir))
+    store_path = Path(store_path)
+    db, marker = store_path / "oxigraph", store_path / "build.json"
+    recorded = None
+    if marker.is_file():
+        try:
+            recorded = json.loads(marker.read_text()).get("content_key")
+        except (OSError, ValueError):
+            recorded = None
+    if recorded != content_key or not db.is_dir():
+        store_path.mkdir(parents=True, exist_ok=True)
+        if marker.exists():
+            marker.unlink()
+        if db.exists():
+            shutil.rmtree(db)
+        try:
+            store = ox.Store(str(db))
+        except OSError as exc:
+            raise ConfigError(f"cannot open the store at {db}: {exc}") from exc
+        for f in sources:
+            load_file(store, f)
+        store.flush()
+        store.optimize()
+        del store
+        marker.write_text(json.dumps({"content_key": content_key, "files": [str(p) for p in sources]}, indent=2))
+    try:
+        store = ox.Store.read_only(str(db))
+    except OSError as exc:
+        raise ConfigError(f"cannot open the store at {db}: {exc}; remove {store_path} to rebuild it") from exc
+    return Loaded(store, db, dumps_dir, content_key, _summary(dumps_dir))
+
+
+def _summary(dumps_dir: Path | None) -> dict:
+    if dumps_dir and (dumps_dir / "summary.json").is_file():
+        try:
+            return json.loads((dumps_dir / "summary.json").read_text(encoding="utf-8"))
+        except ValueError:
+            return {}
+    return {}

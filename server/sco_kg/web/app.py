@@ -1,0 +1,116 @@
+"""The Flask app factory. Nothing happens at import time; shared objects live in
+``app.extensions["sco_kg"]`` (a :class:`KG`).
+
+Config keys (``create_app({...})``; each limit of :data:`.limits.SETTINGS` is ``SCO_KG_<NAME>``):
+
+``SCO_KG_LOADED``   a ready :class:`sco_kg.store.Loaded` (tests, the ``serve`` command)
+``SCO_KG_FILES``    RDF files to serve instead of a build (no build at all)
+``SCO_KG_BUILD``    build (or reuse the cached build of) the packaged sources (default True)
+``SCO_KG_DATA``     further RDF files served beside the graph (``serve --data``)
+``SCO_KG_STORE``    on-disk store directory (default: in memory)
+``SCO_KG_CACHE_DIR`` build cache (default ``$XDG_CACHE_HOME/sco-kg``)
+``SCO_KG_BASE``     the IRI base served at this host's root (default ``https://w3id.org/sco-kg/``)
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Flask, current_app
+
+from . import errors
+from .executor import Executor
+from .limits import DEFAULTS, SETTINGS, config_key
+
+#: Modules of this package whose ``bp`` blueprint the app serves: add a module to add its routes.
+BLUEPRINT_MODULES: tuple[str, ...] = ("sparql", "graph_store", "service_description")
+
+
+class KG:
+    """What the views share: the store, the query workers, the limits, the dataset's graphs.
+
+    ``store`` is this process's read-only view of the data, for the app's own trusted
+    queries (fast, no timeout). Anything a client wrote goes through :meth:`run` (the
+    inspection of :mod:`.limits`, then a worker under the timeout).
+    """
+
+    def __init__(self, loaded, settings: dict, base: str):
+        self.loaded = loaded
+        self.store: ox.Store = loaded.store
+        self.settings = settings
+        self.base = base
+        self.dumps_dir: Path | None = loaded.dumps_dir
+        self.graphs: frozenset[str] = frozenset(
+            g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        self.executor = Executor(
+            store=None if loaded.path else self.store,
+            path=str(loaded.path) if loaded.path else None,
+            workers=settings["workers"],
+            isolate_network=settings["isolate_network"],
+        )
+        self._lock = threading.Lock()
+        self._cache: dict = {}
+
+    def cached(self, key, make):
+        """A value computed once per app (service description, statistics)."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = make()
+            return self._cache[key]
+
+    def close(self) -> None:
+        self.executor.close()
+
+
+def current_kg() -> KG:
+    return current_app.extensions["sco_kg"]
+
+
+def _settings(config: dict) -> dict:
+    out = {}
+    for s in SETTINGS:
+        value = config.get(config_key(s.name), os.environ.get(config_key(s.name), s.default))
+        out[s.name] = type(s.default)(value) if not isinstance(s.default, bool) else (
+            value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on"))
+    return out
+
+
+def load_from_config(config: dict):
+    from ..store import cached_build, open_store
+
+    if config.get("SCO_KG_LOADED") is not None:
+        return config["SCO_KG_LOADED"]
+    extra = config.get("SCO_KG_DATA") or ()
+    if config.get("SCO_KG_FILES") is not None:
+        return open_store(files=config["SCO_KG_FILES"], extra=extra, store_path=config.get("SCO_KG_STORE"))
+    if config.get("SCO_KG_BUILD", True):
+        dumps, key = cached_build(cache_dir=config.get("SCO_KG_CACHE_DIR"), progress=config.get("SCO_KG_PROGRESS"))
+        return open_store(dumps_dir=dumps, key=key, extra=extra, store_path=config.get("SCO_KG_STORE"))
+    return open_store(extra=extra, store_path=config.get("SCO_KG_STORE"))
+
+
+def create_app(config: dict | None = None) -> Flask:
+    config = dict(config or {})
+    app = Flask(__name__)
+    app.config.update(config)
+    settings = _settings(app.config)
+    app.config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]
+    app.json.ensure_ascii = False
+    base = app.config.get("SCO_KG_BASE") or os.environ.get("SCO_KG_BASE") or "https://w3id.org/sco-kg/"
+
+    kg = KG(load_from_config(app.config), settings, base)
+    app.extensions["sco_kg"] = kg
+    atexit.register(kg.close)
+
+    errors.register(app)
+    for name in BLUEPRINT_MODULES:
+        app.register_blueprint(importlib.import_module(f"{__package__}.{name}").bp)
+    return app
+
+
+__all__ = ["create_app", "current_kg", "KG", "BLUEPRINT_MODULES", "DEFAULTS"]

@@ -1,0 +1,84 @@
+"""``sco-kg serve``: build (or reuse the last build of the same inputs), load the store,
+serve the app with waitress (a production WSGI server, never Flask's development server).
+
+``--get PATH`` runs one request through the app without opening a port, prints the
+response and exits 0 (status < 400) or 1: a smoke test.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import EXIT_DATA, EXIT_OK, Progress, echo_err, handle_errors
+from .limits import DEFAULTS
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on (0: any free port).")
+@click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the store on disk in this folder (reused across restarts); default: in memory.")
+@click.option("--data", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A further RDF file served beside the graph (syntax from its extension; graphs kept). Repeatable.")
+@click.option("--timeout", type=float, default=DEFAULTS["timeout"], show_default=True,
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-rows", type=int, default=DEFAULTS["max_rows"], show_default=True,
+              help="Rows (or triples) a result may hold; a longer result is cut and marked truncated.")
+@click.option("--max-request-bytes", type=int, default=DEFAULTS["max_request_bytes"], show_default=True,
+              help="Largest request body or query (413 beyond).")
+@click.option("--workers", type=int, default=DEFAULTS["workers"], show_default=True,
+              help="Query worker processes (queries running at the same time).")
+@click.option("--threads", type=int, default=8, show_default=True, help="waitress request threads.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where builds are cached (default: $XDG_CACHE_HOME/sco-kg).")
+@click.option("--no-build", is_flag=True, help="Serve only the --data files (no build of the project's graph).")
+@click.option("--get", "get_path", metavar="PATH", help="Answer one request for PATH (no port), print it, exit.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@handle_errors
+def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, workers, threads, cache_dir,
+          no_build, get_path, quiet):
+    """Serve the knowledge graph: SPARQL endpoint at /sparql, UI at /."""
+    from ..store import cached_build, open_store
+    from .app import create_app
+
+    dumps, key = None, ""
+    if not no_build:
+        progress = Progress(quiet)
+        dumps, key = cached_build(cache_dir=cache_dir, progress=progress)
+        if not quiet:
+            echo_err(f"build {key}: {dumps}")
+    loaded = open_store(dumps_dir=dumps, key=key, extra=extra, store_path=store_path)
+    app = create_app({
+        "SCO_KG_LOADED": loaded,
+        "SCO_KG_TIMEOUT": timeout,
+        "SCO_KG_MAX_ROWS": max_rows,
+        "SCO_KG_MAX_REQUEST_BYTES": max_request_bytes,
+        "SCO_KG_WORKERS": workers,
+    })
+    kg = app.extensions["sco_kg"]
+    try:
+        if get_path:
+            resp = app.test_client().get(get_path)
+            sys.stdout.buffer.write(resp.get_data())
+            sys.stdout.flush()
+            sys.exit(EXIT_OK if resp.status_code < 400 else EXIT_DATA)
+        from waitress.server import create_server
+
+        server = create_server(app, host=host, port=port, threads=threads,
+                               max_request_body_size=2 * max_request_bytes, ident="sco-kg")
+        if not quiet:
+            echo_err(f"{len(kg.graphs)} graphs, {workers} query workers"
+                     f"{' (network-isolated)' if kg.executor.isolated else ''}, timeout {timeout:g} s")
+            echo_err(f"serving on http://{host}:{server.effective_port}/  (SPARQL at /sparql; Ctrl-C to stop)",
+                     fg="green")
+        try:
+            server.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+    finally:
+        kg.close()

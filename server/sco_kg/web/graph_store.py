@@ -1,0 +1,79 @@
+"""Graph Store Protocol, read side, and the build's dumps.
+
+* ``GET /graph?graph=IRI``: that named graph; ``GET /graph?default``: the default graph,
+  which on this endpoint is the union of every graph (as in SPARQL). Every graph syntax by
+  conneg or ``format=``; 404 for a graph the dataset does not hold; 400 for both or neither
+  parameter. No other method: the store is read-only (405).
+* ``GET /dumps/<file>``: ``sco-kg.trig`` and ``sco-kg.nq`` (named graphs kept),
+  ``sco-kg.ttl`` (the union), ``summary.json``, as written by the build's export.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, send_from_directory
+
+from . import conneg
+from .app import current_kg
+from .errors import ApiError
+from .executor import QueryTimeout, WorkerCrashed, WorkersBusy
+from .service_description import dump_files
+from .sparql import url_params
+
+bp = Blueprint("graph_store", __name__)
+
+DUMP_TYPES = {
+    ".trig": "application/trig; charset=utf-8",
+    ".nq": "application/n-quads; charset=utf-8",
+    ".ttl": "text/turtle; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+}
+
+
+@bp.route("/graph", methods=["GET"])
+def graph():
+    from flask import request
+
+    kg = current_kg()
+    params = url_params()
+    names = [v for k, v in params if k == "graph"]
+    default = any(k == "default" for k, _ in params)
+    if len(names) + int(default) != 1:
+        raise ApiError(400, "give exactly one of ?graph=IRI or ?default")
+    if names and names[0] not in kg.graphs:
+        raise ApiError(404, f"no graph <{names[0]}> in this dataset")
+    override = next((v for k, v in reversed(params) if k == "format"), None)
+    try:
+        fmt = conneg.negotiate(request.headers.get("Accept"), "graph", override)
+    except conneg.NotAcceptable as exc:
+        raise ApiError(406, str(exc), available=exc.offered) from None
+    except conneg.UnknownFormat as exc:
+        raise ApiError(400, str(exc)) from None
+    job = {"op": "graph", "graph": names[0] if names else None, "graph_format": fmt.key}
+    timeout = kg.settings["timeout"]
+    try:
+        reply = kg.executor.query(job, timeout)
+    except (QueryTimeout, WorkersBusy) as exc:
+        raise ApiError(503, str(exc), headers={"Retry-After": "1"}) from None
+    except WorkerCrashed as exc:
+        raise ApiError(500, str(exc)) from None
+    resp = Response(reply.body, content_type=fmt.content_type)
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+@bp.route("/dumps/")
+def dumps_index():
+    kg = current_kg()
+    return {"dumps": [{"name": n, "url": f"/dumps/{n}"} for n in dump_files(kg)]}
+
+
+@bp.route("/dumps/<name>")
+def dump(name: str):
+    kg = current_kg()
+    if not kg.dumps_dir or (name not in dump_files(kg) and name != "summary.json"):
+        abort(404)
+    if not (kg.dumps_dir / name).is_file():
+        abort(404)
+    suffix = "." + name.rsplit(".", 1)[-1]
+    resp = send_from_directory(kg.dumps_dir, name, mimetype=DUMP_TYPES.get(suffix, "application/octet-stream"))
+    return resp

@@ -1,0 +1,195 @@
+"""The SPARQL 1.1 Protocol, query operation, at ``/sparql`` (read-only).
+
+* ``GET /sparql?query=...``, ``POST`` ``application/x-www-form-urlencoded`` (``query=`` in
+  the body; dataset parameters in the body or the URL), ``POST application/sparql-query``
+  (the body is the query; dataset parameters in the URL). ``GET /sparql`` without a query:
+  the service description (:mod:`.service_description`).
+* Parameters are percent-decoded exactly once, here (:func:`decode_params`), as strict UTF-8:
+  invalid UTF-8, raw or percent-encoded, is a 400.
+* ``default-graph-uri``/``named-graph-uri`` replace the dataset (and any FROM of the query);
+  a graph not in the store is an empty graph, never fetched. Without them, the default
+  graph is the union of every graph, unless the query has FROM/FROM NAMED (graphs of the
+  store only: see :mod:`.limits`).
+* Errors: 400 syntax (the parser's message, line and column), two queries, an update, a
+  refused query; 405 other methods; 413 too large; 415 other media types or charsets;
+  406 no acceptable format; 503 timeout or all workers busy; 500 the engine crashed.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, request
+
+from . import conneg
+from .app import current_kg
+from .errors import ApiError
+from .executor import QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
+from .limits import QueryRefused, check_dataset_clause, inspect_query
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+TRUNCATED_HEADER = "SPARQL-Results-Truncated"
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
+    """``a=1&b=%C3%A9`` -> pairs; raw bytes and %-escapes must both be UTF-8 (else 400)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, f"the {where} is not valid UTF-8") from None
+    try:
+        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=1000)
+    except UnicodeDecodeError:
+        raise ApiError(400, f"a percent-encoded value in the {where} is not valid UTF-8") from None
+    except ValueError as exc:
+        raise ApiError(400, f"the {where} is malformed: {exc}") from None
+
+
+def url_params() -> list[tuple[str, str]]:
+    limit = current_kg().settings["max_request_bytes"]
+    if len(request.query_string) > limit:
+        raise ApiError(413, f"the query string is larger than the limit of {limit} bytes")
+    return decode_params(request.query_string, "query string")
+
+
+def _charset_ok() -> None:
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.strip().lower() not in ("utf-8", "utf8"):
+        raise ApiError(415, f"charset {charset!r} is not supported: send UTF-8")
+
+
+def read_request() -> tuple[list[str], list[tuple[str, str]]]:
+    """The queries given and every other parameter, whatever the request form."""
+    params = url_params()
+    if request.method == "POST":
+        mimetype = request.mimetype
+        if mimetype == FORM:
+            _charset_ok()
+            params += decode_params(request.get_data(cache=False), "form body")
+        elif mimetype == QUERY:
+            _charset_ok()
+            try:
+                body = request.get_data(cache=False).decode("utf-8")
+            except UnicodeDecodeError:
+                raise ApiError(400, "the query is not valid UTF-8") from None
+            if any(k == "query" for k, _ in params):
+                raise ApiError(400, "two queries: the body is the query, and the URL has a query= parameter too")
+            params.append(("query", body))
+        elif mimetype == UPDATE:
+            raise ApiError(400, "SPARQL Update is not accepted: this endpoint is read-only")
+        elif not mimetype:
+            raise ApiError(415, f"a POST needs a Content-Type: {FORM} or {QUERY}",
+                           headers={"Accept-Post": f"{FORM}, {QUERY}"})
+        else:
+            raise ApiError(415, f"unsupported media type {mimetype!r}: use {FORM} or {QUERY}",
+                           headers={"Accept-Post": f"{FORM}, {QUERY}"})
+    if any(k in ("update", "using-graph-uri", "using-named-graph-uri") for k, _ in params):
+        raise ApiError(400, "SPARQL Update is not accepted: this endpoint is read-only")
+    queries = [v for k, v in params if k == "query"]
+    return queries, params
+
+
+def _graph_list(params, name: str) -> list[str]:
+    values = [v for k, v in params if k == name]
+    for v in values:
+        if not _IRI.match(v):
+            raise ApiError(400, f"{name}: {v!r} is not an absolute IRI")
+    return values
+
+
+def _negotiate(form: str | None, override: str | None):
+    accept = request.headers.get("Accept")
+    results_fmt = graph_fmt = None
+    try:
+        if form in ("SELECT", "ASK"):
+            results_fmt = conneg.negotiate(accept, "results", override, boolean=form == "ASK")
+        elif form in ("CONSTRUCT", "DESCRIBE"):
+            graph_fmt = conneg.negotiate(accept, "graph", override)
+    except conneg.NotAcceptable as exc:
+        raise ApiError(406, str(exc), available=exc.offered) from None
+    except conneg.UnknownFormat as exc:
+        raise ApiError(400, str(exc)) from None
+    for kind in ("results", "graph"):  # the other kind, in case the engine disagrees on the form
+        if (results_fmt if kind == "results" else graph_fmt) is None:
+            try:
+                fmt = conneg.negotiate(accept, kind, override)
+            except (conneg.NotAcceptable, conneg.UnknownFormat):
+                fmt = conneg.table(kind)[0]
+            if kind == "results":
+                results_fmt = fmt
+            else:
+                graph_fmt = fmt
+    return results_fmt, graph_fmt
+
+
+def run_query(query: str, params: list[tuple[str, str]], *, base_iri: str | None = None,
+              max_rows: int | None = None) -> Response:
+    """Inspect, run and answer one query (also used by other views of the app)."""
+    kg = current_kg()
+    settings = kg.settings
+    default_graphs = _graph_list(params, "default-graph-uri")
+    named_graphs = _graph_list(params, "named-graph-uri")
+    formats = [v for k, v in params if k == "format"]
+    override = formats[-1] if formats else None
+    if len(query.encode("utf-8")) > settings["max_request_bytes"]:
+        raise ApiError(413, f"the query is larger than the limit of {settings['max_request_bytes']} bytes")
+    try:
+        info = inspect_query(query, base_iri=base_iri, max_depth=settings["max_depth"],
+                             max_operators=settings["max_operators"])
+        protocol_dataset = bool(default_graphs or named_graphs)
+        if info.has_dataset_clause and not protocol_dataset:
+            check_dataset_clause(info, kg.graphs)
+    except QueryRefused as exc:
+        line, column = exc.position or (None, None)
+        raise ApiError(400, exc.message, reason=exc.kind, line=line, column=column) from None
+    results_fmt, graph_fmt = _negotiate(info.form, override)
+    max_rows = settings["max_rows"] if max_rows is None else max_rows
+    job = {
+        "op": "query", "query": query, "base_iri": base_iri,
+        "default_graph": default_graphs if protocol_dataset else None,
+        "named_graphs": named_graphs if protocol_dataset else None,
+        "has_from": info.has_dataset_clause,
+        "results_format": results_fmt.key, "graph_format": graph_fmt.key, "max_rows": max_rows,
+    }
+    timeout = settings["timeout"]
+    try:
+        reply = kg.executor.query(job, timeout)
+    except QueryError as exc:
+        m = _POSITION.search(exc.message)
+        raise ApiError(400, exc.message, reason="syntax",
+                       line=int(m.group(1)) if m else None, column=int(m.group(2)) if m else None) from None
+    except QueryTimeout as exc:
+        raise ApiError(503, f"{exc} (the time limit of this endpoint is {timeout:g} s)", reason="timeout",
+                       headers={"Retry-After": "1"}) from None
+    except WorkersBusy as exc:
+        raise ApiError(503, str(exc), reason="busy", headers={"Retry-After": "1"}) from None
+    except WorkerCrashed as exc:
+        raise ApiError(500, str(exc), reason="engine-crash") from None
+    fmt = conneg.BY_KEY[reply.format_key]
+    resp = Response(reply.body, content_type=fmt.content_type)
+    resp.headers["Vary"] = "Accept"
+    if reply.truncated:
+        resp.headers[TRUNCATED_HEADER] = f"true; max-rows={max_rows}"
+    return resp
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
+def endpoint():
+    queries, params = read_request()
+    if len(queries) > 1:
+        raise ApiError(400, f"{len(queries)} queries: send one query per request")
+    if not queries:
+        if request.method == "GET":
+            from .service_description import respond
+
+            return respond()
+        raise ApiError(400, "no query: give a query= parameter (or POST application/sparql-query)")
+    return run_query(queries[0], params, base_iri=request.base_url)
