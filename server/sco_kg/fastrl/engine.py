@@ -501,6 +501,7 @@ class Engine:
         R, P, T, SO, OS = self.rules, self.P, self.T, self.SO, self.OS
         same = self.pending_same
         TYPE = self.TYPE
+        keys_dirty: set = set()
         if TYPE in R.sup_props or TYPE in R.domains or TYPE in R.ranges or TYPE in R.inverses:
             # property axioms on rdf:type itself: see type triples as pairs
             tp = dP.setdefault(TYPE, set())
@@ -590,9 +591,9 @@ class Engine:
                                 same.append((y1, y2))
             # prp-key (a new key value of an instance)
             for n in R.keys_by_prop.get(p, ()):
-                c = R.keys[n][0]
-                tc = T.get(c, ())
-                self._keys(n, {s for s, _ in new if s in tc})
+                tc = T.get(R.keys[n][0], ())
+                if any(s in tc for s, _ in new):
+                    keys_dirty.add(n)
         for c, new in dT.items():
             # cax-sco, cax-eqc (cls-int2, cls-uni through scm-int, scm-uni)
             for d in R.sup_classes.get(c, ()):
@@ -639,8 +640,9 @@ class Engine:
                                 if y2 != y and y2 in tcc:
                                     same.append((y, y2))
             # prp-key (a new instance of a keyed class)
-            for n in R.keys_by_class.get(c, ()):
-                self._keys(n, new)
+            keys_dirty.update(R.keys_by_class.get(c, ()))
+        for n in keys_dirty:
+            self._keys(n)
         # a rule concluding rdf:type or owl:sameAs as a property
         tp = nP.pop(TYPE, None)
         if tp:
@@ -650,10 +652,8 @@ class Engine:
         if sp:
             same.extend(sp)
 
-    def _keys(self, n: int, xs) -> None:
+    def _keys(self, n: int) -> None:
         """prp-key: instances of the class with the same values for every key property."""
-        if not xs:
-            return
         c, keys = self.rules.keys[n]
         SO = self.SO
         tc = self.T.get(c, ())

@@ -1,0 +1,110 @@
+"""The synthetic data generator (sco_kg.synth): deterministic, the shape of the real data, conforming."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal
+from rdflib.namespace import RDF
+
+from sco_kg import fastrl, reason, synth
+from sco_kg.build import build
+from sco_kg.namespaces import OA, SCHEMA, SKG, VOCABULARY_GRAPH
+from sco_kg.resources import Sources, ontology_dir
+
+
+@pytest.fixture(scope="module")
+def small() -> Dataset:
+    return synth.generate(3_000, seed=7)
+
+
+def quads(ds: Dataset) -> set:
+    return {(s, p, o, g) for s, p, o, g in ds.quads((None, None, None, None))}
+
+
+def test_same_seed_same_data_other_seed_other_data(small):
+    assert quads(synth.generate(3_000, seed=7)) == quads(small)
+    assert quads(synth.generate(3_000, seed=8)) != quads(small)
+
+
+def test_size_is_about_what_was_asked(small):
+    assert 3_000 <= len(small) < 3_000 + 400  # the last article is completed
+    big = synth.generate(20_000, seed=1)
+    assert 20_000 <= len(big) < 20_000 + 400
+
+
+def test_written_file_is_deterministic_and_parses_to_the_same_quads(tmp_path, small):
+    trig, nq, again = tmp_path / "a.trig", tmp_path / "a.nq", tmp_path / "b.trig"
+    assert synth.write(trig, 3_000, seed=7) == len(small)
+    synth.write(again, 3_000, seed=7)
+    synth.write(nq, 3_000, seed=7)
+    assert trig.read_bytes() == again.read_bytes()
+    for path, fmt in ((trig, "trig"), (nq, "nquads")):
+        parsed = Dataset()
+        parsed.parse(path, format=fmt)
+        assert quads(parsed) == quads(small)
+
+
+def test_every_fact_sits_in_a_named_graph_of_the_design(small):
+    names = {str(g) for _s, _p, _o, g in small.quads((None, None, None, None))}
+    assert str(VOCABULARY_GRAPH) in names
+    for name in names - {str(VOCABULARY_GRAPH)}:
+        tail = name.rsplit("/", 1)[1]
+        assert tail in ("labels", "provenance") or (tail[0] == "s" and tail[1:].isdigit()), name
+
+
+def test_selectors_match_the_article_text_exactly(small):
+    union = Graph()
+    for s, p, o, _g in small.quads((None, None, None, None)):
+        union.add((s, p, o))
+    texts = {a: str(t) for a, t in union.subject_objects(SCHEMA.text) if (a, RDF.type, SCHEMA.NewsArticle) in union}
+    spans = list(union.subjects(RDF.type, OA.SpecificResource))
+    assert texts and len(spans) > len(texts)
+    for span in spans:
+        text = texts[union.value(span, OA.hasSource)]
+        selectors = list(union.objects(span, OA.hasSelector))
+        position = next(x for x in selectors if (x, RDF.type, OA.TextPositionSelector) in union)
+        quote = next(x for x in selectors if (x, RDF.type, OA.TextQuoteSelector) in union)
+        start, end = int(union.value(position, OA.start)), int(union.value(position, OA.end))
+        assert text[start:end] == str(union.value(quote, OA.exact))
+    # quotations are verbatim: their words are in the article they come from
+    all_text = "\n".join(texts.values())
+    quotations = list(union.subjects(RDF.type, SKG.Quotation))
+    assert quotations
+    for q in quotations:
+        words = union.value(q, SCHEMA.text)
+        assert isinstance(words, Literal) and words.language == "fr" and str(words) in all_text
+
+
+def test_uses_only_declared_ontology_terms(small):
+    ontology = Graph().parse(ontology_dir() / "sco-kg.ttl")
+    declared = set(ontology.subjects())
+    used = defaultdict(int)
+    for s, p, o, _g in small.quads((None, None, None, None)):
+        for term in (p, o):
+            if str(term).startswith(str(SKG)):
+                used[term] += 1
+    assert used and set(used) <= declared, set(used) - declared
+    # the shape of the real graph: every kind of fact is there
+    for term in (SKG.Meeting, SKG.Quotation, SKG.Declaration, SKG.Membership, SKG.MinisterPost, SKG.Accession,
+                 SKG.Proposal, SKG.ReportedStatement, SKG.locatedIn, SKG.foundedBy, SKG.chairedBy):
+        assert used[term], term
+
+
+def test_synthetic_data_conforms_to_the_shapes_before_and_after_reasoning(tmp_path, monkeypatch):
+    monkeypatch.setitem(reason.REASONERS, "fastrl", fastrl.reasoner)
+    path = tmp_path / "synth.trig"
+    synth.write(path, 1_500, seed=3)
+    sources = Sources.from_dirs(ontology_dir(), [], extra=[path])
+    result = build(sources, reasoner="fastrl")
+    assert result.reports["asserted"].conforms, result.reports["asserted"].text
+    assert result.reports["closure"].conforms, result.reports["closure"].text
+
+
+def test_synth_command_writes_the_file(tmp_path):
+    out = tmp_path / "s.trig"
+    result = CliRunner().invoke(synth.synth_command, ["--triples", "500", "--seed", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(Dataset().parse(out, format="trig")) == len(synth.generate(500, seed=2))
