@@ -276,6 +276,17 @@ def test_reasoners_are_pluggable(tiny_sources, monkeypatch):
         reason(load(tiny_sources), "nope")
 
 
+@pytest.mark.parametrize("name", sorted(set(REASONERS) - {"owlrl"}))
+def test_every_registered_reasoner_agrees_with_owlrl(tiny_sources, name):
+    def closure(reasoner):
+        inferred = reason(load(tiny_sources), reasoner, now=FIXED_NOW)
+        engine = inferred.value(REASONING_RUN, PROV.wasAssociatedWith)
+        assert isinstance(engine, URIRef) and " " not in str(engine)
+        return {t for t in inferred if engine not in t and PROV.wasAssociatedWith != t[1]}
+
+    assert closure(name) == closure("owlrl")
+
+
 def test_closure_validation_sees_the_inferred_triples(tiny_sources):
     # stage "closure" runs no inference: schema:attendee comes from kgg:inferred only
     ds = load(tiny_sources)

@@ -9,7 +9,9 @@ and writes the rest into ``kgg:inferred`` with the description of the reasoning 
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -19,7 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from .errors import ConfigError, InconsistencyError
-from .namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, REASONING_RUN
+from .namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, KG, REASONING_RUN
 
 Triple = tuple
 
@@ -32,6 +34,7 @@ class Closure:
     errors: list[str] = field(default_factory=list)
     engine: str = ""
     version: str = ""
+    engine_iri: str | None = None  # default: owlrl's PyPI page, else kg:reasoner-<engine slug>
 
 
 Reasoner = Callable[[Graph], Closure]
@@ -65,11 +68,20 @@ def owlrl_reasoner(graph: Graph) -> Closure:
         if (s, p, o) in asserted or str(p).startswith(OWLRL_ERR) or str(o).startswith(OWLRL_ERR):
             continue
         new.add((s, p, o))
-    return Closure(new, errors, "owlrl", _package_version("owlrl"))
+    return Closure(new, errors, "owlrl", _package_version("owlrl"), "https://pypi.org/project/owlrl/")
 
 
-#: name -> reasoner; a later issue registers a faster one.
+def fastrl_reasoner(graph: Graph) -> Closure:
+    """The project's own OWL 2 RL engine (:mod:`sco_kg.fastrl`), imported when used."""
+    from . import fastrl
+
+    return fastrl.reasoner(graph)
+
+
+#: name -> reasoner
 REASONERS: dict[str, Reasoner] = {"owlrl": owlrl_reasoner}
+if importlib.util.find_spec(f"{__package__}.fastrl") is not None:
+    REASONERS["fastrl"] = fastrl_reasoner
 
 
 def register_reasoner(name: str, reasoner: Reasoner) -> None:
@@ -125,6 +137,10 @@ def is_noise(triple: Triple) -> bool:
 # -- the step -----------------------------------------------------------------------
 
 
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unnamed"
+
+
 def reasoning_time() -> datetime:
     """Now, or ``SOURCE_DATE_EPOCH`` when set, so that builds can be byte-identical."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -166,10 +182,11 @@ def reason(dataset: Dataset, reasoner: str = "owlrl", *, now: datetime | None = 
     inferred.add((run, RDF.type, PROV.Activity))
     inferred.add((run, RDFS.label, Literal("OWL 2 RL reasoning run", lang="en")))
     inferred.add((run, RDFS.label, Literal("inférence OWL 2 RL", lang="fr")))
-    engine = URIRef(f"https://pypi.org/project/{closure.engine or reasoner}/")
+    name = closure.engine or reasoner
+    engine = URIRef(closure.engine_iri) if closure.engine_iri else KG["reasoner-" + _slug(name)]
     inferred.add((run, PROV.wasAssociatedWith, engine))
     inferred.add((engine, RDF.type, PROV.SoftwareAgent))
-    inferred.add((engine, RDFS.label, Literal(closure.engine or reasoner)))
+    inferred.add((engine, RDFS.label, Literal(name)))
     inferred.add((engine, OWL.versionInfo, Literal(closure.version)))
     inferred.add((run, PROV.endedAtTime, Literal(ended.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
     return inferred
