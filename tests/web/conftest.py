@@ -120,7 +120,7 @@ def live_server():
     servers = []
 
     def start(app, threads: int = 4) -> str:
-        server = create_server(app, host="127.0.0.1", port=0, threads=threads, _quiet=True)
+        server = create_server(app, host="127.0.0.1", port=0, threads=threads)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         servers.append((server, thread))

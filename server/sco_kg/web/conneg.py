@@ -17,8 +17,6 @@ from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from ..namespaces import PREFIXES
 
@@ -203,8 +201,15 @@ def table(kind: str, *, boolean: bool = False) -> tuple[Format, ...]:
     return tuple(f for f in formats if f.boolean) if boolean else formats
 
 
-def parse_accept(value: str | None) -> MIMEAccept:
-    return parse_accept_header(value or "*/*", MIMEAccept)
+def best_of(accept: str | None, media_types) -> str | None:
+    """The media type of ``media_types`` the client prefers (ties: the first), or None."""
+    ranges = _parse_ranges(accept)
+    best, best_q = None, 0.0
+    for mt in media_types:
+        q = _quality(mt, ranges)
+        if q > best_q:
+            best, best_q = mt, q
+    return best
 
 
 def negotiate(accept: str | None, kind: str, override: str | None = None, *, boolean: bool = False,
@@ -221,20 +226,62 @@ def negotiate(accept: str | None, kind: str, override: str | None = None, *, boo
             raise NotAcceptable(kind, [f.media_type for f in formats])
         raise UnknownFormat(f"unknown format {override!r}; known: "
                             + ", ".join(n for f in formats for n in f.names[:1]))
-    offered: list[str] = []
-    lookup: dict[str, Format | str] = {}
-    for f in formats:  # the first one is the default (no Accept, or */*)
-        for mt in (f.media_type, *f.aliases):
-            if mt not in lookup:
-                offered.append(mt)
-                lookup[mt] = f
-    for mt in extra:
-        offered.append(mt)
-        lookup[mt] = mt
-    best = parse_accept(accept).best_match(offered)
+    offered: list[tuple[str, Format | str]] = [(f.media_type, f) for f in formats]  # first: the default
+    offered += [(mt, f) for f in formats for mt in f.aliases]
+    offered += [(mt, mt) for mt in extra]
+    best, best_q = None, 0.0
+    ranges = _parse_ranges(accept)
+    for media_type, target in offered:
+        q = _quality(media_type, ranges)
+        if q > best_q:
+            best, best_q = target, q
     if best is None:
         raise NotAcceptable(kind, [f.media_type for f in formats])
-    return lookup[best]
+    return best
+
+
+def _parse_ranges(accept: str | None) -> list[tuple[str, str, float]]:
+    """``text/*;q=0.5, */*`` -> [("text", "*", 0.5), ("*", "*", 1.0)]; no header: ``*/*``."""
+    if not accept or not accept.strip():
+        return [("*", "*", 1.0)]
+    ranges = []
+    for part in accept.split(","):
+        items = [p.strip() for p in part.split(";")]
+        media = items[0].lower()
+        if "/" not in media:
+            if media == "*":
+                media = "*/*"
+            else:
+                continue
+        main, sub = media.split("/", 1)
+        q = 1.0
+        for param in items[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value.strip())))
+                except ValueError:
+                    q = 0.0
+        ranges.append((main, sub, q))
+    return ranges
+
+
+def _quality(media_type: str, ranges) -> float:
+    """The q of the most specific range matching ``media_type`` (0 if none)."""
+    main, sub = media_type.split("/", 1)
+    best_specificity, q = -1, 0.0
+    for rmain, rsub, rq in ranges:
+        if rmain == main and rsub == sub:
+            specificity = 2
+        elif rmain == main and rsub == "*":
+            specificity = 1
+        elif rmain == "*" and rsub == "*":
+            specificity = 0
+        else:
+            continue
+        if specificity > best_specificity:
+            best_specificity, q = specificity, rq
+    return q
 
 
 def triples_body(triples, fmt: Format) -> bytes:

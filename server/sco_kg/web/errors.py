@@ -18,7 +18,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from .conneg import parse_accept
+from .conneg import best_of
 
 JSON_TYPES = ("application/json", "application/problem+json", "application/sparql-results+json",
               "application/ld+json")
@@ -47,7 +47,7 @@ def wants_json() -> bool:
         accept = request.headers.get("Accept")
     except RuntimeError:  # no request
         return True
-    best = parse_accept(accept).best_match(JSON_TYPES + TEXT_TYPES)
+    best = best_of(accept, JSON_TYPES + TEXT_TYPES)
     return best is None or best in JSON_TYPES
 
 
