@@ -24,9 +24,14 @@ Design:
   empty network namespace: even a query that slipped past the inspection of
   :mod:`.limits` could not reach any host. Best effort, reported by :attr:`Executor.isolated`.
 
-Overhead measured on the 2-core CI machine: a round trip of a small job through a worker
-costs ~60-100 us over running the same query in-process (pickle + two socket hops), well
-under the 1 ms budget. See tests/web/test_protocol_limits.py::test_overhead.
+Overhead measured on the 2-core dev machine (tests/web/test_protocol_limits.py and
+test_protocol_live.py print it): a small SELECT costs ~37 us in-process and ~85 us through
+a worker, so ~50 us of overhead at p50 (pickle + two socket hops), far under the 1 ms
+budget; the whole HTTP round trip through waitress and Flask is ~0.55 ms at p50.
+Alternatives weighed: a thread per query (cannot be stopped; a crash kills the server);
+multiprocessing.Pool (no way to kill one task's worker and keep the pool, and pickling
+through its queues is slower); forking per query (~5-10 ms per fork of a process that
+holds the store, over budget).
 """
 
 from __future__ import annotations
