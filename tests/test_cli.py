@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import PREFIXES, write
+from pipeline_support import PREFIXES, write
 from sco_kg.cli import main
 from sco_kg.export import FILES
 

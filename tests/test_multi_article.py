@@ -7,7 +7,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from conftest import FIXED_NOW, FIXTURES
+from pipeline_support import FIXED_NOW, FIXTURES
 from sco_kg.build import build
 from sco_kg.export import union_graph
 from sco_kg.namespaces import KG, KGG, SCHEMA, article, article_graph

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from pipeline_support import ROOT
 
 pytestmark = pytest.mark.slow
 

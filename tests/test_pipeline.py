@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, XSD
 
-from conftest import FIXED_NOW, PREFIXES, TINY, write
+from pipeline_support import FIXED_NOW, PREFIXES, TINY, write
 from sco_kg import resources
 from sco_kg.build import build
 from sco_kg.errors import ConfigError, InconsistencyError, InputError, ValidationError

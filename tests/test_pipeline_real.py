@@ -7,7 +7,7 @@ import re
 
 from rdflib.namespace import PROV, RDF
 
-from conftest import ROOT
+from pipeline_support import ROOT
 from sco_kg.export import export
 from sco_kg.namespaces import INFERRED_GRAPH, KGG, REASONING_RUN, SCHEMA, article, article_graph
 from sco_kg.reason import is_noise
@@ -64,7 +64,7 @@ def test_a_person_who_is_an_organisation_makes_the_build_fail(tmp_path):
     """Error provocation on the real ontology: skg:Person owl:disjointWith skg:Organisation."""
     import pytest
 
-    from conftest import FIXED_NOW, PREFIXES, write
+    from pipeline_support import FIXED_NOW, PREFIXES, write
     from sco_kg.build import build
     from sco_kg.errors import InconsistencyError
     from sco_kg.resources import Sources
@@ -76,7 +76,7 @@ def test_a_person_who_is_an_organisation_makes_the_build_fail(tmp_path):
 
 
 def test_two_builds_give_the_same_bytes():
-    from conftest import FIXED_NOW
+    from pipeline_support import FIXED_NOW
     from sco_kg.build import build
     from sco_kg.export import to_nquads, to_trig
 

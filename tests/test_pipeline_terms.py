@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, XSD
 
-from conftest import FIXTURES
+from pipeline_support import FIXTURES
 from sco_kg.load import load, read_triples
 from sco_kg.namespaces import FOAF, OA, ORG, PROV, SCHEMA, SKG, SKOS, TIME, is_schema_graph
 from sco_kg.resources import Sources

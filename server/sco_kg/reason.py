@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from .errors import ConfigError, InconsistencyError
-from .namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, KG, REASONING_RUN
+from .namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, REASONING_RUN
 
 Triple = tuple
 
@@ -34,7 +34,7 @@ class Closure:
     errors: list[str] = field(default_factory=list)
     engine: str = ""
     version: str = ""
-    engine_iri: str | None = None  # default: owlrl's PyPI page, else kg:reasoner-<engine slug>
+    engine_iri: str | None = None  # default: https://pypi.org/project/sco-kg/#<engine slug>
 
 
 Reasoner = Callable[[Graph], Closure]
@@ -183,7 +183,8 @@ def reason(dataset: Dataset, reasoner: str = "owlrl", *, now: datetime | None = 
     inferred.add((run, RDFS.label, Literal("OWL 2 RL reasoning run", lang="en")))
     inferred.add((run, RDFS.label, Literal("inférence OWL 2 RL", lang="fr")))
     name = closure.engine or reasoner
-    engine = URIRef(closure.engine_iri) if closure.engine_iri else KG["reasoner-" + _slug(name)]
+    # an engine without an IRI of its own is taken to be part of this package
+    engine = URIRef(closure.engine_iri or f"https://pypi.org/project/sco-kg/#{_slug(name)}")
     inferred.add((run, PROV.wasAssociatedWith, engine))
     inferred.add((engine, RDF.type, PROV.SoftwareAgent))
     inferred.add((engine, RDFS.label, Literal(name)))
