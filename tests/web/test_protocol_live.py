@@ -164,3 +164,32 @@ def test_latency_over_http(server_url, app):
     p50 = statistics.median(times)
     print(f"HTTP p50 {p50 * 1e3:.2f} ms, in-process {statistics.median(direct) * 1e3:.3f} ms")
     assert p50 < 0.05
+
+
+def test_latency_of_the_competency_questions(real_app, live_server):
+    """Median latency over HTTP of every queries/*.rq against the real build (printed)."""
+    from sco_kg.resources import queries_dir
+
+    files = sorted(queries_dir().glob("*.rq")) if queries_dir().is_dir() else []
+    if not files:
+        pytest.skip("no competency questions in queries/ yet")
+    url = live_server(real_app)
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    medians = {}
+    for path in files:
+        body = "query=" + quote(path.read_text(encoding="utf-8"), safe="")
+        times = []
+        for _ in range(20):
+            t = time.perf_counter()
+            conn.request("POST", "/sparql", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+            resp = conn.getresponse()
+            resp.read()
+            times.append(time.perf_counter() - t)
+            assert resp.status == 200, (path.name, resp.status)
+        medians[path.name] = statistics.median(times)
+    conn.close()
+    for name, median in medians.items():
+        print(f"{name}: {median * 1e3:.2f} ms")
+    print(f"median over the competency questions: {statistics.median(medians.values()) * 1e3:.2f} ms")
+    assert statistics.median(medians.values()) < 1.0

@@ -66,6 +66,10 @@ class WorkerCrashed(Exception):
     pass
 
 
+class EngineError(Exception):
+    """The engine raised something other than a syntax error while running the query (500)."""
+
+
 class QueryError(Exception):
     """The engine rejected the query (syntax, undefined prefix...): a 400."""
 
@@ -342,7 +346,7 @@ class Executor:
         if reply[0] == "error":
             raise QueryError(reply[1])
         if reply[0] == "failure":
-            raise WorkerCrashed(f"the query engine failed: {reply[1]}")
+            raise EngineError(f"the query engine failed: {reply[1]}")
         return Reply(*reply)
 
     def close(self) -> None:

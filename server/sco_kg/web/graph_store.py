@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, send_from_directory
 from . import conneg
 from .app import current_kg
 from .errors import ApiError
-from .executor import QueryTimeout, WorkerCrashed, WorkersBusy
+from .executor import EngineError, QueryTimeout, WorkerCrashed, WorkersBusy
 from .service_description import dump_files
 from .sparql import url_params
 
@@ -54,7 +54,7 @@ def graph():
         reply = kg.executor.query(job, timeout)
     except (QueryTimeout, WorkersBusy) as exc:
         raise ApiError(503, str(exc), headers={"Retry-After": "1"}) from None
-    except WorkerCrashed as exc:
+    except (WorkerCrashed, EngineError) as exc:
         raise ApiError(500, str(exc)) from None
     resp = Response(reply.body, content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"

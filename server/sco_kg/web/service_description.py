@@ -144,7 +144,9 @@ def dump_files(kg) -> list[str]:
 
 def respond() -> Response:
     kg = current_kg()
-    params = [(k, v) for k, v in request.args.items(multi=True)]
+    from .sparql import url_params
+
+    params = url_params()
     override = next((v for k, v in reversed(params) if k == "format"), None)
     try:
         fmt = conneg.negotiate(request.headers.get("Accept"), "graph", override, extra=("text/html",))

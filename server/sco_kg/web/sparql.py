@@ -25,7 +25,7 @@ from flask import Blueprint, Response, request
 from . import conneg
 from .app import current_kg
 from .errors import ApiError
-from .executor import QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
+from .executor import EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
 from .limits import QueryRefused, check_dataset_clause, inspect_query
 
 bp = Blueprint("sparql", __name__)
@@ -172,6 +172,8 @@ def run_query(query: str, params: list[tuple[str, str]], *, base_iri: str | None
         raise ApiError(503, str(exc), reason="busy", headers={"Retry-After": "1"}) from None
     except WorkerCrashed as exc:
         raise ApiError(500, str(exc), reason="engine-crash") from None
+    except EngineError as exc:
+        raise ApiError(500, str(exc), reason="engine-error") from None
     fmt = conneg.BY_KEY[reply.format_key]
     resp = Response(reply.body, content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"
