@@ -96,7 +96,8 @@ def test_validate_exits_1_on_violation(runner, tiny_env, tmp_path):
     bad = write(tmp_path / "bad.ttl", PREFIXES + "kg:bob a skg:Person .\n")
     result = runner.invoke(main, ["validate", "--data", str(bad)])
     assert result.exit_code == 1
-    assert "kg:bob" in result.stderr
+    assert result.stdout.startswith("kg:bob\n  - Violation rdfs:label: A person has a label.")
+    assert result.stdout.splitlines()[-1] == "asserted: DOES NOT CONFORM: 1 violation(s) on 1 focus node(s)"
 
 
 @pytest.mark.parametrize("fmt, needle", [("ntriples", "<https://w3id.org/sco-kg/id/alice>"), ("jsonld", '"@id"')])

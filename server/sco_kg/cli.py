@@ -191,11 +191,18 @@ def build(out_dir: Path, extra, data_dirs, reasoner: str, no_reason: bool, no_va
 @click.option("-q", "--quiet", is_flag=True, help="Print only the report.")
 @handle_errors
 def validate(extra, data_dirs, closure: bool, reasoner: str, quiet: bool) -> None:
-    """Validate the data against the SHACL shapes; print the report grouped by focus node."""
+    """Validate the data against the SHACL shapes; print the report grouped by focus node.
+
+    The report goes to standard output; exit 1 when the data does not conform.
+    """
     sources = sources_from(extra, data_dirs)
     if sources.shapes is None:
         raise ConfigError("no shapes: ontology/shapes.ttl is missing")
-    result, _ = run_build(sources, reasoner if closure else None, True, quiet)
+    try:
+        result, _ = run_build(sources, reasoner if closure else None, True, quiet)
+    except ValidationError as exc:
+        click.echo(exc.report.text)
+        sys.exit(EXIT_DATA)
     click.echo(result.report.text)
 
 
