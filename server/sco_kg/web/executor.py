@@ -45,6 +45,7 @@ import socket
 import struct
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -283,7 +284,11 @@ class Executor:
         self.spawned = 0
         self._all: dict[int, _Worker] = {}
         ctl, child = socket.socketpair()
-        pid = os.fork()
+        with warnings.catch_warnings():
+            # Python >= 3.12 warns about fork() in a threaded process: the zygote is the
+            # answer to that warning (it only forks, and uses no lock of this process)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
         if pid == 0:  # the zygote
             try:
                 ctl.close()
