@@ -160,8 +160,16 @@ def respond() -> Response:
         return resp
     root = request.url_root
     stats = kg.cached("void-stats", lambda: compute_stats(kg.store))
-    body = kg.cached(("sd", root, fmt.key), lambda: conneg.serialize_graph(
-        fmt, description_triples(root, stats, dump_files(kg), kg.base)))
+    roots = kg.cached("sd-roots", set)  # the Host header picks the root: cache a few only
+
+    def make():
+        return conneg.serialize_graph(fmt, description_triples(root, stats, dump_files(kg), kg.base))
+
+    if root in roots or len(roots) < 8:
+        roots.add(root)
+        body = kg.cached(("sd", root, fmt.key), make)
+    else:
+        body = make()
     resp = Response(body, content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"
     return resp
