@@ -70,6 +70,10 @@ _QUOTES = [
 ]
 
 
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
 def _name(rng: random.Random, parts: int = 2) -> str:
     return "".join(rng.choice(_SYLLABLES) for _ in range(parts)).capitalize()
 
@@ -86,11 +90,18 @@ class _World:
     ministries: dict = field(default_factory=dict)  # country iri -> ministry iri
     topics: list = field(default_factory=list)  # (iri, fr, en)
     founded: set = field(default_factory=set)  # organisations whose founding was stated
-    counter: int = 0
+    memberships: set = field(default_factory=set)  # (country, organisation) pairs stated
+    names: set = field(default_factory=set)
 
-    def slug(self, kind: str, name: str) -> str:
-        self.counter += 1
-        return f"{kind}-{name.lower()}-{self.counter}"
+    def unique_name(self, parts: int) -> str:
+        """A new name: entity IRIs derive from names (PROFILE.md), so no two entities share one."""
+        tries = 0
+        while True:
+            name = _name(self.rng, parts + tries // 8)  # longer names once short ones run out
+            if _slug(name) not in self.names:
+                self.names.add(_slug(name))
+                return name
+            tries += 1
 
 
 class _Article:
@@ -112,8 +123,12 @@ class _Article:
         w = self.w
         if w.countries and w.rng.random() < 0.85:
             return w.rng.choice(w.countries)
-        name = _name(w.rng, 3)
-        iri = KG[w.slug("country", name)]
+        return self._new_country(triples)
+
+    def _new_country(self, triples) -> tuple:
+        w = self.w
+        name = w.unique_name(3)
+        iri = KG[_slug(name)]
         entry = (iri, name, name)
         w.countries.append(entry)
         triples.append((iri, RDF.type, SKG.Country))
@@ -124,9 +139,9 @@ class _Article:
         w = self.w
         if w.orgs and w.rng.random() < 0.8:
             return w.rng.choice(w.orgs)
-        name = _name(w.rng, 2)
+        name = w.unique_name(2)
         kind_fr, kind_en = w.rng.choice(_ORG_KINDS)
-        iri = KG[w.slug("org", name)]
+        iri = KG[_slug(name)]
         fr, en = f"{kind_fr} de {name}", f"{name} {kind_en}"
         entry = (iri, fr, en)
         w.orgs.append(entry)
@@ -140,8 +155,8 @@ class _Article:
         w = self.w
         if w.persons and w.rng.random() < 0.7:
             return w.rng.choice(w.persons)
-        name = f"{_name(w.rng, 2)} {_name(w.rng, 3)}"
-        iri = KG[w.slug("person", name.replace(" ", "-"))]
+        name = f"{_name(w.rng, 2)} {w.unique_name(3)}"
+        iri = KG[_slug(name)]
         entry = (iri, name, name)
         w.persons.append(entry)
         triples.append((iri, RDF.type, SKG.Person))
@@ -152,8 +167,8 @@ class _Article:
         w = self.w
         if w.places and w.rng.random() < 0.6:
             return w.rng.choice(w.places)
-        name = _name(w.rng, 2)
-        iri = KG[w.slug("place", name)]
+        name = w.unique_name(2)
+        iri = KG[_slug(name)]
         entry = (iri, name, name)
         triples.append((iri, RDF.type, SKG.Place))
         if w.places and w.rng.random() < 0.7:  # nested: a chain of skg:locatedIn
@@ -183,7 +198,7 @@ class _Article:
 
     def meeting(self) -> URIRef:
         w, t = self.w, []
-        event = KG[w.slug("event-meeting", self.id)]
+        event = KG[f"event-meeting-{self.id}"]
         orgs = {self.org(t) for _ in range(w.rng.randint(1, 3))}
         chair = self.person(t)
         place = self.place(t)
@@ -212,7 +227,7 @@ class _Article:
     def quotation(self, event, n: int) -> None:
         w, t = self.w, []
         words = w.rng.choice(_QUOTES) + f" ({n})"
-        q = KG[w.slug("quotation", self.id)]
+        q = KG[f"quotation-{self.id}-{n}"]
         t += [
             (q, RDF.type, SKG.Quotation),
             (q, SKG.speaker, self.chair[0]),
@@ -224,7 +239,7 @@ class _Article:
 
     def statement(self, event) -> None:
         w, t = self.w, []
-        st = KG[w.slug("statement", self.id)]
+        st = KG[f"statement-{self.id}-{len(self.sentences) + 1}"]
         tp = self.topic()
         t += [
             (st, RDF.type, SKG.ReportedStatement),
@@ -238,7 +253,7 @@ class _Article:
 
     def declaration(self, event) -> None:
         w, t = self.w, []
-        d = KG[w.slug("declaration", self.id)]
+        d = KG[f"declaration-{self.id}-{len(self.sentences) + 1}"]
         signers = {self.org(t) for _ in range(w.rng.randint(1, 3))}
         tp = self.topic()
         t += [(d, RDF.type, SKG.Declaration), (d, SKG.adoptedAt, event), (d, SKG.topic, tp[0])]
@@ -253,12 +268,20 @@ class _Article:
     def membership(self) -> None:
         """An observer status, then full membership from the year the observer status ends."""
         w, t = self.w, []
-        country, org = self.country(t), self.org(t)
+        org = self.org(t)
+        for _ in range(5):  # one observer-then-member history per country and organisation
+            country = self.country(t)
+            if (country[0], org[0]) not in w.memberships:
+                break
+        else:
+            country = self._new_country(t)
+        w.memberships.add((country[0], org[0]))
         start = w.rng.randint(1996, 2015)
         join = start + w.rng.randint(1, 8)
-        obs, mem = KG[w.slug("membership", "observer")], KG[w.slug("membership", "member")]
-        obs_during, mem_during = KG[f"{obs[len(KG):]}-during"], KG[f"{mem[len(KG):]}-during"]
-        i_start, i_join = KG[w.slug("instant", str(start))], KG[w.slug("instant", str(join))]
+        pair = f"{country[0][len(KG):]}-{org[0][len(KG):]}"
+        obs, mem = KG[f"membership-{pair}-observer"], KG[f"membership-{pair}-member"]
+        obs_during, mem_during = KG[f"membership-{pair}-observer-during"], KG[f"membership-{pair}-member-during"]
+        i_start, i_join = KG[f"instant-{start}"], KG[f"instant-{join}"]
         for m, role, during in ((obs, KG["role-observer"], obs_during), (mem, KG["role-member"], mem_during)):
             t += [
                 (m, RDF.type, SKG.Membership),
@@ -284,12 +307,14 @@ class _Article:
         person = self.person(t)
         ministry = w.ministries.get(country[0])
         if ministry is None:
-            ministry = KG[w.slug("ministry-of-defence", country[1])]
+            ministry = KG[f"{country[0][len(KG):]}-ministry-of-defence"]
             w.ministries[country[0]] = ministry
             t += [(ministry, RDF.type, SKG.Ministry), (ministry, SKG.ministryOf, country[0])]
             self.label(ministry, f"ministère de la Défense de {country[1]}", f"Ministry of Defence of {country[2]}")
-        post = KG[w.slug("post-minister", country[1])]
-        if w.rng.random() < 0.5:
+        minister = w.rng.random() < 0.5
+        kind = "minister-of-defence" if minister else "ambassador"
+        post = KG[f"post-{country[0][len(KG):]}-{kind}-{person[0][len(KG):]}"]
+        if minister:
             t += [(post, RDF.type, SKG.MinisterPost), (post, ORG.postIn, ministry)]
         else:
             t += [(post, RDF.type, SKG.AmbassadorPost), (post, ORG.postIn, country[0])]
@@ -303,7 +328,7 @@ class _Article:
         w, t = self.w, []
         cand, org, sup = self.country(t), self.org(t), self.country(t)
         date, said = self.date()
-        a = KG[w.slug("event-accession", self.id)]
+        a = KG[f"event-accession-{self.id}-{len(self.sentences) + 1}"]
         t += [
             (a, RDF.type, SKG.Accession),
             (a, SKG.candidate, cand[0]),
@@ -339,8 +364,8 @@ class _Article:
 
     def proposal(self, event) -> None:
         w, t = self.w, []
-        ex = KG[w.slug("event-exercise", self.id)]
-        p = KG[w.slug("proposal", self.id)]
+        n = len(self.sentences) + 1
+        ex, p = KG[f"event-exercise-{self.id}-{n}"], KG[f"proposal-{self.id}-{n}"]
         date, said = self.date()
         tp = self.topic()
         t += [
@@ -351,7 +376,7 @@ class _Article:
             (p, SKG.topic, tp[0]),
             (p, SKG.concernsEvent, ex),
         ]
-        self.label(ex, f"exercice {said}", f"exercise {said}")
+        self.label(ex, f"exercice conjoint {said}", f"joint exercise of {date}")
         self.label(p, f"proposition sur {tp[1]}", f"proposal on {tp[2]}")
         self.sentence(f"Il a été proposé de mener {said} un exercice conjoint sur {tp[1]}.", t)
 
@@ -438,7 +463,10 @@ def _vocabulary(world: _World) -> Iterator[Quad]:
 
 
 def quads(triples: int, seed: int) -> Iterator[Quad]:
-    """The generated quads, about ``triples`` of them (at least; the last article completes)."""
+    """The generated quads, about ``triples`` of them (at least: the last article is completed).
+
+    ``triples`` counts statements, one per quad: a triple stated in two graphs (the year of
+    an instant shared by two articles) counts twice, as it is written twice."""
     rng = random.Random(seed)
     world = _World(rng)
     for n, (fr, en) in enumerate(_TOPICS):

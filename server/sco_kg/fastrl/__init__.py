@@ -15,6 +15,7 @@ scm-*, eq-*, dt-type*, dt-not-type) without its noise (:func:`.vocab.is_noise`).
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -51,16 +52,24 @@ def _source_triples(source) -> Iterable[tuple]:
 
 def closure_of_triples(triples: Iterable[tuple], keep_noise: bool = False) -> ClosureResult:
     """The OWL 2 RL closure of an iterable of ``(s, p, o)`` rdflib terms (TBox and ABox together)."""
-    t0 = time.perf_counter()
-    eng = Engine()
-    eng.load(triples)
-    eng.snapshot_input()
-    t1 = time.perf_counter()
-    eng.run()
-    t2 = time.perf_counter()
-    errors = eng.errors()
-    out = list(eng.inferred(keep_noise=keep_noise))
-    t3 = time.perf_counter()
+    # The engine makes millions of tuples and no reference cycles: the cyclic garbage
+    # collector would only walk them (and the caller's graph) again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        eng = Engine()
+        eng.load(triples)
+        eng.snapshot_input()
+        t1 = time.perf_counter()
+        eng.run()
+        t2 = time.perf_counter()
+        errors = eng.errors()
+        out = list(eng.inferred(keep_noise=keep_noise))
+        t3 = time.perf_counter()
+    finally:
+        if collecting:
+            gc.enable()
     stats = {
         "asserted": sum(len(v) for v in eng.input_P.values()) + sum(len(v) for v in eng.input_T.values()),
         "inferred": len(out),
@@ -92,4 +101,11 @@ def reasoner(graph: Graph):
     from ..reason import Closure  # at call time: reason.py may register this module
 
     result = closure(graph)
-    return Closure(set(result.triples), result.errors, ENGINE_NAME, ENGINE_VERSION)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        triples = set(result.triples)
+    finally:
+        if collecting:
+            gc.enable()
+    return Closure(triples, result.errors, ENGINE_NAME, ENGINE_VERSION)

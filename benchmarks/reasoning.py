@@ -1,0 +1,175 @@
+"""Reasoning benchmark: owlrl against fastrl on synthetic data (not part of the test run).
+
+    .venv/bin/python benchmarks/reasoning.py                 # 10k and 100k both, 1M fastrl only
+    .venv/bin/python benchmarks/reasoning.py --sizes 10000   # a quick run
+    .venv/bin/python benchmarks/reasoning.py --no-owlrl-at 100000 ...
+
+Each measurement runs in a fresh Python process, so that its peak memory is its own:
+the process generates ``sco-kg synth`` data (seed 1), loads it with the ontology and its
+imports into one rdflib Graph (the input of every reasoner of ``sco_kg.reason``), then
+times the registered reasoner functions themselves (``reason.owlrl_reasoner`` and
+``fastrl.reasoner``: input Graph -> set of inferred triples and error messages). Where
+both engines run on a size, the owlrl process also runs fastrl afterwards and checks
+that the two closures are equal after ``fastrl.is_noise``.
+
+Writes ``benchmarks/results/reasoning.json``: per size, the samples, the median seconds
+of each engine, the ratio owlrl / fastrl, the peak resident memory of each process and
+the memory of the loaded input alone (both in MiB), and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "reasoning.json"
+SEED = 1
+
+
+def rss_mib() -> float:
+    """Peak resident set size of this process so far, MiB (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def current_rss_mib() -> float:
+    try:
+        with open("/proc/self/statm") as f:
+            return round(int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
+    except OSError:  # pragma: no cover - not Linux
+        return rss_mib()
+
+
+def load_input(triples: int):
+    """ontology + imports + ``triples`` synthetic triples, as one rdflib Graph."""
+    sys.path.insert(0, str(ROOT / "server"))
+    from rdflib import Graph
+
+    from sco_kg import synth
+    from sco_kg.load import load
+    from sco_kg.resources import Sources, ontology_dir
+
+    union = Graph()
+    for s, p, o, _g in load(Sources.from_dirs(ontology_dir())).quads((None, None, None, None)):
+        union.add((s, p, o))
+    for s, p, o, _g in synth.quads(triples, SEED):
+        union.add((s, p, o))
+    return union
+
+
+def child(engine: str, triples: int, repeats: int) -> dict:
+    """One measurement, in this (fresh) process."""
+    started = time.perf_counter()
+    graph = load_input(triples)
+    loaded_in = time.perf_counter() - started
+    from sco_kg import fastrl, reason
+
+    baseline = current_rss_mib()
+    fn = {"owlrl": reason.owlrl_reasoner, "fastrl": fastrl.reasoner}[engine]
+    samples, result = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn(graph)
+        samples.append(round(time.perf_counter() - t0, 3))
+    out = {
+        "engine": engine,
+        "asserted": len(graph),
+        "inferred": len(result.triples),
+        "errors": len(result.errors),
+        "samples_s": samples,
+        "median_s": round(statistics.median(samples), 3),
+        "input_load_s": round(loaded_in, 2),
+        "input_rss_mib": baseline,
+        "peak_rss_mib": rss_mib(),
+    }
+    if engine == "owlrl":  # check the closures agree, after owlrl's peak was read
+        ref = {t for t in result.triples if not fastrl.is_noise(*t)}
+        mine = {t for t in fastrl.reasoner(graph).triples if not fastrl.is_noise(*t)}
+        out["equal_to_fastrl"] = ref == mine
+        out["owlrl_only"] = len(ref - mine)
+        out["fastrl_only"] = len(mine - ref)
+        out["inferred_normalised"] = len(ref)
+    return out
+
+
+def run_child(engine: str, triples: int, repeats: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", engine, str(triples), str(repeats)]
+    print(f"  {engine:7} {triples:>9,} triples x{repeats} ...", end="", flush=True, file=sys.stderr)
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f" median {result['median_s']} s, peak {result['peak_rss_mib']} MiB", file=sys.stderr)
+    return result
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:  # pragma: no cover
+        pass
+    try:
+        mem = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):  # pragma: no cover
+        mem = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "rdflib": version("rdflib"),
+        "owlrl": version("owlrl"),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs=3, metavar=("ENGINE", "TRIPLES", "REPEATS"), help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--owlrl-max", type=int, default=100_000, help="largest size owlrl runs on")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.child:
+        engine, triples, repeats = args.child
+        print(json.dumps(child(engine, int(triples), int(repeats))))
+        return 0
+
+    sizes = []
+    for n in args.sizes:
+        print(f"{n:,} triples", file=sys.stderr)
+        entry = {"triples_requested": n}
+        entry["fastrl"] = run_child("fastrl", n, 5 if n <= 100_000 else 3)
+        if n <= args.owlrl_max:
+            entry["owlrl"] = run_child("owlrl", n, 3 if n <= 10_000 else 1)
+            entry["ratio_owlrl_over_fastrl"] = round(entry["owlrl"]["median_s"] / entry["fastrl"]["median_s"], 1)
+        sizes.append(entry)
+    report = {
+        "benchmark": "reasoning: owlrl vs fastrl, reasoner functions of sco_kg.reason on one rdflib Graph",
+        "command": "benchmarks/reasoning.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "machine": machine(),
+        "data": f"ontology + imports + sco_kg.synth (seed {SEED})",
+        "targets": {"ratio_at_100k": ">= 20", "fastrl_1M_s": "< 60"},
+        "sizes": sizes,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
