@@ -1,0 +1,65 @@
+"""The dumps the interop tests load: their files, graphs and queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, URIRef
+
+from interop_engines import ROOT
+
+HERE = Path(__file__).resolve().parent
+MINI = HERE / "fixtures" / "mini"
+QUERIES = ROOT / "queries"
+
+#: files of an export, by extension: (rdflib format, riot syntax or None to guess, quads?)
+DUMP_FORMATS = {
+    ".trig": ("trig", None, True),
+    ".nq": ("nquads", None, True),
+    ".ttl": ("turtle", None, False),
+    ".nt": ("nt", None, False),
+    ".rdf": ("xml", None, False),
+    ".owl": ("xml", None, False),
+    ".jsonld": ("json-ld", "jsonld10", False),  # Debian lacks a JSON-P provider for the 1.1 reader
+}
+
+
+def dump_queries(name: str) -> list[Path]:
+    folder = MINI / "queries" if name == "mini" else QUERIES
+    return sorted(folder.glob("*.rq")) if folder.is_dir() else []
+
+
+DUMP_NAMES = ("mini", "build")
+
+
+@dataclass
+class Dump:
+    name: str
+    dir: Path
+    dataset: Dataset
+    queries: list[Path] = field(default_factory=list)
+
+    @property
+    def trig(self) -> Path:
+        return self.dir / "sco-kg.trig"
+
+    @property
+    def nquads(self) -> Path:
+        return self.dir / "sco-kg.nq"
+
+    @property
+    def union(self) -> Path:
+        return self.dir / "sco-kg.ttl"
+
+    @property
+    def files(self) -> list[Path]:
+        """Every RDF file of the export."""
+        return sorted(p for p in self.dir.iterdir() if p.suffix in DUMP_FORMATS)
+
+    @property
+    def graphs(self) -> list[str]:
+        """The named graphs (the default graph of a build is empty)."""
+        names = {str(c) for _, _, _, c in self.dataset.quads((None, None, None, None)) if isinstance(c, URIRef)}
+        names.discard("urn:x-rdflib:default")
+        return sorted(names)
