@@ -27,8 +27,16 @@ from .vocab import is_noise
 
 __all__ = ["ClosureResult", "closure", "closure_of_triples", "is_noise", "reasoner", "ENGINE_NAME", "ENGINE_VERSION"]
 
-ENGINE_NAME = "sco-kg fastrl"
-ENGINE_VERSION = "1.0"
+ENGINE_NAME = "sco-kg-fastrl"
+
+
+def _engine_version() -> str:
+    from .. import __version__  # fastrl ships inside sco-kg: its version is the package's
+
+    return __version__
+
+
+ENGINE_VERSION = _engine_version()
 
 
 @dataclass

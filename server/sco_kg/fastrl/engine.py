@@ -904,14 +904,27 @@ class Engine:
                             "'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: (%s, %s)"
                             % (terms[a], terms[b])
                         )
-        # eq-diff2/3
+        # eq-diff2/3, on the list as asserted (the store holds representatives only)
+        first0 = {s: o for s, o in self.input_P.get(self.FIRST, ())}
+        rest0 = {s: o for s, o in self.input_P.get(self.REST, ())}
+
+        def asserted_list(head):
+            if head not in first0:
+                return lst(head)
+            out, seen = [], set()
+            while head in first0 and head not in seen:
+                seen.add(head)
+                out.append(first0[head])
+                head = rest0.get(head, self.NIL)
+            return out
+
         for x in T.get(i(OWL.AllDifferent), ()):
             for kind in (OWL.members, OWL.distinctMembers):
                 for _x, y in [(s, o) for s, o in pairs(kind) if s == x]:
-                    zs = lst(y)
+                    zs = asserted_list(y)
                     for k, zi in enumerate(zs):
                         for zj in zs[k + 1 :]:
-                            if zi == zj:
+                            if self.c(zi) == self.c(zj) and zi != zj:
                                 err(
                                     "'sameAs' and 'AllDifferent' cannot be used on the same subject-object "
                                     "pair: (%s, %s)" % (terms[zi], terms[zj])
