@@ -1,0 +1,212 @@
+"""The web UI: YASGUI at ``/``, a page per competency question, the entity search.
+
+* ``/``: YASGUI (from npm, served from ``static/vendor/yasgui/``, see tools/vendor-ui.sh)
+  pointed at ``/sparql``, with one tab per competency question of ``queries/*.rq``; the
+  list of questions; the search box. Without the vendor files (a checkout where
+  tools/vendor-ui.sh has not run), a plain query form instead.
+* ``/questions/<name>``: the question (en, fr), the query and its live answer, run
+  through the endpoint's executor (timeout, row cap) like any client's query.
+* ``/search?q=``: entities whose ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``
+  (any language) contains every word of ``q``, ignoring case and accents.
+
+Each ``.rq`` opens with comment lines: the question in English and in French, either
+marked (``# en: ...``, ``# fr: ...``) or, unmarked, English first, then French; further
+comment lines before the query are notes.
+
+Every HTML response of the app gets ``Content-Security-Policy`` (scripts and styles from
+this host only, no inline script, requests to this host only) and
+``X-Content-Type-Options: nosniff`` (every response).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, request
+
+from .linked_data import (PageQueryError, current_index, json_term, local_href, normalise, not_found,
+                          run_query)
+
+bp = Blueprint("ui", __name__)
+
+#: the policy of every HTML page (YASGUI needs no eval; CodeMirror and YASR set inline styles)
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+VENDOR = Path(__file__).resolve().parent / "static" / "vendor" / "yasgui"
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_SEARCH_RESULTS = 50
+
+
+@bp.after_app_request
+def security_headers(resp):
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if resp.mimetype in ("text/html", "application/xhtml+xml"):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+    return resp
+
+
+# --- competency questions --------------------------------------------------------------
+
+
+@dataclass
+class Question:
+    name: str
+    path: Path
+    query: str
+    en: str = ""
+    fr: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.en or self.fr or self.name
+
+
+_MARK = re.compile(r"^\s*(?:\[?(en|fr)\]?\s*[:\-]|@(en|fr)\b|(en|fr)\s*:)\s*", re.I)
+
+
+def parse_question(path: Path) -> Question:
+    text = path.read_text(encoding="utf-8")
+    comments: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            comments.append(stripped.lstrip("#").strip())
+        elif stripped:
+            break
+        elif comments:
+            comments.append("")
+    q = Question(path.stem, path, text)
+    unmarked = []
+    for c in comments:
+        m = _MARK.match(c)
+        if m:
+            lang = (m.group(1) or m.group(2) or m.group(3)).lower()
+            value = c[m.end():].strip()
+            if lang == "en" and not q.en:
+                q.en = value
+            elif lang == "fr" and not q.fr:
+                q.fr = value
+            else:
+                q.notes.append(value)
+        else:
+            unmarked.append(c)
+    paragraphs = [c for c in unmarked]
+    if not q.en and not q.fr:
+        lines = [c for c in paragraphs if c]
+        if lines:
+            q.en = lines.pop(0)
+        if lines:
+            q.fr = lines.pop(0)
+        q.notes += lines
+    else:
+        q.notes += [c for c in paragraphs if c]
+    return q
+
+
+def queries_dir() -> Path | None:
+    configured = current_app.config.get("SCO_KG_QUERIES")
+    if configured:
+        return Path(configured)
+    try:
+        from ..resources import queries_dir as default
+
+        return default()
+    except Exception:  # no resources at all: no questions
+        return None
+
+
+def questions() -> list[Question]:
+    folder = queries_dir()
+    if folder is None or not folder.is_dir():
+        return []
+    return [parse_question(p) for p in sorted(folder.glob("*.rq")) if NAME.match(p.stem)]
+
+
+# --- views -------------------------------------------------------------------------------
+
+
+@bp.route("/")
+def index():
+    qs = questions()
+    examples = {
+        "endpoint": "/sparql",
+        "base": current_index().base,
+        "examples": [{"name": q.name, "title": q.title, "query": q.query} for q in qs],
+    }
+    return render_template("index.html", questions=qs, examples=examples, yasgui=(VENDOR / "yasgui.min.js").is_file())
+
+
+@bp.route("/questions/")
+def question_list():
+    return render_template("questions.html", questions=questions())
+
+
+@bp.route("/questions/<name>")
+def question(name: str):
+    folder = queries_dir()
+    path = folder / f"{name}.rq" if folder is not None and NAME.match(name) else None
+    if path is None or not path.is_file():
+        return not_found(f"there is no competency question named {name!r}")
+    q = parse_question(path)
+    index = current_index()
+    answer, error = None, None
+    try:
+        out = run_query(q.query)
+    except PageQueryError as exc:
+        error = str(exc)
+    else:
+        if out[0] == "results":
+            _, variables, rows, truncated = out
+            answer = {"kind": "results", "vars": variables, "truncated": truncated,
+                      "rows": [[json_term(r.get(v), index) for v in variables] for r in rows]}
+        elif out[0] == "boolean":
+            answer = {"kind": "boolean", "value": out[1]}
+        else:
+            answer = {"kind": "graph", "text": out[1], "truncated": out[2]}
+    return render_template("question.html", q=q, answer=answer, error=error)
+
+
+@dataclass
+class Hit:
+    iri: str
+    href: str
+    label: str
+    label_fr: str
+    matches: list[tuple[str, str]]
+    score: tuple
+
+
+def search_labels(text: str, limit: int = MAX_SEARCH_RESULTS) -> list[Hit]:
+    """Entities with a label containing every word of ``text`` (case- and accent-insensitive)."""
+    words = normalise(text).split()
+    if not words:
+        return []
+    index = current_index()
+    hits: dict[str, Hit] = {}
+    wanted = " ".join(words)
+    for norm, value, lang, iri in index.search:
+        if not all(w in norm for w in words):
+            continue
+        rank = 0 if norm == wanted else 1 if norm.startswith(wanted) else 2 if wanted in norm else 3
+        hit = hits.get(iri)
+        if hit is None:
+            hit = hits[iri] = Hit(iri, local_href(iri, index.base), index.label(iri) or iri,
+                                  index.label(iri, "fr"), [], (rank, len(norm)))
+        hit.score = min(hit.score, (rank, len(norm)))
+        if (value, lang) not in hit.matches:
+            hit.matches.append((value, lang))
+    ordered = sorted(hits.values(), key=lambda h: (h.score, not h.iri.startswith(index.base + "id/"),
+                                                   h.label.casefold()))
+    return ordered[:limit]
+
+
+@bp.route("/search")
+def search():
+    text = request.args.get("q", "")[:200]
+    hits = search_labels(text) if text.strip() else []
+    return render_template("search.html", q=text, search_q=text, hits=hits, limit=MAX_SEARCH_RESULTS)
