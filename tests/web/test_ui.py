@@ -304,3 +304,17 @@ def test_header_search_box_holds_only_the_search_text(real_client, queries):
     assert 'id="site-search" type="search" name="q" value=""' in html
     html = real_client.get("/search?q=Russie", headers={"Accept": HTML}).get_data(as_text=True)
     assert 'id="site-search" type="search" name="q" value="Russie"' in html
+
+
+@pytest.mark.parametrize("header, en, fr", [
+    ("# EN: Who chaired it?\n# FR: Qui l'a présidée ?\n", "Who chaired it?", "Qui l'a présidée ?"),
+    ("# [fr] Qui l'a présidée ?\n# [en] Who chaired it?\n", "Who chaired it?", "Qui l'a présidée ?"),
+    ("# Question (en): Who chaired\n#   the meeting?\n# Question (fr): Qui a présidé\n#   la réunion ?\n",
+     "Who chaired the meeting?", "Qui a présidé la réunion ?"),
+    ("#\n# Who chaired it?\n#\n# Qui l'a présidée ?\n#\n", "Who chaired it?", "Qui l'a présidée ?"),
+])
+def test_question_header_variants(tmp_path, header, en, fr):
+    path = tmp_path / "05-chair.rq"
+    path.write_text(header + "SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    q = parse_question(path)
+    assert (q.en, q.fr) == (en, fr)

@@ -66,45 +66,49 @@ class Question:
         return self.en or self.fr or self.name
 
 
-_MARK = re.compile(r"^\s*(?:\[?(en|fr)\]?\s*[:\-]|@(en|fr)\b|(en|fr)\s*:)\s*", re.I)
+_MARK = re.compile(r"^(?:q(?:uestion)?\s*)?(?:[\[(](en|fr)[\])]\s*[:\-\u2013\u2014]?|(en|fr)\s*[:\-\u2013\u2014]|@(en|fr)\b)\s*",
+                   re.I)
 
 
 def parse_question(path: Path) -> Question:
+    """The question of a ``.rq`` file from its opening comment lines (see the module doc).
+
+    A comment line indented by two spaces or more after ``#`` continues the line before.
+    """
     text = path.read_text(encoding="utf-8")
-    comments: list[str] = []
+    comments: list[tuple[str, bool]] = []  # (text, continues the previous line)
     for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("#"):
-            comments.append(stripped.lstrip("#").strip())
+            body = stripped.lstrip("#")
+            comments.append((body.strip(), body.startswith("  ") and bool(body.strip())))
         elif stripped:
             break
-        elif comments:
-            comments.append("")
     q = Question(path.stem, path, text)
-    unmarked = []
-    for c in comments:
-        m = _MARK.match(c)
+    entries: list[list] = []  # [lang or None, text]
+    for body, continues in comments:
+        if continues and entries and entries[-1][1]:
+            entries[-1][1] += " " + body
+            continue
+        m = _MARK.match(body)
         if m:
-            lang = (m.group(1) or m.group(2) or m.group(3)).lower()
-            value = c[m.end():].strip()
+            entries.append([(m.group(1) or m.group(2) or m.group(3)).lower(), body[m.end():].strip()])
+        else:
+            entries.append([None, body])
+    entries = [e for e in entries if e[1]]
+    if any(lang for lang, _ in entries):
+        for lang, value in entries:
             if lang == "en" and not q.en:
                 q.en = value
             elif lang == "fr" and not q.fr:
                 q.fr = value
             else:
                 q.notes.append(value)
-        else:
-            unmarked.append(c)
-    paragraphs = [c for c in unmarked]
-    if not q.en and not q.fr:
-        lines = [c for c in paragraphs if c]
-        if lines:
-            q.en = lines.pop(0)
-        if lines:
-            q.fr = lines.pop(0)
-        q.notes += lines
-    else:
-        q.notes += [c for c in paragraphs if c]
+    else:  # unmarked: English, then French, then notes
+        values = [v for _, v in entries]
+        q.en = values.pop(0) if values else ""
+        q.fr = values.pop(0) if values else ""
+        q.notes = values
     return q
 
 
