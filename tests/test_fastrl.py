@@ -415,3 +415,97 @@ def test_noise_definition():
     assert not fastrl.is_noise(SKG.Person, RDFS.subClassOf, OWL.Thing)
     assert not fastrl.is_noise(ex("a"), OWL.sameAs, ex("b"))
     assert not fastrl.is_noise(ex("a"), RDF.type, OWL.Thing)
+
+
+def random_graph_with_literals(seed: int) -> Graph:
+    """Random datatype properties and literals, functional ones, sameAs between classes and
+    between properties, hasValue literals, someValuesFrom datatypes, AllDisjointClasses."""
+    rng = random.Random(seed)
+    g = Graph()
+    classes = [ex(f"C{i}") for i in range(5)]
+    props = [ex(f"p{i}") for i in range(5)]
+    dprops = [ex(f"d{i}") for i in range(3)]
+    inds = [ex(f"i{i}") for i in range(7)]
+    values = [Literal(1), Literal(2), Literal("a"), Literal("b", lang="fr"), Literal("2001", datatype=XSD.gYear)]
+
+    def rdf_list(items):
+        head = BNode()
+        Collection(g, head, list(items))
+        return head
+
+    for c in classes:
+        if rng.random() < 0.6:
+            g.add((c, RDF.type, OWL.Class))
+    for d in dprops:
+        if rng.random() < 0.6:
+            g.add((d, RDF.type, OWL.DatatypeProperty))
+    for _ in range(rng.randint(3, 10)):
+        kind = rng.choice(
+            ["fdp", "samep", "samec", "hvlit", "svfdt", "adc", "chaininv", "dom", "rngdt", "sub", "subp",
+             "inv", "trans", "ifp", "fp", "eqc", "int", "avf"]
+        )
+        c1, c2, c3 = rng.sample(classes, 3)
+        p1, p2 = rng.sample(props, 2)
+        d1 = rng.choice(dprops)
+        if kind == "fdp":
+            g.add((d1, RDF.type, OWL.FunctionalProperty))
+        elif kind == "samep":
+            g.add((p1, OWL.sameAs, p2))
+        elif kind == "samec":
+            g.add((c1, OWL.sameAs, c2))
+        elif kind in ("hvlit", "svfdt"):
+            r = BNode()
+            g.add((r, OWL.onProperty, d1))
+            if kind == "hvlit":
+                g.add((r, OWL.hasValue, rng.choice(values)))
+            else:
+                g.add((r, OWL.someValuesFrom, rng.choice([XSD.integer, XSD.string, XSD.decimal])))
+            g.add((r, RDFS.subClassOf, c1) if rng.random() < 0.5 else (c1, RDFS.subClassOf, r))
+        elif kind == "adc":
+            b = BNode()
+            g.add((b, RDF.type, OWL.AllDisjointClasses))
+            g.add((b, OWL.members, rdf_list([c1, c2, c3])))
+        elif kind == "chaininv":
+            g.add((p1, OWL.inverseOf, p2))
+            g.add((rng.choice(props), OWL.propertyChainAxiom, rdf_list([p1, rng.choice(props)])))
+        elif kind == "dom":
+            g.add((rng.choice(props + dprops), RDFS.domain, c1))
+        elif kind == "rngdt":
+            g.add((d1, RDFS.range, rng.choice([XSD.integer, XSD.string, c1])))
+        elif kind == "sub":
+            g.add((c1, RDFS.subClassOf, c2))
+        elif kind == "subp":
+            g.add((p1, RDFS.subPropertyOf, p2))
+        elif kind == "inv":
+            g.add((p1, OWL.inverseOf, p2))
+        elif kind == "trans":
+            g.add((p1, RDF.type, OWL.TransitiveProperty))
+        elif kind == "ifp":
+            g.add((rng.choice(props + dprops), RDF.type, OWL.InverseFunctionalProperty))
+        elif kind == "fp":
+            g.add((p1, RDF.type, OWL.FunctionalProperty))
+        elif kind == "eqc":
+            g.add((c1, OWL.equivalentClass, c2))
+        elif kind == "int":
+            g.add((c1, OWL.intersectionOf, rdf_list([c2, c3])))
+        else:
+            r = BNode()
+            g.add((r, OWL.onProperty, p1))
+            g.add((r, OWL.allValuesFrom, c2))
+            g.add((c1, RDFS.subClassOf, r))
+    for _ in range(30):
+        roll = rng.random()
+        if roll < 0.3:
+            g.add((rng.choice(inds), RDF.type, rng.choice(classes)))
+        elif roll < 0.5:
+            g.add((rng.choice(inds), rng.choice(dprops), rng.choice(values)))
+        elif roll < 0.53:
+            g.add((rng.choice(inds), OWL.sameAs, rng.choice(inds)))
+        else:
+            g.add((rng.choice(inds), rng.choice(props), rng.choice(inds)))
+    return g
+
+
+@pytest.mark.parametrize("seed", range(0, 400, 20))
+def test_random_literals_and_equality_equal_owlrl(seed):
+    assert_same_closure(random_graph_with_literals(seed))

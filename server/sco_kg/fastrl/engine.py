@@ -274,15 +274,18 @@ class Engine:
         hv = list(P.get(HV, ()))
         svf = list(P.get(SVF, ()))
         avf = list(P.get(AVF, ()))
+        # a representative of several names: ``a rel a`` stands for ``a1 rel a2`` between two
+        # of its names, which owlrl's c1 != c2 guards do not skip
+        multi = {rep for rep, names in self.uf.classes().items() if len(names) > 1}
         while True:
             before = len(sub) + len(eqc) + len(subp) + len(eqp) + len(dom) + len(rng)
             # scm-eqc1 / scm-eqp1
             for a, b in list(eqc):
-                if a != b:
+                if a != b or a in multi:
                     sub.add((a, b))
                     sub.add((b, a))
             for a, b in list(eqp):
-                if a != b:
+                if a != b or a in multi:
                     subp.add((a, b))
                     subp.add((b, a))
             # scm-sco, scm-eqc2 (transitive closure, owlrl skips c1 == c3)
@@ -290,9 +293,9 @@ class Engine:
             for a, b in sub:
                 sup[a].add(b)
             for a, b in list(sub):
-                if a != b:
+                if a != b or a in multi:
                     for c in sup.get(b, ()):
-                        if c != a:
+                        if c != a or a in multi:
                             sub.add((a, c))
                 if a in sup.get(b, ()):  # scm-eqc2, also for c sub c (as owlrl)
                     eqc.add((a, b))
@@ -303,9 +306,9 @@ class Engine:
             for a, b in subp:
                 subs_of[b].add(a)
             for a, b in list(subp):
-                if a != b:
+                if a != b or a in multi:
                     for c in supp.get(b, ()):
-                        if c != a:
+                        if c != a or a in multi:
                             subp.add((a, c))
                     if a in supp.get(b, ()):
                         eqp.add((a, b))
@@ -778,6 +781,21 @@ class Engine:
         self.SO.pop(self.FIRST, None)
         self.SO.pop(self.REST, None)
         out: list[str] = []
+        # lists as asserted: the store holds representatives only, owlrl reads the names given
+        first0 = {s: o for s, o in self.input_P.get(self.FIRST, ())}
+        rest0 = {s: o for s, o in self.input_P.get(self.REST, ())}
+
+        def asserted_list(head):
+            if head not in first0:
+                return lst(head)
+            items, seen = [], set()
+            while head in first0 and head not in seen:
+                seen.add(head)
+                items.append(first0[head])
+                head = rest0.get(head, self.NIL)
+            return items
+
+        c = self.c
 
         def err(msg):
             if msg not in out:
@@ -790,16 +808,18 @@ class Engine:
         # cax-dw
         for c1, c2 in pairs(OWL.disjointWith):
             for x in T.get(c1, set()) & T.get(c2, set()):
-                for m in all_of(x):
-                    err("Disjoint classes %s and %s have a common individual %s" % (terms[c1], terms[c2], terms[m]))
+                for m1 in all_of(c1):  # owlrl names every pair of names of the two classes
+                    for m2 in all_of(c2):
+                        for m in all_of(x):
+                            err("Disjoint classes %s and %s have a common individual %s" % (terms[m1], terms[m2], terms[m]))
         # cax-adc
         adc = i(OWL.AllDisjointClasses)
         for x in T.get(adc, ()):
             for _x, y in [(s, o) for s, o in pairs(OWL.members) if s == x]:
-                classes = lst(y)
+                classes = asserted_list(y)
                 for k, cl1 in enumerate(classes):
                     for cl2 in classes[k + 1 :]:
-                        for z in T.get(cl1, set()) & T.get(cl2, set()):
+                        for z in T.get(c(cl1), set()) & T.get(c(cl2), set()):
                             for m in all_of(z):
                                 err(
                                     "Disjoint classes %s and %s have a common individual %s"
@@ -808,8 +828,13 @@ class Engine:
         # cls-com
         for c1, c2 in pairs(OWL.complementOf):
             for x in T.get(c1, set()) & T.get(c2, set()):
-                for m in all_of(x):
-                    err("Violation of complementarity for classes %s and %s on element %s" % (terms[c1], terms[c2], terms[m]))
+                for m1 in all_of(c1):
+                    for m2 in all_of(c2):
+                        for m in all_of(x):
+                            err(
+                                "Violation of complementarity for classes %s and %s on element %s"
+                                % (terms[m1], terms[m2], terms[m])
+                            )
         # cls-maxc1, cls-maxqc1/2
         onp = defaultdict(set)
         for r, pr in pairs(OWL.onProperty):
@@ -868,12 +893,12 @@ class Engine:
             )
         for x in T.get(i(OWL.AllDisjointProperties), ()):
             for _x, y in [(s, o) for s, o in pairs(OWL.members) if s == x]:
-                props = lst(y)
+                props = asserted_list(y)
                 for k, pi in enumerate(props):
                     for pj in props[k + 1 :]:
                         disjoint_props(
-                            pi,
-                            pj,
+                            c(pi),
+                            c(pj),
                             lambda a, b, pi=pi, pj=pj: "Disjoint properties in an 'AllDisjointProperties' are not "
                             "really disjoint: (%s, %s,%s) and (%s,%s,%s)"
                             % (terms[a], terms[pi], terms[b], terms[a], terms[pj], terms[b]),
@@ -904,27 +929,14 @@ class Engine:
                             "'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: (%s, %s)"
                             % (terms[a], terms[b])
                         )
-        # eq-diff2/3, on the list as asserted (the store holds representatives only)
-        first0 = {s: o for s, o in self.input_P.get(self.FIRST, ())}
-        rest0 = {s: o for s, o in self.input_P.get(self.REST, ())}
-
-        def asserted_list(head):
-            if head not in first0:
-                return lst(head)
-            out, seen = [], set()
-            while head in first0 and head not in seen:
-                seen.add(head)
-                out.append(first0[head])
-                head = rest0.get(head, self.NIL)
-            return out
-
+        # eq-diff2/3
         for x in T.get(i(OWL.AllDifferent), ()):
             for kind in (OWL.members, OWL.distinctMembers):
                 for _x, y in [(s, o) for s, o in pairs(kind) if s == x]:
                     zs = asserted_list(y)
                     for k, zi in enumerate(zs):
                         for zj in zs[k + 1 :]:
-                            if self.c(zi) == self.c(zj) and zi != zj:
+                            if c(zi) == c(zj) and zi != zj:
                                 err(
                                     "'sameAs' and 'AllDifferent' cannot be used on the same subject-object "
                                     "pair: (%s, %s)" % (terms[zi], terms[zj])
