@@ -209,3 +209,50 @@ def query_kind(text: str) -> str:
     if not match:
         raise ValueError("not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
     return match.group(1).lower()
+
+
+def rdflib_term(binding: dict, bnodes: dict):
+    """An rdflib term of SPARQL JSON results (blank node labels kept within one result)."""
+    from rdflib import BNode
+
+    kind = binding["type"]
+    if kind == "uri":
+        return URIRef(binding["value"])
+    if kind == "bnode":
+        return bnodes.setdefault(binding["value"], BNode())
+    lang = binding.get("xml:lang") or binding.get("lang")
+    if lang:
+        return Literal(binding["value"], lang=lang)
+    datatype = binding.get("datatype")
+    return Literal(binding["value"], datatype=URIRef(datatype) if datatype and datatype != XSD_STRING else None)
+
+
+def graphs_from_json(data: dict | str | bytes) -> dict[str, Graph]:
+    """The graphs of a ``SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }`` answer."""
+    if not isinstance(data, dict):
+        data = json.loads(data)
+    graphs: dict[str, Graph] = {}
+    bnodes: dict = {}
+    for b in data["results"]["bindings"]:
+        graph = graphs.setdefault(b["g"]["value"], Graph())
+        graph.add(tuple(rdflib_term(b[v], bnodes) for v in ("s", "p", "o")))
+    return graphs
+
+
+def canonical_graph(graph: Graph, only_datetime: bool = False) -> Graph:
+    """The graph with its typed literals in canonical form (:func:`canonical_term`)."""
+    return Answer("graph", graph=graph).canonical(only_datetime).graph
+
+
+def graphs_differ(expected: dict[str, Graph], actual: dict[str, Graph], limit: int = 10) -> list[str]:
+    """What differs between two sets of named graphs (empty: the same graphs, each isomorphic)."""
+    problems = []
+    for name in sorted(expected.keys() - actual.keys()):
+        problems.append(f"graph missing: <{name}>")
+    for name in sorted(actual.keys() - expected.keys()):
+        problems.append(f"graph not expected: <{name}>")
+    for name in sorted(expected.keys() & actual.keys()):
+        if not isomorphic(expected[name], actual[name]):
+            detail = diff(Answer("graph", graph=expected[name]), Answer("graph", graph=actual[name]), limit)
+            problems.append(f"graph <{name}> differs:\n{detail}")
+    return problems

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from interop_engines import ROOT
 
@@ -40,7 +41,7 @@ DUMP_NAMES = ("mini", "build")
 class Dump:
     name: str
     dir: Path
-    dataset: Dataset
+    dataset: Dataset = field(repr=False)
     queries: list[Path] = field(default_factory=list)
 
     @property
@@ -63,6 +64,9 @@ class Dump:
     @property
     def graphs(self) -> list[str]:
         """The named graphs (the default graph of a build is empty)."""
-        names = {str(c) for _, _, _, c in self.dataset.quads((None, None, None, None)) if isinstance(c, URIRef)}
-        names.discard("urn:x-rdflib:default")
+        names = set()
+        for _, _, _, c in self.dataset.quads((None, None, None, None)):
+            name = getattr(c, "identifier", c)
+            if isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID:
+                names.add(str(name))
         return sorted(names)

@@ -80,7 +80,7 @@ def _graph_counts(endpoint) -> dict[str, int]:
 def _expected_graph_counts(dump) -> dict[str, int]:
     counts = Counter()
     for _, _, _, c in dump.dataset.quads((None, None, None, None)):
-        counts[str(c)] += 1
+        counts[str(getattr(c, "identifier", c))] += 1
     return {g: n for g, n in counts.items() if g in dump.graphs}
 
 
