@@ -509,3 +509,12 @@ def random_graph_with_literals(seed: int) -> Graph:
 @pytest.mark.parametrize("seed", range(0, 400, 20))
 def test_random_literals_and_equality_equal_owlrl(seed):
     assert_same_closure(random_graph_with_literals(seed))
+
+
+def test_a_dataset_is_read_in_place_without_its_excluded_graphs():
+    ds = load(Sources.default())
+    ds.graph(INFERRED_GRAPH).add((ex("stale"), RDF.type, ex("Inferred")))
+    in_place = fastrl.closure(ds, exclude=[INFERRED_GRAPH])
+    via_union = fastrl.closure(reason.asserted_union(ds))
+    assert set(in_place.triples) == set(via_union.triples)
+    assert in_place.stats["asserted"] == via_union.stats["asserted"]
