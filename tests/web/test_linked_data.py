@@ -348,3 +348,36 @@ def test_local_links_are_percent_encoded_paths():
     assert unquote(local_href(KG + "coopération", BASE)) == "/id/coopération"
     assert local_href("https://schema.org/Country", BASE) == "https://schema.org/Country"
     assert compact(BASE + "ontology#Country") == "skg:Country"
+
+
+def test_big_resources_are_cut_and_say_so(real_client, monkeypatch):
+    from sco_kg.web import linked_data
+
+    monkeypatch.setattr(linked_data, "MAX_HTML_STATEMENTS", 3)
+    monkeypatch.setattr(linked_data, "MAX_RDF_STATEMENTS", 3)
+    html = page(real_client, "/id/sco").get_data(as_text=True)
+    assert "Only the first 3 statements in each direction are shown" in html
+    resp = real_client.get("/id/sco.nt")
+    assert resp.headers[linked_data.TRUNCATED_HEADER] == "true; max-statements=3"
+    assert resp.get_data(as_text=True).startswith("# truncated")
+    assert len([line for line in resp.get_data(as_text=True).splitlines() if line.endswith(" .")]) <= 6
+
+
+def test_pages_are_served_while_another_request_builds_the_caches(make_app, fixture_files):
+    """The page caches (labels, ontology) are built once, without a lock held twice."""
+    import threading
+
+    app = make_app()
+    client = app.test_client()
+    results = []
+
+    def get(path):
+        results.append(client.get(path, headers={"Accept": HTML}).status_code)
+
+    threads = [threading.Thread(target=get, args=(p,)) for p in ("/id/sco", "/search?q=x", "/", "/id/russia")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(results) == [200, 200, 303, 303]

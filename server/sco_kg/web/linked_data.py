@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from itertools import islice
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -63,6 +64,12 @@ EXTENSIONS: dict[str, str] = {
 EXTENSION_OF = {v: k for k, v in EXTENSIONS.items()}
 QUAD_FORMATS = ("trig", "nquads")
 LONG_LITERAL = 280
+#: statements shown per direction on a page, and served per direction in an RDF document
+#: (a role with a million memberships must not make a page of a million rows); beyond it,
+#: the page says so, and the RDF document carries a comment and the header below
+MAX_HTML_STATEMENTS = 1000
+MAX_RDF_STATEMENTS = 20000
+TRUNCATED_HEADER = "SCO-KG-Truncated"
 
 
 # --- terms as the templates see them ------------------------------------------------
@@ -463,8 +470,11 @@ def _facts(quads, index: Index, outgoing: bool) -> list[Fact]:
 def describe(node: ox.NamedNode) -> dict:
     kg = current_kg()
     index = current_index()
-    out_quads = list(kg.store.quads_for_pattern(node, None, None, None))
-    in_quads = list(kg.store.quads_for_pattern(None, None, node, None))
+    cap = MAX_HTML_STATEMENTS
+    out_quads = list(islice(kg.store.quads_for_pattern(node, None, None, None), cap + 1))
+    in_quads = list(islice(kg.store.quads_for_pattern(None, None, node, None), cap + 1))
+    truncated = len(out_quads) > cap or len(in_quads) > cap
+    out_quads, in_quads = out_quads[:cap], in_quads[:cap]
     out_facts = _facts(out_quads, index, True)
     in_facts = _facts(in_quads, index, False)
     types = []
@@ -485,6 +495,7 @@ def describe(node: ox.NamedNode) -> dict:
         "in_inferred": [f for f in in_facts if f.inferred_only],
         "compact": compact(node.value),
         "source": index.sources.get(node.value),
+        "truncated": cap if truncated else 0,
     }
 
 
@@ -493,7 +504,7 @@ def exists(node: ox.NamedNode) -> bool:
     for pattern in ((node, None, None, None), (None, None, node, None), (None, node, None, None)):
         for _ in store.quads_for_pattern(*pattern):
             return True
-    return node in set(store.named_graphs())
+    return node.value in current_kg().graphs
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -526,14 +537,24 @@ def choose(extra_html: bool = True) -> str:
     return EXTENSION_OF[fmt.key]
 
 
-def rdf_response(quads, ext: str) -> Response:
+def rdf_response(quads, ext: str, truncated: int = 0) -> Response:
+    """``quads`` in the syntax of ``ext`` (triple syntaxes: the distinct triples)."""
     fmt = conneg.BY_KEY[EXTENSIONS[ext]]
     quads = list(dict.fromkeys(quads))
     if fmt.key in QUAD_FORMATS:
         items = quads
     else:
         items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-    return Response(conneg.serialize_graph(fmt, items), content_type=fmt.content_type)
+    body = conneg.serialize_graph(fmt, items, bool(truncated), truncated)
+    resp = Response(body, content_type=fmt.content_type)
+    if truncated:
+        resp.headers[TRUNCATED_HEADER] = f"true; max-statements={truncated}"
+    return resp
+
+
+def capped(pattern, cap: int) -> tuple[list, bool]:
+    items = list(islice(pattern, cap + 1))
+    return items[:cap], len(items) > cap
 
 
 def alternates(path: str) -> list[tuple[str, str, str]]:
@@ -593,9 +614,9 @@ def entity_document(node: ox.NamedNode, ext: str):
                                         timeline=org_timeline, timeline_error=timeline_error))
     else:
         store = kg.store
-        quads = list(store.quads_for_pattern(node, None, None, None)) + list(
-            store.quads_for_pattern(None, None, node, None))
-        resp = rdf_response(quads, ext)
+        out, cut_out = capped(store.quads_for_pattern(node, None, None, None), MAX_RDF_STATEMENTS)
+        into, cut_in = capped(store.quads_for_pattern(None, None, node, None), MAX_RDF_STATEMENTS)
+        resp = rdf_response(out + into, ext, MAX_RDF_STATEMENTS if cut_out or cut_in else 0)
     resp.headers["Link"] = _link_header(path)
     return resp
 
@@ -630,10 +651,9 @@ def _class_expression(store, node, graph, index: Index, depth: int = 0):
     return term(node, index)
 
 
-def ontology_terms() -> dict:
+def ontology_terms(index: Index) -> dict:
     kg = current_kg()
     store = kg.store
-    index = current_index()
     graph = ox.NamedNode(kg.base + "graph/ontology")
     onto = ox.NamedNode(kg.base + "ontology")
 
@@ -700,7 +720,21 @@ def ontology_terms() -> dict:
     }
 
 
-def _negotiated_document(path: str, ext: str | None, html, quads):
+def graph_rdf(graph_iri: str, ext: str) -> Response:
+    """A whole named graph in RDF, serialised by a query worker (as the Graph Store does)."""
+    kg = current_kg()
+    fmt = conneg.BY_KEY[EXTENSIONS[ext]]
+    try:
+        reply = kg.executor.query({"op": "graph", "graph": graph_iri, "graph_format": fmt.key},
+                                  kg.settings["timeout"])
+    except (QueryTimeout, WorkersBusy) as exc:
+        raise ApiError(503, str(exc), headers={"Retry-After": "1"}) from None
+    except (WorkerCrashed, EngineError) as exc:
+        raise ApiError(500, str(exc)) from None
+    return Response(reply.body, content_type=fmt.content_type)
+
+
+def _negotiated_document(path: str, ext: str | None, html, graph_iri: str):
     """A document by conneg (``ext`` None) with Content-Location, or in the format of ``ext``."""
     negotiated = ext is None
     if negotiated:
@@ -708,12 +742,17 @@ def _negotiated_document(path: str, ext: str | None, html, quads):
     if ext == "html":
         resp = Response(html())
     else:
-        resp = rdf_response(quads(), ext)
+        resp = graph_rdf(graph_iri, ext)
     if negotiated:
         resp.headers["Content-Location"] = f"{path}.{ext}"
         resp.headers["Vary"] = "Accept"
     resp.headers["Link"] = _link_header(path)
     return resp
+
+
+def _ontology_page(kg) -> dict:
+    index = current_index()  # (kg.cached holds a lock: never call it from inside another)
+    return kg.cached("ontology-page", lambda: ontology_terms(index))
 
 
 @bp.route("/ontology")
@@ -722,13 +761,13 @@ def ontology(ext: str | None = None):
     if ext is not None and ext not in EXTENSIONS:
         abort(404)
     kg = current_kg()
-    graph = ox.NamedNode(kg.base + "graph/ontology")
-    if graph not in set(kg.store.named_graphs()):
+    graph = kg.base + "graph/ontology"
+    if graph not in kg.graphs:
         return not_found("this dataset has no ontology graph")
     return _negotiated_document(
         "/ontology", ext,
-        lambda: render_template("ontology.html", o=ontology_terms(), alternates=alternates("/ontology")),
-        lambda: kg.store.quads_for_pattern(None, None, None, graph))
+        lambda: render_template("ontology.html", o=_ontology_page(kg), alternates=alternates("/ontology")),
+        graph)
 
 
 # --- named graphs ------------------------------------------------------------------------
@@ -737,24 +776,23 @@ def ontology(ext: str | None = None):
 @bp.route("/graph/<path:rest>")
 def named_graph(rest: str):
     kg = current_kg()
-    graphs = set(kg.store.named_graphs())
+    graphs = kg.graphs
     stem, ext = rest, None
     node = ox.NamedNode(kg.base + "graph/" + rest)
-    if node not in graphs:
+    if node.value not in graphs:
         stem, ext = _split_ext(rest)
         node = ox.NamedNode(kg.base + "graph/" + stem)
-        if ext is None or node not in graphs:
+        if ext is None or node.value not in graphs:
             return not_found(f"this dataset has no graph {kg.base}graph/{rest}")
     path = local_href(node.value, kg.base)
 
     def html():
         index = current_index()
-        triples = [(term(q.subject, index), term(q.predicate, index), term(q.object, index))
-                   for q in kg.store.quads_for_pattern(None, None, None, node)]
+        quads, _ = capped(kg.store.quads_for_pattern(None, None, None, node), MAX_HTML_STATEMENTS)
+        triples = [(term(q.subject, index), term(q.predicate, index), term(q.object, index)) for q in quads]
         triples.sort(key=lambda t: (t[0].value, t[1].value, t[2].value))
-        return render_template("graph.html", g=describe(node), triples=triples[:2000],
-                               count=len(triples), source=index.source(node), path=path,
-                               alternates=alternates(path))
+        count = sum(1 for _ in kg.store.quads_for_pattern(None, None, None, node))
+        return render_template("graph.html", g=describe(node), triples=triples, count=count,
+                               source=index.source(node), path=path, alternates=alternates(path))
 
-    return _negotiated_document(path, ext, html,
-                                lambda: kg.store.quads_for_pattern(None, None, None, node))
+    return _negotiated_document(path, ext, html, node.value)
