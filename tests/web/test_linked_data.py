@@ -6,6 +6,7 @@ ontology page, named-graph pages, the SCO membership timeline."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
@@ -381,3 +382,18 @@ def test_pages_are_served_while_another_request_builds_the_caches(make_app, fixt
         t.join(30)
     assert not any(t.is_alive() for t in threads)
     assert sorted(results) == [200, 200, 303, 303]
+
+
+def test_article_page_links_each_sentence_to_its_graph(real_client):
+    html = page(real_client, f"/id/article/{ARTICLE}").get_data(as_text=True)
+    section = re.search(r'<div class="text" lang="fr">(.*?)</div>', html, re.S).group(1)
+    spans = re.findall(r'<a class="span" id="(s\d+)" href="([^"]+)"', section)
+    assert len(spans) >= 20
+    assert ("s18", f"/graph/{ARTICLE}/s18") in spans
+    from html import unescape
+
+    source = (Path(__file__).resolve().parents[2] / "data" / "articles" / ARTICLE / "article.txt").read_text(
+        encoding="utf-8")
+    assert unescape(re.sub(r"<[^>]+>", "", section)) == source  # the whole text, nothing lost
+    # a quoted fact leads to its sentence in the article
+    assert f'href="/id/article/{ARTICLE}.html#s18"' in page(real_client, "/id/sco").get_data(as_text=True)

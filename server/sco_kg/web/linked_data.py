@@ -499,6 +499,31 @@ def describe(node: ox.NamedNode) -> dict:
     }
 
 
+def article_text(node: ox.NamedNode, index: Index) -> list[dict] | None:
+    """The ``schema:text`` of an article cut into its sentences' spans: [{"text", "graph",
+    "anchor"}], each span linked to the graph of facts it states; None if ``node`` has no text."""
+    store = current_kg().store
+    text = next((q.object for q in store.quads_for_pattern(node, ox.NamedNode(PREFIXES["schema"] + "text"), None, None)
+                 if isinstance(q.object, ox.Literal)), None)
+    if text is None or len(text.value) < LONG_LITERAL:
+        return None
+    body = text.value
+    spans = sorted((s for s in index.sources.values()
+                    if s.kind == "sentence" and s.article == node.value and s.start >= 0
+                    and body[s.start:s.start + len(s.quote)] == s.quote), key=lambda s: s.start)
+    out, pos = [], 0
+    for s in spans:
+        if s.start < pos:
+            continue  # overlapping spans: the first one wins
+        if s.start > pos:
+            out.append({"text": body[pos:s.start], "graph": "", "anchor": ""})
+        out.append({"text": s.quote, "graph": local_href(s.graph, index.base), "anchor": s.graph.rpartition("/")[2]})
+        pos = s.start + len(s.quote)
+    if pos < len(body):
+        out.append({"text": body[pos:], "graph": "", "anchor": ""})
+    return out
+
+
 def exists(node: ox.NamedNode) -> bool:
     store = current_kg().store
     for pattern in ((node, None, None, None), (None, None, node, None), (None, node, None, None)):
@@ -611,7 +636,8 @@ def entity_document(node: ox.NamedNode, ext: str):
             except PageQueryError as exc:
                 timeline_error = str(exc)
         resp = Response(render_template("resource.html", r=data, path=path, alternates=alternates(path),
-                                        timeline=org_timeline, timeline_error=timeline_error))
+                                        timeline=org_timeline, timeline_error=timeline_error,
+                                        article=article_text(node, current_index())))
     else:
         store = kg.store
         out, cut_out = capped(store.quads_for_pattern(node, None, None, None), MAX_RDF_STATEMENTS)
