@@ -236,6 +236,10 @@ def test_sco_page_shows_the_membership_timeline(real_client):
     assert set(bars) == founders | {"India", "Pakistan", "Mongolia", "Iran", "Afghanistan", "Belarus"}
     assert "founded 2001" in html
     assert "org:memberDuring" in html  # the query it is drawn from is on the page
+    # the accession accepted in 2015, marked on India's and Pakistan's rows
+    marks = re.findall(r'<path class="accession"[^>]*><title>([^<]+)</title>', html)
+    assert sorted(m.split(":")[0] for m in marks) == ["India", "Pakistan"]
+    assert all("accession accepted in 2015" in m for m in marks)
 
 
 def test_timeline_rows_link_to_the_members_and_only_organisations_get_one(real_client):

@@ -340,6 +340,14 @@ SELECT ?membership ?member ?memberLabel ?role ?roleLabel ?begin ?end ?founded WH
 }"""
 
 
+ACCESSION_QUERY = """\
+PREFIX skg: <https://w3id.org/sco-kg/ontology#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?event ?candidate ?date WHERE {
+  ?event a skg:Accession ; skg:accedingTo <%(org)s> ; skg:candidate ?candidate ; schema:startDate ?date .
+}"""
+
+
 def _year(binding) -> int | None:
     if not binding:
         return None
@@ -360,12 +368,21 @@ class Bar:
 
 
 @dataclass
+class Marker:
+    year: int
+    href: str
+    title: str
+    x: float = 0
+
+
+@dataclass
 class Row:
     iri: str
     label: str
     href: str
     bars: list[Bar]
     y: float = 0
+    markers: list[Marker] = field(default_factory=list)
 
 
 def timeline(org_iri: str, index: Index) -> dict | None:
@@ -387,7 +404,14 @@ def timeline(org_iri: str, index: Index) -> dict | None:
         row.bars.append(Bar(role, role_label, _year(b.get("begin")), _year(b.get("end"))))
     if not rows_by_member:
         return None
+    for b in select(ACCESSION_QUERY % {"org": org_iri}):  # accessions accepted: a mark on the row
+        row, year = rows_by_member.get(b["candidate"]["value"]), _year(b.get("date"))
+        if row is not None and year is not None and all(m.year != year for m in row.markers):
+            event = b["event"]["value"]
+            row.markers.append(Marker(year, local_href(event, index.base),
+                                      f"{row.label}: accession accepted in {year} ({index.label(event) or compact(event)})"))
     years = {y for r in rows_by_member.values() for bar in r.bars for y in (bar.begin, bar.end) if y}
+    years |= {m.year for r in rows_by_member.values() for m in r.markers}
     if founded:
         years.add(founded)
     first = min(years) if years else 2000
@@ -416,13 +440,15 @@ def timeline(org_iri: str, index: Index) -> dict | None:
             since = str(bar.begin) if bar.begin else "a date the source does not give"
             until = f" until {bar.end}" if bar.end else ""
             bar.title = f"{row.label}: {bar.role_label} from {since}{until}"
+        for m in row.markers:
+            m.x = x(m.year)
     ticks = [y for y in range(first, last + 1) if y in years or (y - first) % 4 == 0]
     return {
         "rows": rows, "left": left, "width": width, "top": top, "row_h": row_h,
         "height": top + len(rows) * row_h + 46, "total_width": left + width + 20,
         "ticks": [(y, x(y)) for y in ticks], "founded": founded,
         "founded_x": x(founded) if founded else None, "first": first, "last": last,
-        "query": TIMELINE_QUERY % {"org": org_iri},
+        "query": TIMELINE_QUERY % {"org": org_iri} + "\n\n" + ACCESSION_QUERY % {"org": org_iri},
     }
 
 
