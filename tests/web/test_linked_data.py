@@ -401,3 +401,12 @@ def test_article_page_links_each_sentence_to_its_graph(real_client):
     assert unescape(re.sub(r"<[^>]+>", "", section)) == source  # the whole text, nothing lost
     # a quoted fact leads to its sentence in the article
     assert f'href="/id/article/{ARTICLE}.html#s18"' in page(real_client, "/id/sco").get_data(as_text=True)
+
+
+def test_timeline_draws_a_bounded_number_of_rows(real_client, monkeypatch):
+    from sco_kg.web import linked_data
+
+    monkeypatch.setattr(linked_data, "TIMELINE_MAX_ROWS", 3)
+    html = page(real_client, "/id/sco").get_data(as_text=True)
+    assert len(_bars(html)) == 3
+    assert "9 more members are not drawn" in html

@@ -348,6 +348,9 @@ SELECT DISTINCT ?event ?candidate ?date WHERE {
 }"""
 
 
+TIMELINE_MAX_ROWS = 100  # members drawn; the others are counted under the picture
+
+
 def _year(binding) -> int | None:
     if not binding:
         return None
@@ -427,6 +430,8 @@ def timeline(org_iri: str, index: Index) -> dict | None:
         return (min(begins) if begins else 9999, row.label.casefold())
 
     rows = sorted(rows_by_member.values(), key=order)
+    hidden = max(0, len(rows) - TIMELINE_MAX_ROWS)
+    rows = rows[:TIMELINE_MAX_ROWS]
     for i, row in enumerate(rows):
         row.y = top + i * row_h
         row.bars.sort(key=lambda bar: (bar.begin or first - 1, bar.end or 9999))
@@ -448,6 +453,7 @@ def timeline(org_iri: str, index: Index) -> dict | None:
         "height": top + len(rows) * row_h + 46, "total_width": left + width + 20,
         "ticks": [(y, x(y)) for y in ticks], "founded": founded,
         "founded_x": x(founded) if founded else None, "first": first, "last": last,
+        "hidden": hidden,
         "query": TIMELINE_QUERY % {"org": org_iri} + "\n\n" + ACCESSION_QUERY % {"org": org_iri},
     }
 
