@@ -318,3 +318,10 @@ def test_question_header_variants(tmp_path, header, en, fr):
     path.write_text(header + "SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
     q = parse_question(path)
     assert (q.en, q.fr) == (en, fr)
+
+
+def test_search_without_text_browses_entities_by_type(real_client):
+    html = real_client.get("/search", headers={"Accept": HTML}).get_data(as_text=True)
+    assert "Browse by type" in html
+    assert 'href="/ontology#Country"' in html and 'href="/id/uzbekistan"' in html
+    assert 'href="/ontology#Membership"' in html and 'href="/id/membership-india-sco-member"' in html

@@ -50,6 +50,7 @@ OA = PREFIXES["oa"]
 SKG = PREFIXES["skg"]
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
+INFERRED = "graph/inferred"  # under the base
 RDFS_LABEL = RDFS + "label"
 RDFS_COMMENT = RDFS + "comment"
 SKOS_PREF = SKOS + "prefLabel"

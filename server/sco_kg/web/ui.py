@@ -209,8 +209,35 @@ def search_labels(text: str, limit: int = MAX_SEARCH_RESULTS) -> list[Hit]:
     return ordered[:limit]
 
 
+BROWSE_PER_TYPE = 200
+
+
+def browse() -> list[dict]:
+    """The entities of the dataset by their asserted class of the ontology (skg:), labelled."""
+    from .app import current_kg
+    from .linked_data import INFERRED, RDF_TYPE, SKG, compact
+
+    kg = current_kg()
+    index = current_index()
+    ids = kg.base + "id/"
+    groups: dict[str, set[str]] = {}
+    for q in kg.store.quads_for_pattern(None, RDF_TYPE, None, None):
+        if (q.subject.value.startswith(ids) and q.object.value.startswith(SKG)
+                and getattr(q.graph_name, "value", "") != kg.base + INFERRED):
+            groups.setdefault(q.object.value, set()).add(q.subject.value)
+    out = []
+    for cls, members in groups.items():
+        items = sorted(((index.label(m) or compact(m), index.label(m, "fr"), local_href(m, index.base))
+                        for m in members), key=lambda t: t[0].casefold())
+        out.append({"class": cls, "label": index.label(cls) or compact(cls), "href": local_href(cls, index.base),
+                    "count": len(items), "items": items[:BROWSE_PER_TYPE]})
+    return sorted(out, key=lambda g: g["label"].casefold())
+
+
 @bp.route("/search")
 def search():
     text = request.args.get("q", "")[:200]
     hits = search_labels(text) if text.strip() else []
-    return render_template("search.html", q=text, search_q=text, hits=hits, limit=MAX_SEARCH_RESULTS)
+    groups = [] if text.strip() else browse()
+    return render_template("search.html", q=text, search_q=text, hits=hits, limit=MAX_SEARCH_RESULTS,
+                           groups=groups, per_type=BROWSE_PER_TYPE)
