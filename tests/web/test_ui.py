@@ -325,3 +325,13 @@ def test_search_without_text_browses_entities_by_type(real_client):
     assert "Browse by type" in html
     assert 'href="/ontology#Country"' in html and 'href="/id/uzbekistan"' in html
     assert 'href="/ontology#Membership"' in html and 'href="/id/membership-india-sco-member"' in html
+
+
+def test_search_answers_json_when_asked(real_client):
+    resp = real_client.get("/search?q=OTAN", headers={"Accept": "application/json"})
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert body["q"] == "OTAN"
+    assert body["results"][0]["href"] == "/id/nato"
+    assert {"value": "OTAN", "lang": "fr"} in body["results"][0]["matches"]
+    assert real_client.get("/search?q=OTAN", headers={"Accept": HTML}).mimetype == "text/html"

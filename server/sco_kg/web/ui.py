@@ -24,8 +24,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
+from . import conneg
 from .linked_data import (PageQueryError, current_index, json_term, local_href, normalise, not_found,
                           run_query)
 
@@ -236,8 +237,16 @@ def browse() -> list[dict]:
 
 @bp.route("/search")
 def search():
+    """HTML, or JSON (``Accept: application/json``): ``{"q", "results": [{"iri", "href",
+    "label", "label_fr", "matches": [{"value", "lang"}]}]}``."""
     text = request.args.get("q", "")[:200]
     hits = search_labels(text) if text.strip() else []
+    if conneg.best_of(request.headers.get("Accept"), ("text/html", "application/json")) == "application/json":
+        resp = jsonify({"q": text, "results": [
+            {"iri": h.iri, "href": h.href, "label": h.label, "label_fr": h.label_fr,
+             "matches": [{"value": v, "lang": lang} for v, lang in h.matches]} for h in hits]})
+        resp.headers["Vary"] = "Accept"
+        return resp
     groups = [] if text.strip() else browse()
     return render_template("search.html", q=text, search_q=text, hits=hits, limit=MAX_SEARCH_RESULTS,
                            groups=groups, per_type=BROWSE_PER_TYPE)
