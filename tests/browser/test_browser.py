@@ -57,6 +57,12 @@ def test_yasgui_runs_an_example_query_and_shows_its_rows(driver, server_url):
     shot(driver, "home-after-query")
     assert only_this_host(driver, server_url) == []
     assert problems(driver) == []
+    # an IRI of the dataset in the results opens its page on this host
+    link = [a for a in css(driver, ".tabPanel.active .yasr table tbody a")
+            if a.get_attribute("href") == "https://w3id.org/sco-kg/id/china"][0]
+    link.click()
+    wait(driver, lambda d: d.current_url == server_url + "/id/china.html")
+    assert "Chine" in driver.page_source
 
 
 def test_second_tab_runs_its_own_question(driver, server_url):
