@@ -105,3 +105,15 @@ def test_search_box_leads_to_the_entity(driver, server_url):
     first.click()
     wait(driver, lambda d: d.current_url.endswith("/id/sco.html"))
     assert problems(driver) == []
+
+
+def test_a_share_link_opens_its_query_in_a_tab(driver, server_url):
+    from urllib.parse import quote
+
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/sco-kg/ontology#Country> }"
+    driver.get(f"{server_url}/?query={quote(query)}&endpoint={quote(server_url + '/sparql')}")
+    wait(driver, lambda d: css(d, ".tabPanel.active .yasqe_queryButton"))
+    assert driver.execute_script("return window.scoKgYasgui.getTab().getQuery()") == query
+    css(driver, ".tabPanel.active .yasqe_queryButton")[0].click()
+    wait(driver, lambda d: len(css(d, ".tabPanel.active .yasr table tbody tr")) == 13)
+    assert problems(driver) == []

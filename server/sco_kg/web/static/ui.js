@@ -17,13 +17,14 @@
     copyEndpointOnNewTab: true,
     persistenceId: null,
     autoAddOnInit: false,
-    populateFromUrl: false,
+    populateFromUrl: true,  // YASGUI's share links (?query=...) open as a tab
     yasqe: { autocompleters: ["prefixes", "variables"] },
     tabName: "Query"
   });
+  var shared = new URLSearchParams(window.location.search).has("query");  // a share link's tab stays active
   var ids = {};
   config.examples.forEach(function (example, i) {
-    var tab = yasgui.addTab(i === 0, {
+    var tab = yasgui.addTab(i === 0 && !shared, {
       name: example.title.length > 40 ? example.title.slice(0, 38) + "…" : example.title,
       yasqe: { value: example.query },
       requestConfig: { endpoint: endpoint }
@@ -31,7 +32,7 @@
     ids[example.name] = tab.getId();
     tab.getEl && tab.getEl() && tab.getEl().setAttribute("data-question", example.name);
   });
-  if (!config.examples.length) {
+  if (!config.examples.length && !shared) {
     yasgui.addTab(true, {
       name: "Query",
       yasqe: { value: "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?thing ?label WHERE {\n  ?thing rdfs:label ?label\n} LIMIT 20" },
