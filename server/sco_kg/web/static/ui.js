@@ -11,6 +11,7 @@
   // Only completions that need no other host: the bundled prefixes and the query's own
   // variables (the class and property completers would ask lov.linkeddata.es).
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+  var initialHash = window.location.hash;  // YASGUI clears the URL when it reads a share link
   var yasgui = new Yasgui(host, {
     requestConfig: { endpoint: endpoint, method: "POST" },
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
@@ -39,12 +40,12 @@
       requestConfig: { endpoint: endpoint }
     });
   }
-  function fromHash() {
-    var name = decodeURIComponent(window.location.hash.slice(1));
+  function select(hash) {
+    var name = decodeURIComponent((hash || "").slice(1));
     if (name && ids[name]) yasgui.selectTabId(ids[name]);
   }
-  window.addEventListener("hashchange", fromHash);
-  fromHash();
+  window.addEventListener("hashchange", function () { select(window.location.hash); });
+  select(initialHash);
   // IRIs of this dataset in the results open their page on this host
   if (config.base) {
     host.addEventListener("click", function (event) {
