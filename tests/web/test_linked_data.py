@@ -410,3 +410,12 @@ def test_timeline_draws_a_bounded_number_of_rows(real_client, monkeypatch):
     html = page(real_client, "/id/sco").get_data(as_text=True)
     assert len(_bars(html)) == 3
     assert "9 more members are not drawn" in html
+
+
+def test_rdflib_dereferences_an_iri_like_any_linked_data_client(real_app, live_server):
+    """rdflib's own HTTP fetch (its Accept header, following the 303) gets the RDF."""
+    url = live_server(real_app)
+    g = rdflib.Graph().parse(url + "/id/sco")
+    assert (rdflib.URIRef(KG + "sco"), rdflib.RDFS.label, rdflib.Literal("OCS", lang="fr")) in g
+    onto = rdflib.Graph().parse(url + "/ontology")
+    assert (rdflib.URIRef(BASE + "ontology#Country"), rdflib.RDF.type, rdflib.OWL.Class) in onto
