@@ -335,3 +335,8 @@ def test_search_answers_json_when_asked(real_client):
     assert body["results"][0]["href"] == "/id/nato"
     assert {"value": "OTAN", "lang": "fr"} in body["results"][0]["matches"]
     assert real_client.get("/search?q=OTAN", headers={"Accept": HTML}).mimetype == "text/html"
+
+
+def test_home_says_what_is_served(real_client, queries):
+    html = real_client.get("/", headers={"Accept": HTML}).get_data(as_text=True)
+    assert re.search(r"[\d,]+ distinct triples about [\d,]+ things in \d+ named graphs", html)

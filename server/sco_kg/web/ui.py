@@ -143,7 +143,19 @@ def index():
         "base": current_index().base,
         "examples": [{"name": q.name, "title": q.title, "query": q.query} for q in qs],
     }
-    return render_template("index.html", questions=qs, examples=examples, yasgui=(VENDOR / "yasgui.min.js").is_file())
+    return render_template("index.html", questions=qs, examples=examples, yasgui=(VENDOR / "yasgui.min.js").is_file(),
+                           stats=dataset_stats())
+
+
+def dataset_stats() -> dict:
+    """Counts of the served dataset (the service description's VoID statistics) and the dumps."""
+    from .app import current_kg
+    from .service_description import compute_stats, dump_files
+
+    kg = current_kg()
+    stats = kg.cached("void-stats", lambda: compute_stats(kg.store))
+    return {"triples": stats["union"]["triples"], "entities": stats["union"]["entities"],
+            "graphs": len(stats["graphs"]), "dumps": dump_files(kg)}
 
 
 @bp.route("/questions/")
