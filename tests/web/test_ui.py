@@ -340,3 +340,15 @@ def test_search_answers_json_when_asked(real_client):
 def test_home_says_what_is_served(real_client, queries):
     html = real_client.get("/", headers={"Accept": HTML}).get_data(as_text=True)
     assert re.search(r"[\d,]+ distinct triples about [\d,]+ things in \d+ named graphs", html)
+
+
+def test_question_pages_apply_the_endpoint_limits(real_client, queries):
+    (queries / "05-service.rq").write_text(
+        "# en: A remote query\n# fr: Une requête distante\n"
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }\n", encoding="utf-8")
+    (queries / "06-from.rq").write_text(
+        "# en: From elsewhere\n# fr: D'ailleurs\nSELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }\n",
+        encoding="utf-8")
+    for name in ("05-service", "06-from"):
+        html = real_client.get(f"/questions/{name}", headers={"Accept": HTML}).get_data(as_text=True)
+        assert "could not run" in html, name

@@ -36,7 +36,7 @@ from . import conneg
 from .app import current_kg
 from .errors import ApiError
 from .executor import EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
-from .limits import QueryRefused, inspect_query
+from .limits import QueryRefused, check_dataset_clause, inspect_query
 from ..namespaces import PREFIXES
 
 bp = Blueprint("linked_data", __name__)
@@ -275,6 +275,8 @@ def run_query(query: str, *, max_rows: int | None = None, graph_format: str = "t
     settings = kg.settings
     try:
         info = inspect_query(query, max_depth=settings["max_depth"], max_operators=settings["max_operators"])
+        if info.has_dataset_clause:
+            check_dataset_clause(info, kg.graphs)
     except QueryRefused as exc:
         raise PageQueryError(exc.message) from None
     max_rows = settings["max_rows"] if max_rows is None else max_rows
