@@ -419,3 +419,13 @@ def test_rdflib_dereferences_an_iri_like_any_linked_data_client(real_app, live_s
     assert (rdflib.URIRef(KG + "sco"), rdflib.RDFS.label, rdflib.Literal("OCS", lang="fr")) in g
     onto = rdflib.Graph().parse(url + "/ontology")
     assert (rdflib.URIRef(BASE + "ontology#Country"), rdflib.RDF.type, rdflib.OWL.Class) in onto
+
+
+def test_timeline_is_also_a_table(real_client):
+    html = page(real_client, "/id/sco").get_data(as_text=True)
+    table = re.search(r'<details class="timeline-table">.*?</details>', html, re.S).group(0)
+    rows = re.findall(r"<tr><td><a href=\"([^\"]+)\">[^<]+</a></td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]*)</td></tr>",
+                      table)
+    assert ("/id/india", "observer", "not given", "2017") in rows
+    assert ("/id/india", "member", "2017", "") in rows
+    assert len(rows) == 14
