@@ -9,7 +9,8 @@
 * ``/search?q=``: entities whose ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``
   (any language) contains every word of ``q``, ignoring case and accents.
 
-Each ``.rq`` opens with comment lines: the question in English and in French, either
+The questions are ``queries/*.rq`` of the packaged resources (:mod:`sco_kg.resources`), or
+of the folder in the app's ``SCO_KG_QUERIES`` setting. Each ``.rq`` opens with comment lines: the question in English and in French, either
 marked (``# en: ...``, ``# fr: ...``) or, unmarked, English first, then French; further
 comment lines before the query are notes.
 
@@ -117,11 +118,12 @@ def queries_dir() -> Path | None:
     configured = current_app.config.get("SCO_KG_QUERIES")
     if configured:
         return Path(configured)
-    try:
-        from ..resources import queries_dir as default
+    from ..errors import ConfigError
+    from ..resources import queries_dir as default
 
+    try:
         return default()
-    except Exception:  # no resources at all: no questions
+    except ConfigError:  # no resources at all: no questions
         return None
 
 
