@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 VENDOR = REPO / "server" / "sco_kg" / "web" / "static" / "vendor" / "yasgui"
 STATIC = REPO / "server" / "sco_kg" / "web" / "static"
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+KG = "https://w3id.org/sco-kg/id/"
 
 FOUNDERS = """\
 # en: Which states founded the SCO, and in which year?
@@ -59,6 +60,18 @@ def queries(tmp_path, real_app, monkeypatch):
     (folder / "02-india-member.rq").write_text(ASK, encoding="utf-8")
     (folder / "03-founders-graph.rq").write_text(CONSTRUCT, encoding="utf-8")
     (folder / "04-broken.rq").write_text(BROKEN, encoding="utf-8")
+    # expected results beside them, as queries/ has them
+    founders = ["China", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan", "Uzbekistan"]
+    rows = [{"founder": {"type": "uri", "value": KG + name.lower()},
+             "label": {"type": "literal", "value": name, "xml:lang": "en"},
+             "year": {"type": "literal", "value": "2001", "datatype": "http://www.w3.org/2001/XMLSchema#gYear"}}
+            for name in reversed(founders)]  # order does not matter
+    (folder / "01-founders.srj").write_text(json.dumps(
+        {"head": {"vars": ["founder", "label", "year"]}, "results": {"bindings": rows}}), encoding="utf-8")
+    (folder / "02-india-member.srj").write_text('{"head": {}, "boolean": false}', encoding="utf-8")  # wrong
+    (folder / "03-founders-graph.ttl").write_text(
+        "".join(f"<{KG}sco> <https://schema.org/founder> <{KG}{n.lower()}> .\n" for n in founders),
+        encoding="utf-8")
     monkeypatch.setitem(real_app.config, "SCO_KG_QUERIES", str(folder))
     return folder
 
@@ -352,3 +365,15 @@ def test_question_pages_apply_the_endpoint_limits(real_client, queries):
     for name in ("05-service", "06-from"):
         html = real_client.get(f"/questions/{name}", headers={"Accept": HTML}).get_data(as_text=True)
         assert "could not run" in html, name
+
+
+def test_question_page_compares_the_answer_with_the_expected_result(real_client, queries):
+    def verdict(name):
+        html = real_client.get(f"/questions/{name}", headers={"Accept": HTML}).get_data(as_text=True)
+        m = re.search(r'<p class="expected expected-(\w+)">', html)
+        return m.group(1) if m else None
+
+    assert verdict("01-founders") == "same"  # rows as an unordered multiset
+    assert verdict("02-india-member") == "different"  # the expected file says false
+    assert verdict("03-founders-graph") == "same"  # CONSTRUCT by isomorphism
+    assert verdict("04-broken") is None  # no expected file, and no answer

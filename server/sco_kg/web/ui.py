@@ -21,6 +21,7 @@ this host only, no inline script, requests to this host only) and
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,12 +174,13 @@ def question(name: str):
         return not_found(f"there is no competency question named {name!r}")
     q = parse_question(path)
     index = current_index()
-    answer, error = None, None
+    answer, error, expected = None, None, None
     try:
         out = run_query(q.query)
     except PageQueryError as exc:
         error = str(exc)
     else:
+        expected = compare_expected(q, out)
         if out[0] == "results":
             _, variables, rows, truncated = out
             answer = {"kind": "results", "vars": variables, "truncated": truncated,
@@ -187,7 +189,52 @@ def question(name: str):
             answer = {"kind": "boolean", "value": out[1]}
         else:
             answer = {"kind": "graph", "text": out[1], "truncated": out[2]}
-    return render_template("question.html", q=q, answer=answer, error=error)
+    return render_template("question.html", q=q, answer=answer, error=error, expected=expected)
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _row_key(binding: dict) -> frozenset:
+    """A SPARQL JSON row, comparable: blank nodes by kind only, xsd:string as plain."""
+    items = []
+    for var, t in binding.items():
+        kind = "literal" if t["type"] == "typed-literal" else t["type"]
+        value = "" if kind == "bnode" else t["value"]
+        dt = t.get("datatype", "")
+        items.append((var, kind, value, t.get("xml:lang", "").lower(), "" if dt == XSD_STRING else dt))
+    return frozenset(items)
+
+
+def compare_expected(q: Question, out) -> tuple[str, str] | None:
+    """("same"|"different"|"skipped", message) against the sibling ``.srj`` (SELECT, ASK) or
+    ``.ttl`` (CONSTRUCT) of the question, as the tests compare them; None without one."""
+    from collections import Counter
+
+    srj, ttl = q.path.with_suffix(".srj"), q.path.with_suffix(".ttl")
+    try:
+        if out[0] in ("results", "boolean") and srj.is_file():
+            expected = json.loads(srj.read_text(encoding="utf-8"))
+            if out[0] == "boolean":
+                same = expected.get("boolean") == out[1]
+            elif out[3]:
+                return ("skipped", "not compared: the answer was cut at the row limit")
+            else:
+                rows = Counter(_row_key(b) for b in expected.get("results", {}).get("bindings", []))
+                same = rows == Counter(_row_key(b) for b in out[2])
+            return ("same" if same else "different", srj.name)
+        if out[0] == "graph" and ttl.is_file():
+            import rdflib
+            from rdflib.compare import isomorphic
+
+            if out[2]:
+                return ("skipped", "not compared: the answer was cut at the row limit")
+            live = rdflib.Graph().parse(data=out[1], format="turtle")
+            expected = rdflib.Graph().parse(ttl, format="turtle")
+            return ("same" if isomorphic(live, expected) else "different", ttl.name)
+    except (ValueError, SyntaxError, OSError) as exc:  # an unreadable expected file: say so
+        return ("skipped", f"the expected result could not be read: {exc}")
+    return None
 
 
 @dataclass
