@@ -120,3 +120,18 @@ def test_version_and_help(runner):
     assert result.exit_code == 0
     for command in ("build", "validate", "export"):
         assert command in result.stdout
+
+
+def test_synth_command_writes_the_same_file_for_the_same_seed(tmp_path):
+    from click.testing import CliRunner
+
+    from sco_kg.cli import main
+
+    runner = CliRunner()
+    outs = []
+    for name in ("a.trig", "b.trig"):
+        out = tmp_path / name
+        result = runner.invoke(main, ["synth", "--triples", "2000", "--seed", "7", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and len(outs[0]) > 10_000

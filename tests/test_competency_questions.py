@@ -27,6 +27,7 @@ from rdflib.compare import isomorphic
 from pipeline_support import ROOT
 from sco_kg.export import to_nquads
 from sco_kg.namespaces import INFERRED_GRAPH
+from sco_kg.store import materialise_union
 
 QUERIES = ROOT / "queries"
 RQ = sorted(QUERIES.glob("*.rq"))
@@ -76,7 +77,7 @@ def expected_answer(path: Path):
 
 
 def oxigraph_answer(store: ox.Store, query: str):
-    result = store.query(query, use_default_graph_as_union=True)
+    result = store.query(query)
     if isinstance(result, ox.QueryTriples):
         data = result.serialize(format=ox.RdfFormat.N_TRIPLES)
         return Graph().parse(data=data.decode("utf-8"), format="nt")
@@ -119,6 +120,7 @@ def _store(dataset: Dataset, exclude=()) -> ox.Store:
     store.load(to_nquads(dataset).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     for name in exclude:
         store.remove_graph(ox.NamedNode(str(name)))
+    materialise_union(store)  # the default graph is the union, as on the endpoint
     return store
 
 

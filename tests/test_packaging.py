@@ -77,8 +77,7 @@ def test_the_wheel_carries_the_resources(wheel):
 
 def test_the_wheel_carries_the_static_files_npm_fetched(wheel):
     static = ROOT / "server/sco_kg/web/static"
-    if not static.is_dir():
-        pytest.skip("no server/sco_kg/web/static yet")
+    assert static.is_dir(), "server/sco_kg/web/static is missing"
     names = set(zipfile.ZipFile(wheel).namelist())
     files = [p for p in static.rglob("*") if p.is_file()]
     expected = {f"sco_kg/{p.relative_to(ROOT / 'server/sco_kg').as_posix()}" for p in files}

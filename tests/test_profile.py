@@ -393,8 +393,8 @@ def test_the_article_is_byte_identical_to_the_source():
         data = (ROOT / "data" / "articles" / article_id / "article.txt").read_bytes()
         assert hashlib.sha256(data).hexdigest() == digest
         shared = SHARED_ARTICLES / f"{article_id}.txt"
-        if shared.exists():  # beside the checkout in the workspace; absent in a clean clone
-            assert data == shared.read_bytes()
+        assert shared.exists(), f"the source article is laid beside the repository: {shared}"
+        assert data == shared.read_bytes()
 
 
 # --- Datasets ----------------------------------------------------------------------------

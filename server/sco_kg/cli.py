@@ -234,9 +234,11 @@ def export(fmt: str, output: Path | None, extra, data_dirs, reasoner: str, no_re
         tmp.replace(output)
 
 
+from .synth import synth_command  # noqa: E402  (synthetic data for benchmarks)
 from .web.command import serve  # noqa: E402  (the web server; imports flask only when run)
 
 main.add_command(serve)
+main.add_command(synth_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

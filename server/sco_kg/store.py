@@ -11,6 +11,11 @@
 * ``--data FILE`` files (any RDF syntax, by extension) are loaded beside the graph: TriG
   and N-Quads keep their named graphs; triples of a triple syntax go to the store's default
   graph, which is part of the endpoint's union default graph.
+* The endpoint's default graph is the union of every graph (PROFILE.md). It is
+  materialised once, at load time, into the store's default graph (:func:`materialise_union`)
+  rather than asked of pyoxigraph with ``use_default_graph_as_union``: pyoxigraph 0.5
+  matches a triple held by several graphs once per graph there (oxigraph#1919), so a
+  fact stated by two sentences came back twice and counts were wrong.
 """
 
 from __future__ import annotations
@@ -113,6 +118,14 @@ def load_file(store: ox.Store, path: Path) -> None:
         raise InputError(path, f"unreadable: {exc}") from exc
 
 
+UNION_LAYOUT = "union-materialised-1"  # part of the on-disk store's content key
+
+
+def materialise_union(store: ox.Store) -> None:
+    """Copy every distinct triple of every named graph into the default graph."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
 def open_store(*, dumps_dir: Path | None = None, key: str = "", files=(), extra=(),
                store_path: Path | None = None) -> Loaded:
     """A store holding ``dumps_dir/sco-kg.nq`` (if any), ``files`` and ``extra`` files.
@@ -123,12 +136,13 @@ def open_store(*, dumps_dir: Path | None = None, key: str = "", files=(), extra=
     """
     extra = [Path(p) for p in extra]
     files = [Path(p) for p in files]
-    content_key = hash_files([*files, *extra], salt=key)
+    content_key = hash_files([*files, *extra], salt=f"{key};{UNION_LAYOUT}")
     sources = ([dumps_dir / "sco-kg.nq"] if dumps_dir else []) + files + extra
     if store_path is None:
         store = ox.Store()
         for f in sources:
             load_file(store, f)
+        materialise_union(store)
         return Loaded(store, None, dumps_dir, content_key, _summary(dumps_dir))
     store_path = Path(store_path)
     db, marker = store_path / "oxigraph", store_path / "build.json"
@@ -150,6 +164,7 @@ def open_store(*, dumps_dir: Path | None = None, key: str = "", files=(), extra=
             raise ConfigError(f"cannot open the store at {db}: {exc}") from exc
         for f in sources:
             load_file(store, f)
+        materialise_union(store)
         store.flush()
         store.optimize()
         del store

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-W3C_DIR = Path("/work/shared/w3c/sparql11-protocol")
+#: the W3C suites, in shared/ beside the repository (as laid out here and in CI)
+W3C_DIR = Path(__file__).resolve().parents[3] / "shared" / "w3c" / "sparql11-protocol"
 PROTOCOL_DATA = W3C_DIR / "protocol-data.nq"
 
 EX = "http://example.org/"

@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol tests, one pytest case per manifest entry.
 
-Read from /work/shared/w3c/sparql11-protocol/manifest.ttl; the data (protocol-data.nq)
+Read from ../shared/w3c/sparql11-protocol/manifest.ttl (beside the repository); the data (protocol-data.nq)
 is served beside the fixture graph, as ``sco-kg serve --data protocol-data.nq`` would.
 The manifest's ``/sparql/`` paths go to the endpoint's ``/sparql``.
 
@@ -19,7 +19,8 @@ import pytest
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 
-W3C_DIR = Path("/work/shared/w3c/sparql11-protocol")
+#: the W3C suites, in shared/ beside the repository (as laid out here and in CI)
+W3C_DIR = Path(__file__).resolve().parents[3] / "shared" / "w3c" / "sparql11-protocol"
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")

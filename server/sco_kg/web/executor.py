@@ -127,8 +127,7 @@ def run_job(store: ox.Store, job: dict) -> tuple:
         if job.get("default_graph") is not None or job.get("named_graphs") is not None:
             kwargs["default_graph"] = [_term(g) for g in (job.get("default_graph") or [])]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in (job.get("named_graphs") or [])]
-        elif not job.get("has_from"):
-            kwargs["use_default_graph_as_union"] = True
+        # Otherwise the store's default graph, which holds the union (store.materialise_union).
         try:
             result = store.query(job["query"], **kwargs)
         except SyntaxError as exc:
@@ -158,13 +157,9 @@ def run_job(store: ox.Store, job: dict) -> tuple:
         return ("graph", body, fmt, truncated, len(triples))
     if op == "graph":  # Graph Store Protocol: a whole graph, or the union (default)
         fmt = job["graph_format"]
-        if job.get("graph") is None:
-            seen = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object)
-                                 for q in store.quads_for_pattern(None, None, None))
-            triples = list(seen)
-        else:
-            triples = [ox.Triple(q.subject, q.predicate, q.object)
-                       for q in store.quads_for_pattern(None, None, None, ox.NamedNode(job["graph"]))]
+        graph = ox.DefaultGraph() if job.get("graph") is None else ox.NamedNode(job["graph"])
+        triples = [ox.Triple(q.subject, q.predicate, q.object)
+                   for q in store.quads_for_pattern(None, None, None, graph)]
         return ("graph", conneg.serialize_graph(conneg.BY_KEY[fmt], triples), fmt, False, len(triples))
     if op == "ping":
         return ("pong", os.getpid())

@@ -62,10 +62,10 @@ def compute_stats(store: ox.Store) -> dict:
     for g in graphs.values():
         g.setdefault("entities", 0)
         g.setdefault("classes", 0)
-    row = next(iter(store.query(_UNION, use_default_graph_as_union=True)))
+    row = next(iter(store.query(_UNION)))
     union = {k: int(row[k].value) for k in ("triples", "subjects", "properties", "objects")}
-    union["entities"] = int(next(iter(store.query(_UNION_ENTITIES, use_default_graph_as_union=True)))["n"].value)
-    union["classes"] = int(next(iter(store.query(_UNION_CLASSES, use_default_graph_as_union=True)))["n"].value)
+    union["entities"] = int(next(iter(store.query(_UNION_ENTITIES)))["n"].value)
+    union["classes"] = int(next(iter(store.query(_UNION_CLASSES)))["n"].value)
     return {"union": union, "graphs": dict(sorted(graphs.items()))}
 
 
