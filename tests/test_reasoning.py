@@ -270,9 +270,6 @@ def test_rules_without_an_instance_in_the_build(rule, union, asserted):
     pytest.skip(NOT_IN_THE_BUILD[rule])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the reasoning run's description is added to kgg:inferred after the closure, so it is not "
-    "reasoned over: its engine is a prov:SoftwareAgent but not a prov:Agent (cax-sco, prov.ttl)"))
 def test_the_reasoning_runs_description_answers_in_standard_terms_too(built_dataset):
     inferred = built_dataset.graph(INFERRED_GRAPH)
     engines = list(inferred.objects(REASONING_RUN, PROV.wasAssociatedWith))

@@ -21,7 +21,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from .errors import ConfigError, InconsistencyError
-from .namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, REASONING_RUN
+from .namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, REASONING_RUN, is_schema_graph
 
 Triple = tuple
 
@@ -161,6 +161,25 @@ def asserted_union(dataset: Dataset, exclude: Iterable[URIRef] = (INFERRED_GRAPH
     return union
 
 
+def _run_description(closure: Closure, reasoner: str, ended: datetime) -> Graph:
+    """The reasoning run that made ``kgg:inferred``: engine, version, time."""
+    description = Graph()
+    run = REASONING_RUN
+    description.add((INFERRED_GRAPH, PROV.wasGeneratedBy, run))
+    description.add((run, RDF.type, PROV.Activity))
+    description.add((run, RDFS.label, Literal("OWL 2 RL reasoning run", lang="en")))
+    description.add((run, RDFS.label, Literal("inférence OWL 2 RL", lang="fr")))
+    name = closure.engine or reasoner
+    # an engine without an IRI of its own is taken to be part of this package
+    engine = URIRef(closure.engine_iri or f"https://pypi.org/project/sco-kg/#{_slug(name)}")
+    description.add((run, PROV.wasAssociatedWith, engine))
+    description.add((engine, RDF.type, PROV.SoftwareAgent))
+    description.add((engine, RDFS.label, Literal(name)))
+    description.add((engine, OWL.versionInfo, Literal(closure.version)))
+    description.add((run, PROV.endedAtTime, Literal(ended.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
+    return description
+
+
 def reason(dataset: Dataset, reasoner: str = "owlrl", *, now: datetime | None = None) -> Graph:
     """Add ``kgg:inferred`` to ``dataset``: the closure minus noise, described inside itself.
 
@@ -176,18 +195,17 @@ def reason(dataset: Dataset, reasoner: str = "owlrl", *, now: datetime | None = 
     for triple in closure.triples:
         if not is_noise(triple):
             inferred.add(triple)
-    ended = now or reasoning_time()
-    run = REASONING_RUN
-    inferred.add((INFERRED_GRAPH, PROV.wasGeneratedBy, run))
-    inferred.add((run, RDF.type, PROV.Activity))
-    inferred.add((run, RDFS.label, Literal("OWL 2 RL reasoning run", lang="en")))
-    inferred.add((run, RDFS.label, Literal("inférence OWL 2 RL", lang="fr")))
-    name = closure.engine or reasoner
-    # an engine without an IRI of its own is taken to be part of this package
-    engine = URIRef(closure.engine_iri or f"https://pypi.org/project/sco-kg/#{_slug(name)}")
-    inferred.add((run, PROV.wasAssociatedWith, engine))
-    inferred.add((engine, RDF.type, PROV.SoftwareAgent))
-    inferred.add((engine, RDFS.label, Literal(name)))
-    inferred.add((engine, OWL.versionInfo, Literal(closure.version)))
-    inferred.add((run, PROV.endedAtTime, Literal(ended.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)))
+    description = _run_description(closure, reasoner, now or reasoning_time())
+    # The description answers in standard terms too: reason over it with the ontology
+    # (only the ontology's graphs: what it says of the run follows from the axioms alone).
+    tbox = Graph()
+    for graph in dataset.graphs():
+        if is_schema_graph(graph.identifier):
+            tbox += graph
+    described = fn(tbox + description)
+    for triple in description:
+        inferred.add(triple)
+    for triple in described.triples:
+        if not is_noise(triple) and triple not in tbox:
+            inferred.add(triple)
     return inferred
