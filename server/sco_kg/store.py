@@ -126,6 +126,24 @@ def materialise_union(store: ox.Store) -> None:
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
+def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=None):
+    """The store's quads as the sources gave them, without the union's copies.
+
+    The default graph holds a copy of every triple of the named graphs
+    (:func:`materialise_union`); across all graphs (``graph=None``) those copies are left
+    out, except for triples that only the default graph holds (plain-triple ``--data`` files).
+    """
+    if graph is not None:
+        yield from store.quads_for_pattern(subject, predicate, obj, graph)
+        return
+    named, default = [], []
+    for quad in store.quads_for_pattern(subject, predicate, obj, None):
+        (default if isinstance(quad.graph_name, ox.DefaultGraph) else named).append(quad)
+    in_named = {(q.subject, q.predicate, q.object) for q in named}
+    yield from named
+    yield from (q for q in default if (q.subject, q.predicate, q.object) not in in_named)
+
+
 def open_store(*, dumps_dir: Path | None = None, key: str = "", files=(), extra=(),
                store_path: Path | None = None) -> Loaded:
     """A store holding ``dumps_dir/sco-kg.nq`` (if any), ``files`` and ``extra`` files.

@@ -51,3 +51,23 @@ def test_the_endpoint_returns_a_fact_of_two_sentences_once(real_client):
     assert response.status_code == 200
     rows = response.get_json()["results"]["bindings"]
     assert [r["m"]["value"] for r in rows] == ["https://w3id.org/sco-kg/id/membership-iran-sco-observer"]
+
+
+def test_pages_cite_the_sentence_graphs_not_the_union_copy(real_client):
+    response = real_client.get("/id/sco.html")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "/s01" in page  # a fact about the SCO quoted from its sentence
+    assert "default graph" not in page
+
+
+def test_source_quads_keep_triples_only_the_default_graph_holds(tmp_path):
+    from sco_kg.store import source_quads
+
+    two = tmp_path / "two.nq"
+    two.write_text(TWO_GRAPHS, encoding="utf-8")
+    plain = tmp_path / "plain.nt"
+    plain.write_text("<http://example.org/x> <http://example.org/p> <http://example.org/y> .\n", encoding="utf-8")
+    store = open_store(files=[two], extra=[plain]).store
+    graphs = sorted(str(q.graph_name) for q in source_quads(store))
+    assert graphs == ["<http://example.org/g1>", "<http://example.org/g2>", "<http://example.org/g2>", "DEFAULT"]

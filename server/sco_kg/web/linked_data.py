@@ -38,6 +38,7 @@ from .errors import ApiError
 from .executor import EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
 from .limits import QueryRefused, check_dataset_clause, inspect_query
 from ..namespaces import PREFIXES
+from ..store import source_quads
 
 bp = Blueprint("linked_data", __name__)
 
@@ -185,7 +186,7 @@ def normalise(text: str) -> str:
 def build_index(store: ox.Store, base: str) -> Index:
     index = Index(base)
     for prop, kind in LABEL_PROPERTIES.items():
-        for q in store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+        for q in source_quads(store, None, ox.NamedNode(prop), None, None):
             if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
                 entry = (q.object.value, q.object.language or "", kind)
                 labels = index.labels.setdefault(q.subject.value, [])
@@ -199,19 +200,19 @@ def build_index(store: ox.Store, base: str) -> Index:
                 index.search.append((normalise(value), value, lang, iri))
 
     def first(s, p):
-        for q in store.quads_for_pattern(s, ox.NamedNode(p), None, None):
+        for q in source_quads(store, s, ox.NamedNode(p), None, None):
             return q.object
         return None
 
     kgg = base + "graph/"
-    for q in store.quads_for_pattern(None, ox.NamedNode(PROV + "wasDerivedFrom"), None, None):
+    for q in source_quads(store, None, ox.NamedNode(PROV + "wasDerivedFrom"), None, None):
         graph, span = q.subject, q.object
         if not isinstance(graph, ox.NamedNode) or not isinstance(span, ox.NamedNode):
             continue
         src = Source(graph.value, "sentence", span=span.value)
         article = first(span, OA + "hasSource")
         src.article = article.value if isinstance(article, ox.NamedNode) else ""
-        for sq in store.quads_for_pattern(span, ox.NamedNode(OA + "hasSelector"), None, None):
+        for sq in source_quads(store, span, ox.NamedNode(OA + "hasSelector"), None, None):
             exact = first(sq.object, OA + "exact")
             if isinstance(exact, ox.Literal):
                 src.quote = exact.value
@@ -223,7 +224,7 @@ def build_index(store: ox.Store, base: str) -> Index:
                     pass
         if src.quote:
             index.sources[graph.value] = src
-    for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(SKG + "EditorialGraph"), None):
+    for q in source_quads(store, None, RDF_TYPE, ox.NamedNode(SKG + "EditorialGraph"), None):
         if isinstance(q.subject, ox.NamedNode) and q.subject.value not in index.sources:
             comment = first(q.subject, RDFS_COMMENT)
             index.sources[q.subject.value] = Source(q.subject.value, "editorial",
@@ -506,8 +507,8 @@ def describe(node: ox.NamedNode) -> dict:
     kg = current_kg()
     index = current_index()
     cap = MAX_HTML_STATEMENTS
-    out_quads = list(islice(kg.store.quads_for_pattern(node, None, None, None), cap + 1))
-    in_quads = list(islice(kg.store.quads_for_pattern(None, None, node, None), cap + 1))
+    out_quads = list(islice(source_quads(kg.store, node, None, None, None), cap + 1))
+    in_quads = list(islice(source_quads(kg.store, None, None, node, None), cap + 1))
     truncated = len(out_quads) > cap or len(in_quads) > cap
     out_quads, in_quads = out_quads[:cap], in_quads[:cap]
     out_facts = _facts(out_quads, index, True)
@@ -538,7 +539,7 @@ def article_text(node: ox.NamedNode, index: Index) -> list[dict] | None:
     """The ``schema:text`` of an article cut into its sentences' spans: [{"text", "graph",
     "anchor"}], each span linked to the graph of facts it states; None if ``node`` has no text."""
     store = current_kg().store
-    text = next((q.object for q in store.quads_for_pattern(node, ox.NamedNode(PREFIXES["schema"] + "text"), None, None)
+    text = next((q.object for q in source_quads(store, node, ox.NamedNode(PREFIXES["schema"] + "text"), None, None)
                  if isinstance(q.object, ox.Literal)), None)
     if text is None or len(text.value) < LONG_LITERAL:
         return None
@@ -675,8 +676,8 @@ def entity_document(node: ox.NamedNode, ext: str):
                                         article=article_text(node, current_index())))
     else:
         store = kg.store
-        out, cut_out = capped(store.quads_for_pattern(node, None, None, None), MAX_RDF_STATEMENTS)
-        into, cut_in = capped(store.quads_for_pattern(None, None, node, None), MAX_RDF_STATEMENTS)
+        out, cut_out = capped(source_quads(store, node, None, None, None), MAX_RDF_STATEMENTS)
+        into, cut_in = capped(source_quads(store, None, None, node, None), MAX_RDF_STATEMENTS)
         resp = rdf_response(out + into, ext, MAX_RDF_STATEMENTS if cut_out or cut_in else 0)
     resp.headers["Link"] = _link_header(path)
     return resp
@@ -698,12 +699,12 @@ def _class_expression(store, node, graph, index: Index, depth: int = 0):
     if isinstance(node, ox.NamedNode) or depth > 4:
         return term(node, index)
     for op in ("unionOf", "intersectionOf"):
-        for q in store.quads_for_pattern(node, ox.NamedNode(OWL + op), None, graph):
+        for q in source_quads(store, node, ox.NamedNode(OWL + op), None, graph):
             items, cur, guard = [], q.object, 0
             while isinstance(cur, (ox.BlankNode, ox.NamedNode)) and cur.value != RDF + "nil" and guard < 50:
                 guard += 1
-                first = next(iter(store.quads_for_pattern(cur, ox.NamedNode(RDF + "first"), None, graph)), None)
-                rest = next(iter(store.quads_for_pattern(cur, ox.NamedNode(RDF + "rest"), None, graph)), None)
+                first = next(iter(source_quads(store, cur, ox.NamedNode(RDF + "first"), None, graph)), None)
+                rest = next(iter(source_quads(store, cur, ox.NamedNode(RDF + "rest"), None, graph)), None)
                 if first is None:
                     break
                 items.append(_class_expression(store, first.object, graph, index, depth + 1))
@@ -719,14 +720,14 @@ def ontology_terms(index: Index) -> dict:
     onto = ox.NamedNode(kg.base + "ontology")
 
     def values(s, p):
-        return [q.object for q in store.quads_for_pattern(s, ox.NamedNode(p), None, graph)]
+        return [q.object for q in source_quads(store, s, ox.NamedNode(p), None, graph)]
 
     def texts(s, p):
         return sorted(((o.value, o.language or "") for o in values(s, p) if isinstance(o, ox.Literal)),
                       key=lambda t: (t[1] != "en", t[1] != "fr", t[1], t[0]))
 
     entries: dict[str, dict] = {}
-    for q in store.quads_for_pattern(None, RDF_TYPE, None, graph):
+    for q in source_quads(store, None, RDF_TYPE, None, graph):
         kind = KIND_OF.get(q.object.value) if isinstance(q.object, ox.NamedNode) else None
         if not kind or not isinstance(q.subject, ox.NamedNode):
             continue
@@ -749,14 +750,14 @@ def ontology_terms(index: Index) -> dict:
         for name, p in props:
             vals = [_class_expression(store, o, graph, index) for o in values(s, p)]
             if e["kind"] == "property" and p == OWL + "inverseOf":
-                vals += [term(q.subject, index) for q in store.quads_for_pattern(None, ox.NamedNode(p), s, graph)]
+                vals += [term(q.subject, index) for q in source_quads(store, None, ox.NamedNode(p), s, graph)]
             if vals:
                 rel[name] = vals
         if e["kind"] == "class":
-            subs = [term(q.subject, index) for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "subClassOf"), s, graph)
+            subs = [term(q.subject, index) for q in source_quads(store, None, ox.NamedNode(RDFS + "subClassOf"), s, graph)
                     if isinstance(q.subject, ox.NamedNode)]
         else:
-            subs = [term(q.subject, index) for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "subPropertyOf"), s, graph)
+            subs = [term(q.subject, index) for q in source_quads(store, None, ox.NamedNode(RDFS + "subPropertyOf"), s, graph)
                     if isinstance(q.subject, ox.NamedNode)]
         if subs:
             rel["narrower: " + ("subclasses" if e["kind"] == "class" else "sub-properties")] = sorted(
@@ -849,10 +850,10 @@ def named_graph(rest: str):
 
     def html():
         index = current_index()
-        quads, _ = capped(kg.store.quads_for_pattern(None, None, None, node), MAX_HTML_STATEMENTS)
+        quads, _ = capped(source_quads(kg.store, None, None, None, node), MAX_HTML_STATEMENTS)
         triples = [(term(q.subject, index), term(q.predicate, index), term(q.object, index)) for q in quads]
         triples.sort(key=lambda t: (t[0].value, t[1].value, t[2].value))
-        count = sum(1 for _ in kg.store.quads_for_pattern(None, None, None, node))
+        count = sum(1 for _ in source_quads(kg.store, None, None, None, node))
         return render_template("graph.html", g=describe(node), triples=triples, count=count,
                                source=index.source(node), path=path, alternates=alternates(path))
 
