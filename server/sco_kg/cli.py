@@ -183,27 +183,62 @@ def build(out_dir: Path, extra, data_dirs, reasoner: str, no_reason: bool, no_va
         )
 
 
+def write_report(report, out: Path) -> None:
+    """The SHACL report graph: JSON-LD when OUT ends with .jsonld (or .json), else Turtle."""
+    fmt = "json-ld" if out.suffix.lower() in (".jsonld", ".json") else "turtle"
+    text = report.graph.serialize(format=fmt)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    tmp.replace(out)
+
+
 @main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", metavar="F",
+              help="RDF syntax of FILE... (turtle, trig, nt, nquads, xml, jsonld, n3, trix); default: by extension.")
+@click.option("--with-kg", is_flag=True,
+              help="Validate FILE... together with the project's data, so references to its entities resolve.")
+@click.option("--report", "report_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the SHACL report graph to OUT (Turtle, or JSON-LD when OUT ends with .jsonld).")
 @sources_options
 @click.option("--closure/--no-closure", default=True, show_default=True,
-              help="Also reason and validate the OWL RL closure.")
+              help="Also reason and validate the OWL RL closure (project data only, without FILE).")
 @click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL reasoner.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the report.")
 @handle_errors
-def validate(extra, data_dirs, closure: bool, reasoner: str, quiet: bool) -> None:
-    """Validate the data against the SHACL shapes; print the report grouped by focus node.
+def validate(files, fmt, with_kg: bool, report_out, extra, data_dirs, closure: bool, reasoner: str,
+             quiet: bool) -> None:
+    """Validate FILE... (any RDF syntax, graphs or datasets), or without FILE the project's
+    data, against the SHACL shapes with the ontology as context; print the report grouped
+    by focus node, then a one-line verdict.
 
-    The report goes to standard output; exit 1 when the data does not conform.
+    Exit 0 conforms, 1 violations, 2 unreadable input (with line and column) or bad usage.
     """
     sources = sources_from(extra, data_dirs)
     if sources.shapes is None:
         raise ConfigError("no shapes: ontology/shapes.ttl is missing")
+    if files:
+        from .validate import validate_files
+
+        try:
+            report = validate_files(files, fmt, with_kg=with_kg, sources=sources)
+        except InputError as exc:  # unreadable input: the tool could not validate it
+            echo_err(f"error: {exc}", fg="red")
+            sys.exit(EXIT_RUN)
+        click.echo(report.text)
+        if report_out is not None:
+            write_report(report, report_out)
+        sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
     try:
         result, _ = run_build(sources, reasoner if closure else None, True, quiet)
     except ValidationError as exc:
         click.echo(exc.report.text)
+        if report_out is not None:
+            write_report(exc.report, report_out)
         sys.exit(EXIT_DATA)
     click.echo(result.report.text)
+    if report_out is not None:
+        write_report(result.report, report_out)
 
 
 @main.command()

@@ -101,6 +101,39 @@ def load_extra(ds: Dataset, path: Path) -> None:
 
 # -- reading ------------------------------------------------------------------------
 
+#: names people give a syntax (``--format``) -> rdflib's
+FORMAT_NAMES = {
+    "turtle": "turtle", "ttl": "turtle", "n3": "n3",
+    "trig": "trig",
+    "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+    "nq": "nquads", "nquads": "nquads", "n-quads": "nquads",
+    "xml": "xml", "rdf": "xml", "rdfxml": "xml", "rdf/xml": "xml", "owl": "xml",
+    "jsonld": "json-ld", "json-ld": "json-ld", "json": "json-ld",
+    "trix": "trix",
+}
+
+
+def read_any(path: Path, fmt: str | None = None) -> Graph:
+    """Any RDF file (syntax from ``fmt`` or the extension), plain graph or dataset: the
+    union of its graphs, default graph included (a stranger's file, not one of ours)."""
+    path = Path(path)
+    if fmt is not None:
+        if fmt.lower() not in FORMAT_NAMES:
+            raise InputError(path, f"unknown RDF syntax {fmt!r} (known: {', '.join(sorted(FORMAT_NAMES))})")
+        fmt = FORMAT_NAMES[fmt.lower()]
+    fmt = fmt or rdf_format(path)
+    ds = Dataset(default_union=False)
+    _parse(ds, path, fmt)
+    union = Graph()
+    bind_prefixes(union)
+    for prefix, ns in ds.namespaces():
+        union.bind(prefix, ns, override=False)
+    for graph in ds.graphs():
+        for triple in graph:
+            union.add(triple)
+    return union
+
+
 
 def rdf_format(path: Path) -> str:
     """rdflib's format name for a file, from its extension."""

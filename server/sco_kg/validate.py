@@ -11,7 +11,8 @@ validated with the ontology and its imports as pySHACL's ``ont_graph`` and an in
   OWL RL closure, with no further inference.
 
 SHACL-SPARQL is enabled (``advanced=True``). Warnings and infos do not make the data
-non-conforming; violations do.
+non-conforming (``ValidationReport.conforms``); violations do. The report graph itself keeps
+SHACL's ``sh:conforms`` (false on any result, whatever its severity), as the W3C suite expects.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def validate(
             ont_graph=schema_union(dataset),
             inference=inference or STAGES[stage],
             advanced=True,
-            allow_warnings=True,
+            allow_warnings=False,  # the report graph keeps SHACL's sh:conforms (any result: false)
             inplace=True,
         )
     except Exception as exc:  # pySHACL's errors about broken shapes
@@ -169,9 +170,39 @@ def validate(
     for prefix, ns in shacl.namespaces():
         nm.bind(prefix, ns, override=False)
     bind_prefixes(nm)
+    for prefix, ns in dataset.namespaces():  # the data's own prefixes (ex:...) for people
+        nm.bind(prefix, ns, override=False)
     bind_prefixes(report_graph)
     results = _results(report_graph, shacl, data, nm)
-    return ValidationReport(bool(conforms), results, report_graph, stage, shapes_name, nm)
+    # Ours: only violations make the data non-conforming (warnings and infos do not).
+    ours = not any(r.is_violation for r in results)
+    return ValidationReport(ours, results, report_graph, stage, shapes_name, nm)
+
+
+def validate_files(paths, fmt: str | None = None, *, with_kg: bool = False, sources=None) -> ValidationReport:
+    """Validate RDF files of any syntax (graphs or datasets: the union of their graphs)
+    against the shapes, with the ontology and imports as context, and with ``with_kg`` the
+    project's asserted data too (so references to its entities resolve).
+
+    Every file is parsed before anything else: an unparseable one raises
+    :class:`~sco_kg.errors.InputError` (with line and column when known).
+    """
+    from dataclasses import replace
+
+    from .load import add_graph, load, read_any
+    from .namespaces import KGG
+    from .resources import Sources
+
+    sources = sources or Sources.default()
+    if sources.shapes is None:
+        raise ConfigError("no shapes: ontology/shapes.ttl is missing")
+    inputs = [read_any(Path(p), fmt) for p in paths]
+    dataset = load(sources if with_kg else replace(sources, data_dirs=(), extra=()))
+    for index, graph in enumerate(inputs, 1):
+        add_graph(dataset, KGG[f"input/{index}"], graph)
+        for prefix, ns in graph.namespaces():
+            dataset.bind(prefix, ns, override=False)
+    return validate(dataset, sources.shapes, stage="asserted")
 
 
 # -- reading the report -------------------------------------------------------------
