@@ -92,6 +92,7 @@ def test_the_installed_command_builds_from_the_packaged_resources(installed, tmp
     assert str(installed.parent) in where
     result = run(installed / "sco-kg", "build", "--no-validate", "--out", tmp_path / "dist", cwd=tmp_path, env=env)
     assert "built" in result.stderr
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == [
-        "sco-kg.nq", "sco-kg.trig", "sco-kg.ttl", "summary.json"
-    ]
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == sorted([
+        "sco-kg.trig", "sco-kg.nq", "sco-kg.ttl", "sco-kg.nt", "sco-kg.rdf", "sco-kg.jsonld",
+        "void.ttl", "summary.json", "manifest.json",
+    ])

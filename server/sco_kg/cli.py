@@ -242,9 +242,12 @@ def validate(files, fmt, with_kg: bool, report_out, extra, data_dirs, closure: b
 
 
 @main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every dump (TriG, N-Quads, Turtle, N-Triples, RDF/XML, JSON-LD), void.ttl, "
+                   "manifest.json and summary.json into this folder (replaced atomically).")
 @click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples", "rdfxml", "jsonld"]),
-              default="trig", show_default=True,
-              help="trig and nquads keep the named graphs; the others hold the union.")
+              default=None, help="One syntax to standard output or --output (default trig); "
+                                 "trig and nquads keep the named graphs, the others hold the union.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
 @sources_options
@@ -253,14 +256,22 @@ def validate(files, fmt, with_kg: bool, report_out, extra, data_dirs, closure: b
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
-def export(fmt: str, output: Path | None, extra, data_dirs, reasoner: str, no_reason: bool,
-           no_validate: bool, quiet: bool) -> None:
-    """Build and write the dataset in one RDF syntax."""
+def export(out_dir: Path | None, fmt: str | None, output: Path | None, extra, data_dirs, reasoner: str,
+           no_reason: bool, no_validate: bool, quiet: bool) -> None:
+    """Build and write the dataset: every file into --out DIR, or one RDF syntax."""
+    from .export import export as export_dir
     from .export import serialize
 
+    if out_dir is not None and (fmt is not None or output is not None):
+        raise click.UsageError("--out writes every format: it does not go with --format or --output")
     sources = sources_from(extra, data_dirs)
     result, _ = run_build(sources, None if no_reason else reasoner, not no_validate, quiet)
-    text = serialize(result.dataset, fmt)
+    if out_dir is not None:
+        paths = export_dir(result, out_dir)
+        if not quiet:
+            echo_err(f"exported {len(paths)} files -> {out_dir}", fg="green")
+        return
+    text = serialize(result.dataset, fmt or "trig")
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -1,13 +1,19 @@
-"""Write a built dataset out: ``sco-kg.trig`` and ``sco-kg.nq`` keep every named graph,
-``sco-kg.ttl`` is the union, ``summary.json`` the counts.
+"""Write a built dataset out: ``sco-kg.trig`` and ``sco-kg.nq`` keep every named graph;
+``sco-kg.ttl``, ``sco-kg.nt``, ``sco-kg.rdf`` (RDF/XML) and ``sco-kg.jsonld`` (expanded
+JSON-LD 1.0, no context) hold the union; ``void.ttl`` describes the dataset (VoID),
+``manifest.json`` lists each file with its media type, count and SHA-256, and
+``summary.json`` holds the build's counts.
 
-Outputs are deterministic for the same input (graphs and N-Quads lines sorted, one set
-of prefixes), and written atomically: into a temporary folder beside the target, which
-replaces the target only when every file is written.
+Outputs are deterministic for the same input: blank nodes are relabelled canonically
+(rdflib.compare's hashing), triples are handed to the serialisers in sorted order, the
+N-Triples/N-Quads lines are sorted and the JSON-LD is written here, sorted. They are
+written atomically: into a temporary folder beside the target, which replaces the target
+only when every file is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -15,13 +21,25 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from .build import BuildResult, compute_stats, named_graphs
 from .errors import ConfigError
 from .namespaces import PREFIXES, bind_prefixes
 
-FILES = ("sco-kg.trig", "sco-kg.nq", "sco-kg.ttl", "summary.json")
+#: the RDF dumps: name -> (media type, keeps the named graphs, rdflib parser name)
+DUMPS: dict[str, tuple[str, bool, str]] = {
+    "sco-kg.trig": ("application/trig", True, "trig"),
+    "sco-kg.nq": ("application/n-quads", True, "nquads"),
+    "sco-kg.ttl": ("text/turtle", False, "turtle"),
+    "sco-kg.nt": ("application/n-triples", False, "nt"),
+    "sco-kg.rdf": ("application/rdf+xml", False, "xml"),
+    "sco-kg.jsonld": ("application/ld+json", False, "json-ld"),
+}
+VOID = "void.ttl"
+MANIFEST = "manifest.json"
+FILES = (*DUMPS, VOID, "summary.json", MANIFEST)
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -76,14 +94,122 @@ def to_trig(dataset: Dataset) -> str:
 
 
 def to_turtle(graph: Graph) -> str:
-    return graph.serialize(format="turtle")
+    return _sorted_graph(graph).serialize(format="turtle")
+
+
+def to_ntriples(graph: Graph) -> str:
+    return "".join(sorted(line + "\n" for line in graph.serialize(format="nt").splitlines() if line.strip()))
+
+
+class _SortedGraph(Graph):
+    """A graph whose subjects and each subject's properties come out sorted: rdflib's
+    RDF/XML serialiser walks ``subjects()`` and ``predicate_objects()``, whose order follows
+    the store's sets (hash order, which differs from process to process)."""
+
+    def subjects(self, predicate=None, object=None, unique=False):
+        if predicate is None and object is None:
+            yield from sorted({s for s, _, _ in self.triples((None, None, None))}, key=_key)
+        else:
+            yield from super().subjects(predicate, object, unique)
+
+    def predicate_objects(self, subject=None, unique=False):
+        yield from sorted(super().predicate_objects(subject, unique), key=lambda po: (_key(po[0]), _key(po[1])))
+
+
+def to_rdfxml(graph: Graph) -> str:
+    sorted_graph = _sorted_graph(graph)
+    g = _SortedGraph(store=sorted_graph.store, identifier=sorted_graph.identifier,
+                     namespace_manager=sorted_graph.namespace_manager)
+    return g.serialize(format="xml")
+
+
+def to_jsonld(graph: Graph) -> str:
+    """Expanded, flattened JSON-LD (1.0 and 1.1 read it alike; no context to fetch): one
+    node object per subject, sorted by ``@id``, its properties and values sorted."""
+    nodes: dict[str, dict[str, list]] = {}
+    for s, p, o in graph:
+        node = nodes.setdefault(_jsonld_id(s), {})
+        if p == RDF.type and not isinstance(o, Literal):
+            node.setdefault("@type", []).append(_jsonld_id(o))
+        else:
+            node.setdefault(str(p), []).append(_jsonld_value(o))
+    out = []
+    for ident in sorted(nodes):
+        props = nodes[ident]
+        obj: dict = {"@id": ident}
+        if "@type" in props:
+            obj["@type"] = sorted(props.pop("@type"))
+        for p in sorted(props):
+            obj[p] = sorted(props[p], key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        out.append(obj)
+    return json.dumps(out, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _jsonld_id(node) -> str:
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _jsonld_value(node) -> dict:
+    if not isinstance(node, Literal):
+        return {"@id": _jsonld_id(node)}
+    value: dict = {"@value": str(node)}
+    if node.language:
+        value["@language"] = node.language
+    elif node.datatype is not None and node.datatype != XSD.string:
+        value["@type"] = str(node.datatype)
+    return value
+
+
+def canonical_dataset(dataset: Dataset) -> Dataset:
+    """The dataset with its blank nodes relabelled by rdflib.compare's canonical hashing
+    (computed on the union, so a blank node shared by two graphs stays one), so that the
+    labels, and the bytes written, do not depend on the parse that made them."""
+    graphs = named_graphs(dataset)
+    union = union_graph(dataset)
+    if not any(isinstance(n, BNode) for t in union for n in t):
+        return dataset
+    from rdflib.compare import _TripleCanonicalizer
+
+    canon = _TripleCanonicalizer(union)
+    coloring = canon._refine(canon._initial_color(), canon._initial_color())
+    if not canon._discrete(coloring):
+        coloring = canon._traces(coloring)
+    labels = {c.nodes[0]: "c" + c.hash_color()[:32] for c in coloring}
+
+    def relabel(n):
+        return BNode(labels[n]) if isinstance(n, BNode) else n
+
+    out = Dataset()
+    bind_prefixes(out)
+    for g in graphs:
+        target = out.graph(g.identifier)
+        for s, p, o in g:
+            target.add((relabel(s), p, relabel(o)))
+    return out
+
+
+def _sorted_graph(triples) -> Graph:
+    """A graph with the project's prefixes, filled in sorted order (rdflib's serialisers
+    follow the store's insertion order), its further namespaces bound in sorted order."""
+    g = Graph()
+    bind_prefixes(g)
+    ordered = sorted(triples, key=lambda t: tuple(_key(n) for n in t))
+    for triple in ordered:
+        g.add(triple)
+    for p in sorted({t[1] for t in ordered}):
+        try:
+            g.namespace_manager.compute_qname(p)
+        except Exception:  # not splittable: written as a full IRI where the syntax allows
+            pass
+    return g
+
+
+def _key(node) -> tuple:
+    return (type(node).__name__, node.n3())
 
 
 def _turtle_body(graph: Graph) -> str:
-    g = Graph()
-    bind_prefixes(g)
-    for triple in graph:
-        g.add(triple)
+    g = _sorted_graph(graph)
     text = g.serialize(format="turtle")
     return "".join(line for line in text.splitlines(True) if not line.startswith("@prefix"))
 
@@ -103,7 +229,70 @@ WRITERS: dict[str, Callable[[Dataset], str]] = {
     "sco-kg.trig": to_trig,
     "sco-kg.nq": to_nquads,
     "sco-kg.ttl": lambda ds: to_turtle(union_graph(ds)),
+    "sco-kg.nt": lambda ds: to_ntriples(union_graph(ds)),
+    "sco-kg.rdf": lambda ds: to_rdfxml(union_graph(ds)),
+    "sco-kg.jsonld": lambda ds: to_jsonld(union_graph(ds)),
 }
+
+
+def void_description(dataset: Dataset) -> str:
+    """VoID in Turtle: the dataset (``<#sco-kg>``) with its counts over the union, its dumps
+    by relative IRI, and one ``void:subset`` per named graph (``sd:name`` the graph) with
+    that graph's counts. Entities: distinct IRI subjects."""
+
+    def counts(triples) -> list[tuple[str, int]]:
+        triples = set(triples)
+        return [
+            ("void:triples", len(triples)),
+            ("void:entities", len({s for s, _, _ in triples if isinstance(s, URIRef)})),
+            ("void:classes", len({o for _, p, o in triples if p == RDF.type})),
+            ("void:properties", len({p for _, p, _ in triples})),
+            ("void:distinctSubjects", len({s for s, _, _ in triples})),
+            ("void:distinctObjects", len({o for _, _, o in triples})),
+        ]
+
+    graphs = named_graphs(dataset)
+    lines = [
+        "@prefix void: <http://rdfs.org/ns/void#> .\n",
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .\n",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n",
+        "\n<#sco-kg> a void:Dataset ;\n",
+        '    dcterms:title "sco-kg" ;\n',
+    ]
+    lines += [f"    {p} {n} ;\n" for p, n in counts(t for g in graphs for t in g)]
+    lines.append("    void:dataDump " + ", ".join(f"<{name}>" for name in DUMPS))
+    if graphs:
+        lines.append(" ;\n    void:subset " + ", ".join(f"<#graph-{i}>" for i in range(1, len(graphs) + 1)))
+    lines.append(" .\n")
+    for i, g in enumerate(graphs, 1):
+        lines.append(f"\n<#graph-{i}> a void:Dataset ;\n    sd:name {g.identifier.n3()} ;\n")
+        body = [f"    {p} {n}" for p, n in counts(iter(g))]
+        lines.append(" ;\n".join(body) + " .\n")
+    return "".join(lines)
+
+
+def manifest(folder: Path, dataset: Dataset) -> dict:
+    """Each file: name, media type, triples (quads for TriG/N-Quads), SHA-256. The counts are
+    the dataset's (checked against a parse of the file by the tests)."""
+    quads = sum(len(g) for g in named_graphs(dataset))
+    triples = len(union_graph(dataset))
+    entries = []
+    for name in (*DUMPS, VOID, "summary.json"):
+        entry: dict = {"name": name}
+        if name in DUMPS:
+            media, keeps_graphs, _ = DUMPS[name]
+            entry["mediaType"] = media
+            entry["quads" if keeps_graphs else "triples"] = quads if keeps_graphs else triples
+        elif name == VOID:
+            entry["mediaType"] = "text/turtle"
+            entry["triples"] = len(Graph().parse(folder / name, format="turtle"))
+        else:
+            entry["mediaType"] = "application/json"
+        data = (folder / name).read_bytes()
+        entry["bytes"] = len(data)
+        entry["sha256"] = hashlib.sha256(data).hexdigest()
+        entries.append(entry)
+    return {"files": entries}
 
 
 def export(result: BuildResult | Dataset, out_dir: Path | str = "dist") -> dict[str, Path]:
@@ -114,11 +303,16 @@ def export(result: BuildResult | Dataset, out_dir: Path | str = "dist") -> dict[
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
+        canonical = canonical_dataset(dataset)
         for name, writer in WRITERS.items():
-            (tmp / name).write_text(writer(dataset), encoding="utf-8", newline="\n")
+            (tmp / name).write_text(writer(canonical), encoding="utf-8", newline="\n")
+        (tmp / VOID).write_text(void_description(canonical), encoding="utf-8", newline="\n")
         stats = summary(result)
         (tmp / "summary.json").write_text(
             json.dumps(stats, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
+        )
+        (tmp / MANIFEST).write_text(
+            json.dumps(manifest(tmp, canonical), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         _replace_dir(tmp, out)
     except BaseException:

@@ -45,7 +45,9 @@ def test_competency_questions_exist():
 def test_riot_parses_every_dump(name, dumps, jena):
     dump = dumps(name)
     files = dump.files
-    assert {p.name for p in files} >= {"sco-kg.trig", "sco-kg.nq", "sco-kg.ttl"}
+    assert {p.name for p in files} >= {
+        "sco-kg.trig", "sco-kg.nq", "sco-kg.ttl", "sco-kg.nt", "sco-kg.rdf", "sco-kg.jsonld", "void.ttl"
+    }
     problems = []
     for path in files:
         fmt, syntax, quads = DUMP_FORMATS[path.suffix]

@@ -1,0 +1,196 @@
+"""``sco-kg export --out DIR``: every dump, void.ttl and manifest.json, parsed back and
+compared with the build; the same bytes from two separate processes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from pipeline_support import FIXED_NOW, TINY
+from sco_kg.build import build
+from sco_kg.export import DUMPS, FILES, MANIFEST, VOID, datasets_isomorphic, export, union_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+MINI = ROOT / "tests" / "interop" / "fixtures" / "mini" / "dataset.trig"
+VOIDNS = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+@pytest.fixture(scope="module")
+def tiny_export(tmp_path_factory):
+    from sco_kg.resources import Sources
+
+    result = build(Sources.from_dirs(TINY / "ontology", [TINY / "data"]), now=FIXED_NOW)
+    out = tmp_path_factory.mktemp("export") / "dist"
+    export(result, out)
+    return result.dataset, out
+
+
+@pytest.fixture(scope="module")
+def mini_export(tmp_path_factory):
+    """The interop harness's small case: typed and tagged literals, a blank node, a triple in two graphs."""
+    dataset = Dataset()
+    dataset.parse(MINI, format="trig")
+    out = tmp_path_factory.mktemp("export") / "dist"
+    export(dataset, out)
+    return dataset, out
+
+
+CASES = ["tiny_export", "mini_export"]
+
+
+def _parse(path: Path):
+    media, keeps_graphs, fmt = DUMPS[path.name]
+    if keeps_graphs:
+        ds = Dataset()
+        ds.parse(path, format=fmt)
+        return ds
+    return Graph().parse(path, format=fmt)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_file_is_written_and_listed_in_the_manifest(case, request):
+    _, out = request.getfixturevalue(case)
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert [e["name"] for e in manifest["files"]] == [n for n in FILES if n != MANIFEST]
+    for entry in manifest["files"]:
+        data = (out / entry["name"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), entry["name"]
+        assert entry["bytes"] == len(data)
+        assert entry["mediaType"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_dump_parses_back_with_the_manifest_count(case, request):
+    _, out = request.getfixturevalue(case)
+    entries = {e["name"]: e for e in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]}
+    for name, (media, keeps_graphs, _) in DUMPS.items():
+        back = _parse(out / name)
+        assert entries[name]["mediaType"] == media
+        if keeps_graphs:
+            assert sum(1 for _ in back.quads((None, None, None, None))) == entries[name]["quads"] > 0, name
+        else:
+            assert len(back) == entries[name]["triples"] > 0, name
+    void = Graph().parse(out / VOID, format="turtle")
+    assert len(void) == entries[VOID]["triples"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_quad_dumps_round_trip_the_dataset(case, request):
+    dataset, out = request.getfixturevalue(case)
+    for name in ("sco-kg.trig", "sco-kg.nq"):
+        assert datasets_isomorphic(_parse(out / name), dataset), name
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_union_dumps_are_the_union(case, request):
+    dataset, out = request.getfixturevalue(case)
+    union = union_graph(dataset)
+    for name in ("sco-kg.ttl", "sco-kg.nt", "sco-kg.rdf", "sco-kg.jsonld"):
+        assert isomorphic(_parse(out / name), union), name
+
+
+def test_the_mini_case_keeps_its_blank_node_and_literals(mini_export):
+    _, out = mini_export
+    nt = Graph().parse(out / "sco-kg.nt", format="nt")
+    assert any(isinstance(n, BNode) for t in nt for n in t)
+    for name in ("sco-kg.rdf", "sco-kg.jsonld"):
+        back = _parse(out / name)
+        assert {o for o in back.objects() if isinstance(o, Literal)} == {
+            o for o in nt.objects() if isinstance(o, Literal)
+        }, name
+
+
+def test_jsonld_is_expanded_with_no_context(mini_export):
+    _, out = mini_export
+    doc = json.loads((out / "sco-kg.jsonld").read_text(encoding="utf-8"))
+    assert isinstance(doc, list) and all("@id" in node for node in doc)
+    assert "@context" not in (out / "sco-kg.jsonld").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_void_describes_the_dataset_and_each_graph(case, request):
+    dataset, out = request.getfixturevalue(case)
+    void = Graph().parse(out / VOID, format="turtle")
+    base = (out / VOID).resolve().as_uri()
+    ds = URIRef(base + "#sco-kg")
+    union = union_graph(dataset)
+    assert void.value(ds, VOIDNS.triples).toPython() == len(union)
+    assert void.value(ds, VOIDNS.properties).toPython() == len(set(union.predicates()))
+    assert void.value(ds, VOIDNS.entities).toPython() == len({s for s in union.subjects() if isinstance(s, URIRef)})
+    assert void.value(ds, VOIDNS.classes).toPython() >= 1
+    dumps = set(void.objects(ds, VOIDNS.dataDump))
+    assert dumps == {URIRef((out / name).resolve().as_uri()) for name in DUMPS}
+    per_graph = {}
+    for subset in void.objects(ds, VOIDNS.subset):
+        per_graph[str(void.value(subset, SD.name))] = void.value(subset, VOIDNS.triples).toPython()
+    expected = {}
+    for _, _, _, c in dataset.quads((None, None, None, None)):
+        expected[str(getattr(c, "identifier", c))] = len(dataset.graph(getattr(c, "identifier", c)))
+    assert per_graph == expected
+
+
+_MINI_SCRIPT = (
+    "import sys; from rdflib import Dataset; from sco_kg.export import export; "
+    "ds = Dataset(); ds.parse(sys.argv[1], format='trig'); export(ds, sys.argv[2])"
+)
+
+
+def _env(seed: str) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "server"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYTHONHASHSEED"] = seed  # set and dict orders differ between the two processes
+    env["SCO_KG_RESOURCES"] = str(TINY)
+    env["SOURCE_DATE_EPOCH"] = "1767225600"
+    return env
+
+
+def _same_bytes(one: Path, two: Path) -> None:
+    assert sorted(p.name for p in one.iterdir()) == sorted(FILES)
+    for name in FILES:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_the_cli_export_is_byte_identical_across_processes(tmp_path):
+    """``sco-kg export --out`` twice, in two processes with different hash seeds."""
+    for i, seed in enumerate(("1", "2")):
+        proc = subprocess.run(
+            [sys.executable, "-c", "from sco_kg.cli import main; main()", "export", "--out", str(tmp_path / f"run{i}"), "-q"],
+            env=_env(seed), capture_output=True, text=True, timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    _same_bytes(tmp_path / "run0", tmp_path / "run1")
+
+
+def test_blank_nodes_get_the_same_labels_across_processes(tmp_path):
+    for i, seed in enumerate(("3", "4")):
+        proc = subprocess.run(
+            [sys.executable, "-c", _MINI_SCRIPT, str(MINI), str(tmp_path / f"run{i}")],
+            env=_env(seed), capture_output=True, text=True, timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr[-3000:]
+    _same_bytes(tmp_path / "run0", tmp_path / "run1")
+
+
+def test_cli_out_refuses_format_or_output(runner, tiny_env, tmp_path):
+    from sco_kg.cli import main
+
+    res = runner.invoke(main, ["export", "--out", str(tmp_path / "d"), "--format", "nquads"])
+    assert res.exit_code == 2 and "--out" in res.output
+
+
+def test_cli_single_format_still_works(runner, tiny_env, tmp_path):
+    from sco_kg.cli import main
+
+    res = runner.invoke(main, ["export", "--format", "ntriples", "-o", str(tmp_path / "x.nt"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert len(Graph().parse(tmp_path / "x.nt", format="nt")) > 0
