@@ -48,7 +48,8 @@ CASES = ["tiny_export", "mini_export"]
 
 
 def _parse(path: Path):
-    media, keeps_graphs, fmt = DUMPS[path.name]
+    dump = DUMPS[path.name]
+    keeps_graphs, fmt = dump.keeps_graphs, dump.rdflib_format
     if keeps_graphs:
         ds = Dataset()
         ds.parse(path, format=fmt)
@@ -73,7 +74,8 @@ def test_every_file_is_written_and_listed_in_the_manifest(case, request):
 def test_every_dump_parses_back_with_the_manifest_count(case, request):
     _, out = request.getfixturevalue(case)
     entries = {e["name"]: e for e in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]}
-    for name, (media, keeps_graphs, _) in DUMPS.items():
+    for name, dump in DUMPS.items():
+        media, keeps_graphs = dump.media_type, dump.keeps_graphs
         back = _parse(out / name)
         assert entries[name]["mediaType"] == media
         if keeps_graphs:

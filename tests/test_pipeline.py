@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -396,7 +398,8 @@ def test_export_is_atomic(tiny_sources, tmp_path, monkeypatch):
     def broken(_ds):
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(export_module.WRITERS, "sco-kg.ttl", broken)
+    turtle = export_module.DUMPS["sco-kg.ttl"]
+    monkeypatch.setitem(export_module.DUMPS, "sco-kg.ttl", dataclasses.replace(turtle, write=broken))
     with pytest.raises(RuntimeError):
         export(result, out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]  # no temporary left over
@@ -416,7 +419,7 @@ def test_serialize_round_trips(tiny_sources, fmt):
 
     result = build(tiny_sources, now=FIXED_NOW)
     text = serialize(result.dataset, fmt)
-    rdflib_name, keeps_graphs, _ = FORMATS[fmt]
+    rdflib_name, keeps_graphs = FORMATS[fmt].rdflib_format, FORMATS[fmt].keeps_graphs
     if keeps_graphs:
         back = Dataset()
         back.parse(data=text, format=rdflib_name)

@@ -24,6 +24,7 @@ from .errors import (
     ScoKgError,
     ValidationError,
 )
+from .export import FORMATS
 from .resources import Sources
 
 EXIT_OK, EXIT_DATA, EXIT_RUN = 0, 1, 2
@@ -245,7 +246,7 @@ def validate(files, fmt, with_kg: bool, report_out, extra, data_dirs, closure: b
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write every dump (TriG, N-Quads, Turtle, N-Triples, RDF/XML, JSON-LD), void.ttl, "
                    "manifest.json and summary.json into this folder (replaced atomically).")
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads", "turtle", "ntriples", "rdfxml", "jsonld"]),
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               default=None, help="One syntax to standard output or --output (default trig); "
                                  "trig and nquads keep the named graphs, the others hold the union.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -28,18 +29,8 @@ from .build import BuildResult, compute_stats, named_graphs
 from .errors import ConfigError
 from .namespaces import PREFIXES, bind_prefixes
 
-#: the RDF dumps: name -> (media type, keeps the named graphs, rdflib parser name)
-DUMPS: dict[str, tuple[str, bool, str]] = {
-    "sco-kg.trig": ("application/trig", True, "trig"),
-    "sco-kg.nq": ("application/n-quads", True, "nquads"),
-    "sco-kg.ttl": ("text/turtle", False, "turtle"),
-    "sco-kg.nt": ("application/n-triples", False, "nt"),
-    "sco-kg.rdf": ("application/rdf+xml", False, "xml"),
-    "sco-kg.jsonld": ("application/ld+json", False, "json-ld"),
-}
 VOID = "void.ttl"
 MANIFEST = "manifest.json"
-FILES = (*DUMPS, VOID, "summary.json", MANIFEST)
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -225,14 +216,29 @@ def summary(result: BuildResult | Dataset) -> dict:
     return stats
 
 
-WRITERS: dict[str, Callable[[Dataset], str]] = {
-    "sco-kg.trig": to_trig,
-    "sco-kg.nq": to_nquads,
-    "sco-kg.ttl": lambda ds: to_turtle(union_graph(ds)),
-    "sco-kg.nt": lambda ds: to_ntriples(union_graph(ds)),
-    "sco-kg.rdf": lambda ds: to_rdfxml(union_graph(ds)),
-    "sco-kg.jsonld": lambda ds: to_jsonld(union_graph(ds)),
+@dataclass(frozen=True)
+class Format:
+    """One RDF syntax of the export: its dump file, media type, and deterministic writer."""
+
+    file: str
+    media_type: str
+    keeps_graphs: bool  # quad syntaxes keep the named graphs; the others hold the union
+    rdflib_format: str  # rdflib's name for the syntax (to read a dump back)
+    write: Callable[[Dataset], str]
+
+
+#: format name (``sco-kg export --format``) -> Format; every one is also a dump of ``export``
+FORMATS: dict[str, Format] = {
+    "trig": Format("sco-kg.trig", "application/trig", True, "trig", to_trig),
+    "nquads": Format("sco-kg.nq", "application/n-quads", True, "nquads", to_nquads),
+    "turtle": Format("sco-kg.ttl", "text/turtle", False, "turtle", lambda ds: to_turtle(union_graph(ds))),
+    "ntriples": Format("sco-kg.nt", "application/n-triples", False, "nt", lambda ds: to_ntriples(union_graph(ds))),
+    "rdfxml": Format("sco-kg.rdf", "application/rdf+xml", False, "xml", lambda ds: to_rdfxml(union_graph(ds))),
+    "jsonld": Format("sco-kg.jsonld", "application/ld+json", False, "json-ld", lambda ds: to_jsonld(union_graph(ds))),
 }
+#: the RDF dumps, by file name
+DUMPS: dict[str, Format] = {f.file: f for f in FORMATS.values()}
+FILES = (*DUMPS, VOID, "summary.json", MANIFEST)
 
 
 def void_description(dataset: Dataset) -> str:
@@ -280,9 +286,9 @@ def manifest(folder: Path, dataset: Dataset) -> dict:
     for name in (*DUMPS, VOID, "summary.json"):
         entry: dict = {"name": name}
         if name in DUMPS:
-            media, keeps_graphs, _ = DUMPS[name]
-            entry["mediaType"] = media
-            entry["quads" if keeps_graphs else "triples"] = quads if keeps_graphs else triples
+            dump = DUMPS[name]
+            entry["mediaType"] = dump.media_type
+            entry["quads" if dump.keeps_graphs else "triples"] = quads if dump.keeps_graphs else triples
         elif name == VOID:
             entry["mediaType"] = "text/turtle"
             entry["triples"] = len(Graph().parse(folder / name, format="turtle"))
@@ -304,8 +310,8 @@ def export(result: BuildResult | Dataset, out_dir: Path | str = "dist") -> dict[
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         canonical = canonical_dataset(dataset)
-        for name, writer in WRITERS.items():
-            (tmp / name).write_text(writer(canonical), encoding="utf-8", newline="\n")
+        for name, dump in DUMPS.items():
+            (tmp / name).write_text(dump.write(canonical), encoding="utf-8", newline="\n")
         (tmp / VOID).write_text(void_description(canonical), encoding="utf-8", newline="\n")
         stats = summary(result)
         (tmp / "summary.json").write_text(
@@ -352,25 +358,7 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 # -- one-file dumps (``sco-kg export``) ---------------------------------------------
 
-#: format name -> (rdflib serializer, keeps graphs, file extension)
-FORMATS: dict[str, tuple[str, bool, str]] = {
-    "trig": ("trig", True, "trig"),
-    "nquads": ("nquads", True, "nq"),
-    "turtle": ("turtle", False, "ttl"),
-    "ntriples": ("nt", False, "nt"),
-    "rdfxml": ("xml", False, "rdf"),
-    "jsonld": ("json-ld", False, "jsonld"),
-}
-
-
 def serialize(dataset: Dataset, fmt: str) -> str:
-    """The dataset in one syntax: quad syntaxes keep the graphs, the others hold the union."""
-    if fmt == "trig":
-        return to_trig(dataset)
-    if fmt == "nquads":
-        return to_nquads(dataset)
-    rdflib_name, _, _ = FORMATS[fmt]
-    union = union_graph(dataset)
-    if fmt == "ntriples":
-        return "".join(sorted(union.serialize(format="nt").splitlines(True)))
-    return union.serialize(format=rdflib_name)
+    """The dataset in one syntax, written as its dump is: quad syntaxes keep the graphs,
+    the others hold the union."""
+    return FORMATS[fmt].write(canonical_dataset(dataset))

@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -242,6 +243,16 @@ def graphs_from_json(data: dict | str | bytes) -> dict[str, Graph]:
 def canonical_graph(graph: Graph, only_datetime: bool = False) -> Graph:
     """The graph with its typed literals in canonical form (:func:`canonical_term`)."""
     return Answer("graph", graph=graph).canonical(only_datetime).graph
+
+
+def named_graphs(dataset: Dataset) -> dict[str, Graph]:
+    """The named graphs of an rdflib dataset, by name (the default graph left out)."""
+    graphs: dict[str, Graph] = {}
+    for s, p, o, c in dataset.quads((None, None, None, None)):
+        name = getattr(c, "identifier", c)
+        if isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID:
+            graphs.setdefault(str(name), Graph()).add((s, p, o))
+    return graphs
 
 
 def graphs_differ(expected: dict[str, Graph], actual: dict[str, Graph], limit: int = 10) -> list[str]:

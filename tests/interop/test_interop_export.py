@@ -6,10 +6,9 @@ literals by value only: literals are compared in that canonical form."""
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Graph
 
-from interop_compare import canonical_graph, graphs_differ
+from interop_compare import canonical_graph, graphs_differ, named_graphs
 from interop_dumps import DUMP_NAMES
 from interop_engines import oxigraph_command, run
 
@@ -17,15 +16,6 @@ pytestmark = pytest.mark.interop
 
 QUAD_FILES = ("sco-kg.trig", "sco-kg.nq")
 UNION_FILES = ("sco-kg.ttl", "sco-kg.nt", "sco-kg.rdf", "sco-kg.jsonld")
-
-
-def named_graphs(dataset: Dataset) -> dict[str, Graph]:
-    graphs: dict[str, Graph] = {}
-    for s, p, o, c in dataset.quads((None, None, None, None)):
-        name = getattr(c, "identifier", c)
-        if isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID:
-            graphs.setdefault(str(name), Graph()).add((s, p, o))
-    return graphs
 
 
 def _load_and_dump(path, tmp_path, quads: bool) -> str:

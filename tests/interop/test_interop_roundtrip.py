@@ -4,25 +4,15 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset
 
-from interop_compare import canonical_graph, graphs_differ, graphs_from_json
+from interop_compare import canonical_graph, graphs_differ, graphs_from_json, named_graphs
 from interop_dumps import DUMP_NAMES
 from interop_engines import run
 
 pytestmark = pytest.mark.interop
 
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def named_graphs(dataset: Dataset) -> dict[str, Graph]:
-    graphs: dict[str, Graph] = {}
-    for s, p, o, c in dataset.quads((None, None, None, None)):
-        name = getattr(c, "identifier", c)
-        if isinstance(name, URIRef) and name != DATASET_DEFAULT_GRAPH_ID:
-            graphs.setdefault(str(name), Graph()).add((s, p, o))
-    return graphs
 
 
 @pytest.mark.parametrize("name", DUMP_NAMES)
