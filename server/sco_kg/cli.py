@@ -286,6 +286,7 @@ from .web.command import serve  # noqa: E402  (the web server; imports flask onl
 
 main.add_command(serve)
 main.add_command(synth_command)
+main.add_command(__import__(f"{__package__}.push", fromlist=["*"]).push_command)  # another store (GSP)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,8 @@
 
 Config keys (``create_app({...})``; each limit of :data:`.limits.SETTINGS` is ``SCO_KG_<NAME>``):
 
-``SCO_KG_LOADED``   a ready :class:`sco_kg.store.Loaded` (tests, the ``serve`` command)
+``SCO_KG_LOADED``   a ready :class:`sco_kg.store.Loaded` (tests, the ``serve`` command), or a
+                    :class:`sco_kg.remote.RemoteLoaded` (``serve --backend``: another store answers)
 ``SCO_KG_FILES``    RDF files to serve instead of a build (no build at all)
 ``SCO_KG_BUILD``    build (or reuse the cached build of) the packaged sources (default True)
 ``SCO_KG_DATA``     further RDF files served beside the graph (``serve --data``)
@@ -47,12 +48,17 @@ class KG:
         self.dumps_dir: Path | None = loaded.dumps_dir
         self.graphs: frozenset[str] = frozenset(
             g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
-        self.executor = Executor(
-            store=None if loaded.path else self.store,
-            path=str(loaded.path) if loaded.path else None,
-            workers=settings["workers"],
-            isolate_network=settings["isolate_network"],
-        )
+        if getattr(loaded, "remote", False):  # serve --backend: queries go to another store
+            from .backend import BackendExecutor
+
+            self.executor = BackendExecutor(self.store, workers=settings["workers"])
+        else:
+            self.executor = Executor(
+                store=None if loaded.path else self.store,
+                path=str(loaded.path) if loaded.path else None,
+                workers=settings["workers"],
+                isolate_network=settings["isolate_network"],
+            )
         self._lock = threading.Lock()
         self._cache: dict = {}
 

@@ -121,7 +121,6 @@ def _term(value):
 def run_job(store: ox.Store, job: dict) -> tuple:
     """Evaluate one job against ``store``; return a picklable reply tuple."""
     op = job["op"]
-    max_rows = job.get("max_rows") or 0
     if op == "query":
         kwargs: dict = {"base_iri": job.get("base_iri")}
         if job.get("default_graph") is not None or job.get("named_graphs") is not None:
@@ -132,29 +131,7 @@ def run_job(store: ox.Store, job: dict) -> tuple:
             result = store.query(job["query"], **kwargs)
         except SyntaxError as exc:
             return ("error", str(exc))
-        if isinstance(result, ox.QueryBoolean):
-            fmt = job["results_format"]
-            return ("boolean", conneg.BOOLEAN_SERIALIZERS[fmt](bool(result)), fmt, False, 1)
-        if isinstance(result, ox.QuerySolutions):
-            fmt = job["results_format"]
-            variables = [v.value for v in result.variables]
-            rows, truncated = [], False
-            for solution in result:
-                if max_rows and len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append([solution[i] for i in range(len(variables))])
-            body = conneg.RESULT_SERIALIZERS[fmt](variables, rows, truncated, max_rows)
-            return ("results", body, fmt, truncated, len(rows))
-        triples, truncated = [], False
-        for triple in result:
-            if max_rows and len(triples) >= max_rows:
-                truncated = True
-                break
-            triples.append(triple)
-        fmt = job["graph_format"]
-        body = conneg.serialize_graph(conneg.BY_KEY[fmt], triples, truncated, max_rows)
-        return ("graph", body, fmt, truncated, len(triples))
+        return serialize_result(result, job)
     if op == "graph":  # Graph Store Protocol: a whole graph, or the union (default)
         fmt = job["graph_format"]
         graph = ox.DefaultGraph() if job.get("graph") is None else ox.NamedNode(job["graph"])
@@ -167,6 +144,36 @@ def run_job(store: ox.Store, job: dict) -> tuple:
         time.sleep(job["seconds"])
         return ("pong", os.getpid())
     return ("error", f"unknown job {op!r}")
+
+
+def serialize_result(result, job: dict) -> tuple:
+    """A query's result (QueryBoolean, QuerySolutions, or an iterable of Triples) in the
+    job's format, cut at its row cap: the reply tuple. Shared with the backend mode
+    (:mod:`.backend`), whose results come parsed from another store."""
+    max_rows = job.get("max_rows") or 0
+    if isinstance(result, ox.QueryBoolean):
+        fmt = job["results_format"]
+        return ("boolean", conneg.BOOLEAN_SERIALIZERS[fmt](bool(result)), fmt, False, 1)
+    if isinstance(result, ox.QuerySolutions):
+        fmt = job["results_format"]
+        variables = [v.value for v in result.variables]
+        rows, truncated = [], False
+        for solution in result:
+            if max_rows and len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append([solution[i] for i in range(len(variables))])
+        body = conneg.RESULT_SERIALIZERS[fmt](variables, rows, truncated, max_rows)
+        return ("results", body, fmt, truncated, len(rows))
+    triples, truncated = [], False
+    for triple in result:
+        if max_rows and len(triples) >= max_rows:
+            truncated = True
+            break
+        triples.append(triple)
+    fmt = job["graph_format"]
+    body = conneg.serialize_graph(conneg.BY_KEY[fmt], triples, truncated, max_rows)
+    return ("graph", body, fmt, truncated, len(triples))
 
 
 def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None) -> None:

@@ -1,0 +1,125 @@
+"""The backend mode of the query executor (``sco-kg serve --backend URL``): a client's
+query, once :mod:`.limits` has inspected it, goes over HTTP to another store instead of
+to a worker process; the answer comes back as the same :class:`.executor.Reply`.
+
+The limits hold as with the embedded store:
+
+* the query is parsed here first, by pyoxigraph (the embedded store's parser), so a
+  syntax error is the same 400 with line and column, and engine extensions never reach
+  the backend: Virtuoso's ``DEFINE`` pragmas (its Sponger fetches URLs) do not parse, and
+  IRIs in the ``bif:``/``sql:`` schemes (Virtuoso's SQL built-ins) are refused;
+* at most ``workers`` queries are sent at the same time (others wait; 503 when none is
+  free within the timeout);
+* the timeout covers the whole exchange: the socket times out and a watchdog shuts the
+  connection down at the deadline while the answer is still streaming (503). The backend
+  may go on computing: give it a time limit of its own (Oxigraph ``--timeout-s``,
+  Virtuoso ``MaxQueryExecutionTime``);
+* the answer is parsed as it streams and cut at the row cap (the rest is not read), then
+  written in the negotiated format by the same serialisers (:func:`.executor.serialize_result`);
+* the dataset is the build's, named in each request (:meth:`sco_kg.remote.RemoteStore.dataset`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+from ..remote import (
+    GRAPH_ACCEPT,
+    RESULTS_ACCEPT,
+    RemoteError,
+    RemoteStore,
+    RemoteTimeout,
+    error_detail,
+    parse_results,
+    parse_triples,
+    query_form,
+)
+from .executor import EngineError, QueryError, QueryTimeout, Reply, WorkersBusy, serialize_result
+
+#: IRIs naming Virtuoso's SQL built-in functions (after \\u escapes are read)
+_ENGINE_SCHEMES = re.compile(r"<\s*(bif|sql)\s*:", re.IGNORECASE)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(query: str) -> str:
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+
+
+class BackendExecutor:
+    """Answers the executor's jobs (``query``, ``graph``) with another store's SPARQL endpoint."""
+
+    isolated = False  # no worker processes: the backend is the only host ever contacted
+
+    def __init__(self, store: RemoteStore, workers: int = 2):
+        self.store = store
+        self.size = max(1, int(workers))
+        self.spawned = 0
+        self._slots = threading.BoundedSemaphore(self.size)
+
+    def query(self, job: dict, timeout: float) -> Reply:
+        deadline = time.monotonic() + timeout
+        if job["op"] == "graph":
+            graph = job.get("graph")
+            query = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" if graph is None
+                     else f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            job = {**job, "op": "query", "query": query, "base_iri": None, "max_rows": 0,
+                   "default_graph": None, "named_graphs": None, "results_format": "json"}
+        if job["op"] != "query":
+            raise QueryError(f"unknown job {job['op']!r}")
+        query = job["query"]
+        try:
+            form = query_form(query, job.get("base_iri"))
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from None
+        if _ENGINE_SCHEMES.search(_unescape(query)):
+            raise QueryError("IRIs in the bif: and sql: schemes are not allowed: they name the "
+                             "backend's built-in SQL functions")
+        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise WorkersBusy(f"all {self.size} backend connections stayed busy for {timeout:g} s")
+        try:
+            return self._run(job, query, form, deadline, timeout)
+        finally:
+            self._slots.release()
+
+    def _run(self, job: dict, query: str, form: str, deadline: float, timeout: float) -> Reply:
+        store = self.store
+        if job.get("has_from") and job.get("default_graph") is None and job.get("named_graphs") is None:
+            params = []  # the query's FROM / FROM NAMED (graphs of the build: checked by limits)
+        else:
+            params = store.dataset(job.get("default_graph"), job.get("named_graphs"))
+        if job.get("base_iri"):
+            query = f"BASE <{job['base_iri']}>\n{query}"
+        graph = form == "graph"
+        try:
+            call = store.target.open_query(query, params, GRAPH_ACCEPT if graph else RESULTS_ACCEPT, deadline)
+        except RemoteTimeout:
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped") from None
+        except RemoteError as exc:
+            raise EngineError(f"the backend store failed: {exc}") from None
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), call.abort)
+        timer.start()
+        try:
+            response = call.response
+            media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if response.status != 200:
+                detail = error_detail(response.status, response.headers, response.read(65536))
+                raise EngineError(f"the backend store answered HTTP {response.status}: {detail}")
+            result = parse_triples(response, media_type) if graph else parse_results(response, media_type)
+            reply = serialize_result(result, job)
+        except (OSError, SyntaxError, ValueError) as exc:
+            if call.aborted:
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped") from None
+            raise EngineError(f"the backend store's answer could not be read: {exc}") from None
+        except RemoteError as exc:
+            raise EngineError(f"the backend store failed: {exc}") from None
+        finally:
+            timer.cancel()
+            call.close()
+        if call.aborted:
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+        return Reply(*reply)
+
+    def close(self) -> None:
+        pass
