@@ -6,8 +6,9 @@
   data folders, extra build files), the package's code and the build options. The next
   start with the same inputs loads ``sco-kg.nq`` directly, without rdflib.
 * :func:`open_store` fills a pyoxigraph store: in memory, or on disk at ``--store PATH``
-  (``PATH/oxigraph/`` plus ``PATH/build.json`` recording what it holds: a restart with the
-  same inputs reopens it as it is; other inputs replace its content).
+  (:mod:`sco_kg.disk_store`: ``PATH/oxigraph/<generation>/``, ``PATH/build.json`` recording
+  what it holds, ``PATH/ingest-log/`` the accepted ingests: a restart with the same inputs
+  reopens it as it is; other inputs, or a longer log, make a new generation).
 * ``--data FILE`` files (any RDF syntax, by extension) are loaded beside the graph: TriG
   and N-Quads keep their named graphs; triples of a triple syntax go to the store's default
   graph, which is part of the endpoint's union default graph.
@@ -23,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +81,9 @@ class Loaded:
     key: str = ""
     summary: dict = field(default_factory=dict)
     extra_graphs: list[str] = field(default_factory=list)
+    sources: list[Path] = field(default_factory=list)  # the files loaded (the ingest log aside)
+    build_key: str = ""  # the build's key, part of the content key
+    store_root: Path | None = None  # the on-disk store's folder (``serve --store``)
 
 
 def cached_build(sources=None, *, reasoner: str | None = "owlrl", validate: bool = True,
@@ -144,54 +147,37 @@ def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=
     yield from (q for q in default if (q.subject, q.predicate, q.object) not in in_named)
 
 
+def store_content_key(key: str, files, log=()) -> str:
+    """What an on-disk store holds: the build ``key``, the loaded files, the ingest log."""
+    return hash_files([*files, *log], salt=f"{key};{UNION_LAYOUT}")
+
+
 def open_store(*, dumps_dir: Path | None = None, key: str = "", files=(), extra=(),
-               store_path: Path | None = None) -> Loaded:
+               store_path: Path | None = None, rebuild: bool = False) -> Loaded:
     """A store holding ``dumps_dir/sco-kg.nq`` (if any), ``files`` and ``extra`` files.
 
-    With ``store_path`` the store is on disk and reused when it already holds the same
-    content (same build key and same extra files); the returned store is then closed for
-    writing and reopened read-only, so worker processes may open it too.
+    With ``store_path`` the store is on disk (:mod:`sco_kg.disk_store`: the accepted
+    ingests of its log are loaded too) and reused when it already holds the same content;
+    it is opened read-only, so worker processes may open it too. ``rebuild`` rebuilds it
+    from the files and the log (the recovery of a damaged store).
     """
+    from .disk_store import log_entries, open_disk_store
+
     extra = [Path(p) for p in extra]
     files = [Path(p) for p in files]
-    content_key = hash_files([*files, *extra], salt=f"{key};{UNION_LAYOUT}")
     sources = ([dumps_dir / "sco-kg.nq"] if dumps_dir else []) + files + extra
     if store_path is None:
+        content_key = store_content_key(key, [*files, *extra])
         store = ox.Store()
         for f in sources:
             load_file(store, f)
         materialise_union(store)
-        return Loaded(store, None, dumps_dir, content_key, _summary(dumps_dir))
+        return Loaded(store, None, dumps_dir, content_key, _summary(dumps_dir), sources=sources, build_key=key)
     store_path = Path(store_path)
-    db, marker = store_path / "oxigraph", store_path / "build.json"
-    recorded = None
-    if marker.is_file():
-        try:
-            recorded = json.loads(marker.read_text()).get("content_key")
-        except (OSError, ValueError):
-            recorded = None
-    if recorded != content_key or not db.is_dir():
-        store_path.mkdir(parents=True, exist_ok=True)
-        if marker.exists():
-            marker.unlink()
-        if db.exists():
-            shutil.rmtree(db)
-        try:
-            store = ox.Store(str(db))
-        except OSError as exc:
-            raise ConfigError(f"cannot open the store at {db}: {exc}") from exc
-        for f in sources:
-            load_file(store, f)
-        materialise_union(store)
-        store.flush()
-        store.optimize()
-        del store
-        marker.write_text(json.dumps({"content_key": content_key, "files": [str(p) for p in sources]}, indent=2))
-    try:
-        store = ox.Store.read_only(str(db))
-    except OSError as exc:
-        raise ConfigError(f"cannot open the store at {db}: {exc}; remove {store_path} to rebuild it") from exc
-    return Loaded(store, db, dumps_dir, content_key, _summary(dumps_dir))
+    content_key = store_content_key(key, [*files, *extra], log_entries(store_path))
+    store, db = open_disk_store(store_path, sources, content_key, rebuild=rebuild)
+    return Loaded(store, db, dumps_dir, content_key, _summary(dumps_dir), sources=sources, build_key=key,
+                  store_root=store_path)
 
 
 def _summary(dumps_dir: Path | None) -> dict:
