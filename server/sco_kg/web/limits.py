@@ -52,6 +52,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_operators", 2_000, "Most operators and tree-building keywords in a query; beyond it 400."),
     Setting("workers", 2, "Query worker processes (each one query at a time)."),
     Setting("isolate_network", True, "Run the query workers in an empty network namespace when the OS allows it."),
+    Setting("validate_max_bytes", 131_072, "Largest body POST /validate accepts (bytes; 413 beyond): pySHACL takes ~1 s per 200 triples."),
+    Setting("validate_max_triples", 2_000, "Most triples POST /validate parses; parsing stops past it (413)."),
+    Setting("validate_timeout", 30.0, "Seconds a validation may run; then its worker is killed and the client gets 503."),
+    Setting("validate_workers", 1, "Validation worker processes (validations running at the same time; started on first use)."),
+    Setting("validate_max_memory_mb", 2048, "Address space of a validation worker (MiB); a validation past it is refused (413)."),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}

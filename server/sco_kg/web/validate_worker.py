@@ -1,0 +1,292 @@
+"""SHACL validation of strangers' RDF away from the server: a small pool of worker processes.
+
+Why processes: validation is CPU-heavy and unbounded in time (pySHACL on the project's
+shapes takes ~1 s for 200 triples and ~17 s for 2,000 on the 2-core dev machine), pySHACL
+flips rdflib-wide settings while it works, and a hostile body could still find a slow path
+in a parser. A worker process can be killed at the deadline, and its death harms nobody.
+
+* Each worker is ``python -m sco_kg.web.validate_worker FD``: a fresh interpreter (no fork
+  of the threaded web process), talking over a socketpair with the framing of
+  :mod:`.executor`. It moves into an empty network namespace when the OS allows it (as the
+  query workers do), caps its address space (``validate_max_memory_mb``), loads the shapes
+  and the ontology once, then serves one job at a time: parse the body with
+  :func:`sco_kg.untrusted.parse_untrusted`, validate, serialise the report.
+* The pool starts workers lazily (the first POST /validate pays the start-up, ~1-2 s), takes
+  an idle one for each request (503 if none frees up within the timeout), and kills a worker
+  that overruns the deadline or dies (503), starting a fresh one for the next request.
+  A worker is replaced after ``MAX_JOBS`` jobs, so no cache or leak grows without bound.
+* ``--with-kg`` data (the served graph's asserted data graphs) reaches the workers as an
+  N-Quads file written once by the web process; a worker parses it at first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .executor import _recv, _send
+
+MAX_JOBS = 200
+START_TIMEOUT = 120.0
+
+
+class ValidationTimeout(Exception):
+    pass
+
+
+class ValidatorBusy(Exception):
+    pass
+
+
+class ValidatorCrashed(Exception):
+    pass
+
+
+@dataclass
+class Outcome:
+    """A worker's answer: a report (``body`` in ``format``) or a refusal of the input."""
+
+    ok: bool
+    body: bytes = b""
+    conforms: bool | None = None
+    status: int = 200
+    message: str = ""
+    line: int | None = None
+    column: int | None = None
+
+
+# --- the web side -----------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, memory_mb: int, isolate_network: bool):
+        mine, theirs = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = package_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sco_kg.web.validate_worker", str(theirs.fileno()), str(memory_mb),
+             "1" if isolate_network else "0"],
+            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, close_fds=True)
+        theirs.close()
+        self.sock = mine
+        self.jobs = 0
+        self.sock.settimeout(START_TIMEOUT)
+        try:
+            hello = _recv(self.sock)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.kill()
+            raise ValidatorCrashed("the validation worker did not start") from None
+        if hello[0] != "ready":
+            self.kill()
+            raise ValidatorCrashed(f"the validation worker did not start: {hello[1]}")
+        self.isolated = bool(hello[1])
+
+    def kill(self) -> None:
+        try:
+            self.proc.send_signal(signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            pass
+        self.sock.close()
+
+
+class ValidatorPool:
+    """``workers`` validation processes, started on first use; :meth:`validate` runs one job."""
+
+    def __init__(self, workers: int = 1, *, memory_mb: int = 2048, isolate_network: bool = True):
+        self.size = max(1, int(workers))
+        self.memory_mb = memory_mb
+        self.isolate_network = isolate_network
+        self._slots: queue.Queue[_Worker | None] = queue.Queue()
+        for _ in range(self.size):
+            self._slots.put(None)
+        self._live: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.started = 0
+
+    def validate(self, job: dict, timeout: float) -> Outcome:
+        """Run ``job`` (see :func:`run_job`) in a worker within ``timeout`` seconds."""
+        try:
+            worker = self._slots.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            raise ValidatorBusy(f"all {self.size} validation workers stayed busy for {timeout:g} s") from None
+        try:
+            if worker is None:
+                worker = self._start()
+            worker.sock.settimeout(max(0.001, timeout))
+            _send(worker.sock, job)
+            reply = _recv(worker.sock)
+        except (socket.timeout, TimeoutError):
+            self._retire(worker)
+            raise ValidationTimeout(f"the validation did not finish within {timeout:g} s and was stopped") from None
+        except (EOFError, OSError, pickle.UnpicklingError):
+            self._retire(worker)
+            raise ValidatorCrashed("the validation worker died on this input (it was replaced)") from None
+        except BaseException:
+            self._retire(worker)
+            raise
+        worker.jobs += 1
+        if worker.jobs >= MAX_JOBS:
+            self._retire(worker)
+        else:
+            self._slots.put(worker)
+        if reply[0] == "failure":
+            raise ValidatorCrashed(f"the validation failed: {reply[1]}")
+        return reply[1]
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self.memory_mb, self.isolate_network)
+        with self._lock:
+            self._live.add(worker)
+            self.started += 1
+        return worker
+
+    def _retire(self, worker: _Worker | None) -> None:
+        if worker is not None:
+            worker.kill()
+            with self._lock:
+                self._live.discard(worker)
+        self._slots.put(None)  # the next request starts a fresh worker
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            live, self._live = list(self._live), set()
+        for worker in live:
+            worker.kill()
+
+
+# --- the worker side --------------------------------------------------------------------
+
+
+class _Context:
+    """What every job shares: the shapes and the ontology with its imports (loaded once)."""
+
+    def __init__(self):
+        from ..load import load
+        from ..resources import Sources
+
+        sources = Sources.default()
+        if sources.shapes is None:
+            raise RuntimeError("no shapes: ontology/shapes.ttl is missing")
+        from ..validate import load_shapes
+
+        self.shapes = load_shapes(sources.shapes)
+        from dataclasses import replace
+
+        schema = load(replace(sources, data_dirs=(), extra=()))
+        self.schema = [(g.identifier, set(g)) for g in schema.graphs() if len(g)]
+        self.kg_path: str | None = None
+        self.kg: list = []
+
+    def kg_graphs(self, path: str) -> list:
+        if path != self.kg_path:
+            from rdflib import Dataset
+
+            ds = Dataset(default_union=False)
+            ds.parse(path, format="nquads")
+            self.kg = [(g.identifier, set(g)) for g in ds.graphs() if len(g)]
+            self.kg_path = path
+        return self.kg
+
+
+def run_job(context: _Context, job: dict) -> Outcome:
+    from ..load import add_graph, new_dataset
+    from ..namespaces import KGG
+    from ..untrusted import UntrustedInputError, parse_untrusted, union_of
+    from ..validate import validate
+
+    try:
+        parsed = parse_untrusted(job["body"], job["media_type"], base=job["base"], max_bytes=job["max_bytes"],
+                                 max_triples=job["max_triples"])
+    except UntrustedInputError as exc:
+        return Outcome(False, status=exc.status, message=exc.message, line=exc.line, column=exc.column)
+    dataset = new_dataset()
+    for ident, triples in context.schema:
+        graph = dataset.graph(ident)
+        for triple in triples:
+            graph.add(triple)
+    if job.get("kg_path"):
+        for ident, triples in context.kg_graphs(job["kg_path"]):
+            graph = dataset.graph(ident)
+            for triple in triples:
+                graph.add(triple)
+    data = union_of(parsed)
+    add_graph(dataset, KGG["input/1"], data)
+    for prefix, ns in data.namespaces():
+        dataset.bind(prefix, ns, override=False)
+    report = validate(dataset, context.shapes, stage="asserted")
+    from .validate_report import render
+
+    return Outcome(True, body=render(report, job["format"]), conforms=report.conforms)
+
+
+def _limit_memory(megabytes: int) -> None:
+    import resource
+
+    if megabytes > 0:
+        limit = megabytes << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker process
+    fd, memory_mb, isolate = int(argv[0]), int(argv[1]), argv[2] == "1"
+    sock = socket.socket(fileno=fd)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the server
+    except Exception:
+        pass
+    logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals: the report says so
+    isolated = False
+    if isolate:
+        from .executor import _isolate_network
+
+        isolated = _isolate_network()
+    try:
+        context = _Context()
+    except Exception as exc:
+        _send(sock, ("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    _limit_memory(memory_mb)
+    _send(sock, ("ready", isolated))
+    while True:
+        try:
+            job = _recv(sock)
+        except (EOFError, OSError):
+            return
+        try:
+            reply = ("outcome", run_job(context, job))
+        except MemoryError:
+            reply = ("outcome", Outcome(False, status=413, message=(
+                f"validating this input needs more than the {memory_mb} MB a validation may use")))
+        except Exception as exc:
+            reply = ("failure", f"{type(exc).__name__}: {exc}")
+        try:
+            _send(sock, reply)
+        except OSError:
+            return
+
+
+if __name__ == "__main__":  # pragma: no cover
+    # run as the module's real name, so that what it pickles (Outcome) unpickles in the server
+    from sco_kg.web import validate_worker
+
+    validate_worker.main(sys.argv[1:])
