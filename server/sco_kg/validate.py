@@ -189,14 +189,16 @@ def validate_files(paths, fmt: str | None = None, *, with_kg: bool = False, sour
     """
     from dataclasses import replace
 
-    from .load import add_graph, load, read_any
+    from .load import add_graph, load
     from .namespaces import KGG
     from .resources import Sources
 
     sources = sources or Sources.default()
     if sources.shapes is None:
         raise ConfigError("no shapes: ontology/shapes.ttl is missing")
-    inputs = [read_any(Path(p), fmt) for p in paths]
+    from .untrusted import read_input_graph  # strangers' files: the safe parsers (no fetch, no entity expansion)
+
+    inputs = [read_input_graph(Path(p), fmt) for p in paths]
     dataset = load(sources if with_kg else replace(sources, data_dirs=(), extra=()))
     for index, graph in enumerate(inputs, 1):
         add_graph(dataset, KGG[f"input/{index}"], graph)
