@@ -122,6 +122,11 @@ def syntax_for(media_type: str | None) -> Syntax:
     return syntax
 
 
+def syntax_name(syntax: Syntax) -> str:
+    """The short name of a syntax (``turtle``, ``trig``, ``nt``...): a key of :data:`SYNTAX_NAMES`."""
+    return next(name for name, media_type in SYNTAX_NAMES.items() if media_type == syntax.media_type)
+
+
 def parse_untrusted(body: bytes, media_type: str, *, base: str, max_bytes: int, max_triples: int,
                     max_depth: int = DEFAULT_MAX_DEPTH) -> Dataset:
     """Parse ``body`` (a stranger's RDF of ``media_type``) into a new ``rdflib.Dataset``.
@@ -388,5 +393,5 @@ def _term(t):
     raise UntrustedInputError(422, f"unsupported term {str(t)[:80]}")  # pragma: no cover
 
 
-__all__ = ["parse_untrusted", "UntrustedInputError", "read_untrusted_file", "read_input_graph", "syntax_for", "MEDIA_TYPES",
+__all__ = ["parse_untrusted", "UntrustedInputError", "read_untrusted_file", "read_input_graph", "syntax_name", "syntax_for", "MEDIA_TYPES",
            "SYNTAXES", "SYNTAX_NAMES", "union_of", "byte_position"]

@@ -1,9 +1,10 @@
 """``POST /validate``: a stranger's RDF checked against the shapes, over HTTP.
 
 The body is RDF in any syntax of :data:`sco_kg.untrusted.MEDIA_TYPES`, by Content-Type;
-it is validated as ``sco-kg validate FILE`` does (the union of its graphs, the shapes,
-the ontology and its imports as context), with ``?with-kg=true`` together with the served
-graph's asserted data (so references to its entities resolve).
+it is validated by the function of ``sco-kg validate FILE`` (the union of its graphs, the
+shapes, the ontology and its imports as context; relative IRIs resolve against the
+project's base, as for files), with ``?with-kg=true`` together with the served graph's
+asserted data (so references to its entities resolve).
 
 * 200 with the report whether or not the data conforms, by Accept (web/conneg.py's
   negotiation): a JSON summary (``application/json``, the default), or the SHACL report
@@ -29,7 +30,7 @@ import tempfile
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
-from ..namespaces import INFERRED_GRAPH, is_schema_graph
+from ..namespaces import BASE, INFERRED_GRAPH, KGG, is_schema_graph
 from ..untrusted import ACCEPTED, UntrustedInputError, syntax_for
 from .app import current_kg
 from .conneg import best_of
@@ -62,7 +63,10 @@ def _kg_nquads(kg) -> str:
         folder = tempfile.mkdtemp(prefix="sco-kg-validate-")
         atexit.register(shutil.rmtree, folder, True)
         path = os.path.join(folder, "kg.nq")
-        quads = [q for q in source_quads(kg.store)
+        served_default = ox.NamedNode(str(KGG["served/default"]))  # a data file's graph-less triples
+        quads = [ox.Quad(q.subject, q.predicate, q.object, served_default)
+                 if isinstance(q.graph_name, ox.DefaultGraph) else q
+                 for q in source_quads(kg.store)
                  if isinstance(q.graph_name, ox.DefaultGraph)
                  or not (is_schema_graph(URIRef(q.graph_name.value)) or q.graph_name.value == str(INFERRED_GRAPH))]
         with open(path, "wb") as out:
@@ -110,7 +114,7 @@ def validate_body():
     fmt = REPORT_MEDIA_TYPES[media_type]
     body = _read_body(settings["validate_max_bytes"])
     job = {
-        "body": body, "media_type": request.headers["Content-Type"], "base": request.base_url,
+        "body": body, "media_type": request.headers["Content-Type"], "base": BASE,
         "max_bytes": settings["validate_max_bytes"], "max_triples": settings["validate_max_triples"],
         "format": fmt, "kg_path": _kg_nquads(kg) if with_kg else None,
     }

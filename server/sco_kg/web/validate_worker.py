@@ -8,15 +8,17 @@ in a parser. A worker process can be killed at the deadline, and its death harms
 * Each worker is ``python -m sco_kg.web.validate_worker FD``: a fresh interpreter (no fork
   of the threaded web process), talking over a socketpair with the framing of
   :mod:`.executor`. It moves into an empty network namespace when the OS allows it (as the
-  query workers do), caps its address space (``validate_max_memory_mb``), loads the shapes
-  and the ontology once, then serves one job at a time: parse the body with
-  :func:`sco_kg.untrusted.parse_untrusted`, validate, serialise the report.
+  query workers do), caps its address space (``validate_max_memory_mb``), then serves one
+  job at a time: parse the body with :func:`sco_kg.untrusted.parse_untrusted` under the
+  request's limits, validate it with the very function of ``sco-kg validate FILE``
+  (:func:`sco_kg.validate.validate_files`, so HTTP and CLI give the same verdict), and
+  serialise the report.
 * The pool starts workers lazily (the first POST /validate pays the start-up, ~1-2 s), takes
   an idle one for each request (503 if none frees up within the timeout), and kills a worker
   that overruns the deadline or dies (503), starting a fresh one for the next request.
   A worker is replaced after ``MAX_JOBS`` jobs, so no cache or leak grows without bound.
-* ``--with-kg`` data (the served graph's asserted data graphs) reaches the workers as an
-  N-Quads file written once by the web process; a worker parses it at first use.
+* ``?with-kg=true`` data (the served graph's asserted data graphs) reaches the workers as an
+  N-Quads file written once by the web process, loaded as an extra source file.
 """
 
 from __future__ import annotations
@@ -30,7 +32,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,65 +175,30 @@ class ValidatorPool:
 # --- the worker side --------------------------------------------------------------------
 
 
-class _Context:
-    """What every job shares: the shapes and the ontology with its imports (loaded once)."""
+def run_job(job: dict) -> Outcome:
+    """Parse the body under the request's limits (a refusal is an Outcome with its status),
+    then validate it exactly as ``sco-kg validate FILE [--with-kg]`` does
+    (:func:`sco_kg.validate.validate_files`), the served data standing for the project's."""
+    import tempfile
+    from dataclasses import replace
 
-    def __init__(self):
-        from ..load import load
-        from ..resources import Sources
-
-        sources = Sources.default()
-        if sources.shapes is None:
-            raise RuntimeError("no shapes: ontology/shapes.ttl is missing")
-        from ..validate import load_shapes
-
-        self.shapes = load_shapes(sources.shapes)
-        from dataclasses import replace
-
-        schema = load(replace(sources, data_dirs=(), extra=()))
-        self.schema = [(g.identifier, set(g)) for g in schema.graphs() if len(g)]
-        self.kg_path: str | None = None
-        self.kg: list = []
-
-    def kg_graphs(self, path: str) -> list:
-        if path != self.kg_path:
-            from rdflib import Dataset
-
-            ds = Dataset(default_union=False)
-            ds.parse(path, format="nquads")
-            self.kg = [(g.identifier, set(g)) for g in ds.graphs() if len(g)]
-            self.kg_path = path
-        return self.kg
-
-
-def run_job(context: _Context, job: dict) -> Outcome:
-    from ..load import add_graph, new_dataset
-    from ..namespaces import KGG
-    from ..untrusted import UntrustedInputError, parse_untrusted, union_of
-    from ..validate import validate
-
-    try:
-        parsed = parse_untrusted(job["body"], job["media_type"], base=job["base"], max_bytes=job["max_bytes"],
-                                 max_triples=job["max_triples"])
-    except UntrustedInputError as exc:
-        return Outcome(False, status=exc.status, message=exc.message, line=exc.line, column=exc.column)
-    dataset = new_dataset()
-    for ident, triples in context.schema:
-        graph = dataset.graph(ident)
-        for triple in triples:
-            graph.add(triple)
-    if job.get("kg_path"):
-        for ident, triples in context.kg_graphs(job["kg_path"]):
-            graph = dataset.graph(ident)
-            for triple in triples:
-                graph.add(triple)
-    data = union_of(parsed)
-    add_graph(dataset, KGG["input/1"], data)
-    for prefix, ns in data.namespaces():
-        dataset.bind(prefix, ns, override=False)
-    report = validate(dataset, context.shapes, stage="asserted")
+    from ..resources import Sources
+    from ..untrusted import UntrustedInputError, parse_untrusted, syntax_for, syntax_name
+    from ..validate import validate_files
     from .validate_report import render
 
+    try:
+        parse_untrusted(job["body"], job["media_type"], base=job["base"], max_bytes=job["max_bytes"],
+                        max_triples=job["max_triples"])
+    except UntrustedInputError as exc:
+        return Outcome(False, status=exc.status, message=exc.message, line=exc.line, column=exc.column)
+    name = syntax_name(syntax_for(job["media_type"]))
+    sources = Sources.default()
+    sources = replace(sources, data_dirs=(), extra=(Path(job["kg_path"]),) if job.get("kg_path") else ())
+    with tempfile.TemporaryDirectory(prefix="sco-kg-validate-") as folder:
+        path = Path(folder) / f"body.{name}"
+        path.write_bytes(job["body"])
+        report = validate_files([path], name, with_kg=bool(job.get("kg_path")), sources=sources)
     return Outcome(True, body=render(report, job["format"]), conforms=report.conforms)
 
 
@@ -261,7 +227,12 @@ def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker proc
 
         isolated = _isolate_network()
     try:
-        context = _Context()
+        import pyshacl  # noqa: F401  (imported once, before the first job)
+
+        from ..resources import Sources
+
+        if Sources.default().shapes is None:
+            raise RuntimeError("no shapes: ontology/shapes.ttl is missing")
     except Exception as exc:
         _send(sock, ("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -273,7 +244,7 @@ def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker proc
         except (EOFError, OSError):
             return
         try:
-            reply = ("outcome", run_job(context, job))
+            reply = ("outcome", run_job(job))
         except MemoryError:
             reply = ("outcome", Outcome(False, status=413, message=(
                 f"validating this input needs more than the {memory_mb} MB a validation may use")))
