@@ -69,13 +69,15 @@ class BackendExecutor:
         if job["op"] != "query":
             raise QueryError(f"unknown job {job['op']!r}")
         query = job["query"]
+        if _ENGINE_SCHEMES.search(_unescape(query)):
+            raise QueryError("IRIs in the bif: and sql: schemes are not allowed: they name the "
+                             "backend's built-in SQL functions")
         try:
             form = query_form(query, job.get("base_iri"))
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
-        if _ENGINE_SCHEMES.search(_unescape(query)):
-            raise QueryError("IRIs in the bif: and sql: schemes are not allowed: they name the "
-                             "backend's built-in SQL functions")
+        except RuntimeError as exc:  # e.g. a custom function the embedded engine does not know
+            raise QueryError(f"the query is not standard SPARQL 1.1: {exc}") from None
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise WorkersBusy(f"all {self.size} backend connections stayed busy for {timeout:g} s")
         try:

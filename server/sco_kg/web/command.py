@@ -3,6 +3,9 @@ serve the app with waitress (a production WSGI server, never Flask's development
 
 ``--get PATH`` runs one request through the app without opening a port, prints the
 response and exits 0 (status < 400) or 1: a smoke test.
+
+``--backend URL`` serves the same endpoint, pages and limits with queries answered by another
+store that ``sco-kg push`` filled (:mod:`sco_kg.remote`, :mod:`.backend`).
 """
 
 from __future__ import annotations
@@ -36,22 +39,44 @@ from .limits import DEFAULTS
               help="Where builds are cached (default: $XDG_CACHE_HOME/sco-kg).")
 @click.option("--no-build", is_flag=True, help="Serve only the --data files (no build of the project's graph).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one request for PATH (no port), print it, exit.")
+@click.option("--backend", metavar="URL",
+              help="Answer queries with this store's SPARQL endpoint (filled by sco-kg push) instead of the "
+                   "embedded one; it must hold the build.")
+@click.option("--auth", metavar="USER:PASSWORD", help="--backend credentials, Basic or Digest (or SCO_KG_BACKEND_AUTH).")
+@click.option("--token", metavar="TOKEN", help="--backend bearer token (or SCO_KG_BACKEND_TOKEN).")
+@click.option("--union-graph", metavar="IRI", help="--backend: the graph push put the union in (default urn:x-sco-kg:union).")
+@click.option("--ingest-token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Accept POST /data with the bearer token in this file (or SCO_KG_INGEST_TOKEN); needs --store.")
+@click.option("--rebuild", is_flag=True,
+              help="Rebuild the --store from the build, the --data files and its ingest log (recovery of a damaged store).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
 def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, workers, threads, cache_dir,
-          no_build, get_path, quiet):
+          no_build, get_path, backend, auth, token, union_graph, ingest_token_file, rebuild, quiet):
     """Serve the knowledge graph: SPARQL endpoint at /sparql, UI at /."""
     from ..store import cached_build, open_store
     from .app import create_app
 
+    if backend and (no_build or extra or store_path):
+        raise click.UsageError("--backend serves the build from that store: no --no-build, --data or --store")
     dumps, key = None, ""
     if not no_build:
         progress = Progress(quiet)
         dumps, key = cached_build(cache_dir=cache_dir, progress=progress)
         if not quiet:
             echo_err(f"build {key}: {dumps}")
-    loaded = open_store(dumps_dir=dumps, key=key, extra=extra, store_path=store_path)
+    if backend:
+        from ..push import target_from_options
+        from ..remote import connect
+
+        loaded = connect(target_from_options(backend, None, auth, token, timeout, union_graph), dumps, key)
+        if not quiet:
+            echo_err(f"backend {backend}: holds the build (counts checked)")
+    else:
+        loaded = open_store(dumps_dir=dumps, key=key, extra=extra, store_path=store_path, rebuild=rebuild)
+    ingest = {"SCO_KG_INGEST_TOKEN": ingest_token_file.read_text(encoding="utf-8").strip()} if ingest_token_file else {}
     app = create_app({
+        **ingest,
         "SCO_KG_LOADED": loaded,
         "SCO_KG_TIMEOUT": timeout,
         "SCO_KG_MAX_ROWS": max_rows,
