@@ -163,44 +163,37 @@ def remove_store(store_path: Path) -> None:
 # -- filling a generation --------------------------------------------------------------------
 
 
-def recompute_inferred(store: ox.Store) -> int:
-    """Replace ``kgg:inferred`` by the OWL 2 RL closure (fastrl) of every other named graph.
+def source_dataset(paths):
+    """The files the store is made of (the build's dump, ``--data`` files, log entries) read
+    by rdflib, without ``kgg:inferred``: the asserted data as the sources give it. (Not
+    read back from the store: pyoxigraph stores ``xsd:nonNegativeInteger`` literals as
+    ``xsd:integer``, which the shapes refuse.)"""
+    from rdflib import Dataset, URIRef
+
+    from .load import rdf_format
+
+    dataset = Dataset(default_union=False)
+    for path in paths:
+        dataset.parse(str(path), format=rdf_format(Path(path)))
+    dataset.remove_graph(URIRef(INFERRED))
+    return dataset
+
+
+def recompute_inferred(store: ox.Store, paths) -> int:
+    """Replace ``kgg:inferred`` by the OWL 2 RL closure (fastrl) of the files ``paths``.
 
     The same function for an ingest and for a rebuild, so both give the same graph.
     Raises :class:`~sco_kg.errors.InconsistencyError` when the data is inconsistent.
     """
-    from rdflib import Dataset
-
     from .reason import reason
 
     inferred = ox.NamedNode(INFERRED)
-    dataset = Dataset()
-    for graph in store.named_graphs():
-        if graph == inferred:
-            continue
-        target = dataset.graph(_rdflib_term(graph))
-        for quad in store.quads_for_pattern(None, None, None, graph):
-            target.add((_rdflib_term(quad.subject), _rdflib_term(quad.predicate), _rdflib_term(quad.object)))
-    graph = reason(dataset, "fastrl")
+    graph = reason(source_dataset(paths), "fastrl")
     store.remove_graph(inferred)
     store.add_graph(inferred)
     data = graph.serialize(format="nt", encoding="utf-8")
     store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=inferred)
     return len(graph)
-
-
-def _rdflib_term(term):
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise ValueError(f"unexpected term {term!r}")
 
 
 def fill_generation(db: Path, sources, log) -> int:
@@ -214,7 +207,7 @@ def fill_generation(db: Path, sources, log) -> int:
     for path in log:
         load_file(store, Path(path))
     if log:
-        recompute_inferred(store)
+        recompute_inferred(store, [*sources, *log])
     materialise_union(store)
     store.flush()
     count = len(store)

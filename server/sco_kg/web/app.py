@@ -11,6 +11,8 @@ Config keys (``create_app({...})``; each limit of :data:`.limits.SETTINGS` is ``
 ``SCO_KG_STORE``    on-disk store directory (default: in memory)
 ``SCO_KG_CACHE_DIR`` build cache (default ``$XDG_CACHE_HOME/sco-kg``)
 ``SCO_KG_BASE``     the IRI base served at this host's root (default ``https://w3id.org/sco-kg/``)
+``SCO_KG_INGEST_TOKEN`` the bearer token of POST /data (default none: read-only); also
+                    ``SCO_KG_INGEST_MAX_TRIPLES``, ``SCO_KG_INGEST_TIMEOUT`` (:mod:`.ingest_route`)
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .executor import Executor
 from .limits import DEFAULTS, SETTINGS, config_key
 
 #: Modules of this package whose ``bp`` blueprint the app serves: add a module to add its routes.
-BLUEPRINT_MODULES: tuple[str, ...] = ("sparql", "graph_store", "service_description", "ui", "linked_data", "validate_route")
+BLUEPRINT_MODULES: tuple[str, ...] = ("sparql", "graph_store", "service_description", "ui", "linked_data", "validate_route", "ingest_route")
 
 
 class KG:
@@ -68,6 +70,15 @@ class KG:
             if key not in self._cache:
                 self._cache[key] = make()
             return self._cache[key]
+
+    def replace_store(self, loaded) -> None:
+        """Serve ``loaded`` from now on (after an ingest): this process's handle, the graphs,
+        the cached values, and query workers restarted on the new on-disk store."""
+        store = loaded.store
+        graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        with self._lock:
+            self.loaded, self.store, self.graphs, self._cache = loaded, store, graphs, {}
+        self.executor.repoint(str(loaded.path))
 
     def close(self) -> None:
         self.executor.close()

@@ -243,8 +243,13 @@ def _zygote_main(ctl: socket.socket, store: ox.Store | None, path: str | None, i
     ctl.sendall(struct.pack("!?", isolated))
     while True:
         try:
-            msg, fds, _flags, _addr = socket.recv_fds(ctl, 16, 1)
-        except OSError:
+            msg, fds, _flags, _addr = socket.recv_fds(ctl, 1, 1)
+            if msg == b"P":  # repoint: workers forked from now on open this on-disk store
+                (size,) = struct.unpack("!I", _recv_exact(ctl, 4))
+                path = _recv_exact(ctl, size).decode("utf-8")
+                ctl.sendall(b"K")
+                continue
+        except (OSError, EOFError):
             break
         if not msg or not fds:
             break
@@ -270,6 +275,7 @@ def _zygote_main(ctl: socket.socket, store: ox.Store | None, path: str | None, i
 class _Worker:
     pid: int
     sock: socket.socket
+    generation: int = 0  # the store it opened (see Executor.repoint)
 
 
 class Executor:
@@ -283,7 +289,9 @@ class Executor:
         self._zlock = threading.Lock()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
+        self._path = path
         self.spawned = 0
+        self._generation = 0
         self._all: dict[int, _Worker] = {}
         ctl, child = socket.socketpair()
         with warnings.catch_warnings():
@@ -309,9 +317,10 @@ class Executor:
         with self._zlock:
             socket.send_fds(self._ctl, [b"S"], [theirs.fileno()])
             (pid,) = struct.unpack("!i", _recv_exact(self._ctl, 4))
+            generation = self._generation
         theirs.close()
         self.spawned += 1
-        worker = _Worker(pid, mine)
+        worker = _Worker(pid, mine, generation)
         self._all[pid] = worker
         return worker
 
@@ -328,13 +337,44 @@ class Executor:
             except OSError:
                 pass
 
+    def repoint(self, path: str) -> None:
+        """Serve the on-disk store at ``path`` from now on (a new generation after an ingest).
+
+        The zygote forks the next workers on ``path``; idle workers are replaced now, busy
+        ones when their query ends: a query never sees a store it was not given.
+        """
+        if self._path is None:
+            raise ValueError("only an executor over an on-disk store can be repointed")
+        data = path.encode("utf-8")
+        with self._zlock:
+            self._ctl.sendall(b"P" + struct.pack("!I", len(data)) + data)
+            _recv_exact(self._ctl, 1)
+            self._generation += 1
+            self._path = path
+        stale = []
+        while True:
+            try:
+                stale.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for worker in stale:
+            self._discard(worker)
+
+    def _take(self, timeout: float) -> _Worker:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise WorkersBusy(f"all {self.size} query workers stayed busy for {timeout:g} s") from None
+            if worker.generation == self._generation:
+                return worker
+            self._discard(worker)  # opened a store that is no longer served: replaced
+
     def run(self, job: dict, timeout: float):
         """Send ``job`` to an idle worker; its reply tuple, or QueryTimeout/WorkersBusy/WorkerCrashed."""
         deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=max(0.0, timeout))
-        except queue.Empty:
-            raise WorkersBusy(f"all {self.size} query workers stayed busy for {timeout:g} s") from None
+        worker = self._take(timeout)
         try:
             worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
             _send(worker.sock, job)
@@ -345,7 +385,10 @@ class Executor:
         except (EOFError, OSError, pickle.UnpicklingError):
             self._discard(worker)
             raise WorkerCrashed("the query engine crashed on this query (its worker was replaced)") from None
-        self._idle.put(worker)
+        if worker.generation == self._generation:
+            self._idle.put(worker)
+        else:
+            self._discard(worker)
         return reply
 
     def query(self, job: dict, timeout: float) -> Reply:

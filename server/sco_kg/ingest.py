@@ -1,0 +1,366 @@
+"""The guarded ingest (POST /data): a stranger's graph checked, reasoned over, stored for good.
+
+Why it looks like this:
+
+* **Checked and reasoned in a child process.** pySHACL flips rdflib-wide settings, so
+  nothing validates inside the server's request threads; a child (``python -m
+  sco_kg.ingest``) parses the body with :func:`sco_kg.untrusted.parse_untrusted`, validates
+  it together with the served data (shapes, ontology context, existing data, as
+  ``validate --with-kg``), and builds the next generation of the on-disk store
+  (:mod:`sco_kg.disk_store`: the sources, the log, the new entry, ``kgg:inferred``
+  recomputed over everything with fastrl, the union default graph). It can be killed at
+  the ingest timeout, and its memory goes away with it.
+* **Committed by the web process**, one ingest at a time (a lock): the entry is renamed into
+  the log and the log's folder fsynced (the commit point), then ``build.json`` is replaced
+  to name the new generation, then the app swaps to it (:meth:`Ingestor.swap`: its own
+  read-only handle, the query workers restarted on the new folder). 201 comes last. A crash
+  before the commit point leaves the store as before (the half-built generation is removed
+  at the next start); after it, the next start finds a log the record does not know and
+  rebuilds: as after.
+* **Nothing of the token here**: the route checks it; this module never sees it.
+
+The new graph holds the client's triples (the union of its graphs, for a dataset) and its
+own provenance: ``<graph> a prov:Entity ; prov:generatedAtTime now ; dcterms:source
+<url>`` (or the client's text as a literal). ``prov:wasDerivedFrom`` is kept for spans of
+an article's text (the shapes require it to point at an ``oa:SpecificResource``), so the
+client's source is recorded with ``dcterms:source``. The provenance is validated with the
+data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+INGESTED_BASE = "https://w3id.org/sco-kg/graph/ingested/"
+WORK_DIR = ".ingest"  # in the store's folder: bodies and entries being prepared
+
+#: report formats of a rejected ingest (as POST /validate): key -> media type
+REPORT_TYPES = {
+    "json": "application/json",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+}
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+class IngestRefused(Exception):
+    """The ingest is refused: ``status`` (400, 409, 413, 415, 422, 503...), a message, details."""
+
+    def __init__(self, status: int, message: str, **detail):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.detail = detail
+
+
+@dataclass
+class Rejected:
+    """The data does not conform (or is inconsistent): 422 with the report."""
+
+    body: str
+    media_type: str
+
+
+@dataclass
+class Accepted:
+    graph: str
+    triples: int
+    seconds: dict = field(default_factory=dict)
+
+
+def check_graph_name(name: str) -> str:
+    if len(name) > 2000 or not _IRI.match(name):
+        raise IngestRefused(400, f"graph {name[:200]!r} is not an absolute IRI")
+    return name
+
+
+def check_source(source: str | None) -> str | None:
+    if source is not None and (len(source) > 2000 or not source.strip()):
+        raise IngestRefused(400, "source must be a URL or a text of 1 to 2000 characters")
+    return source
+
+
+# -- the web process's side -----------------------------------------------------------------
+
+
+class Ingestor:
+    """Serialises ingests into one on-disk store and swaps the served store after each.
+
+    ``swap(loaded)`` is called with the new :class:`sco_kg.store.Loaded` once it is
+    committed (the app replaces its store and restarts its query workers).
+    """
+
+    def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str):
+        if loaded.store_root is None or loaded.path is None:
+            raise ValueError("the ingest needs the on-disk store (serve --store DIR)")
+        self.loaded = loaded
+        self.root = Path(loaded.store_root)
+        self.swap = swap
+        self.max_bytes = max_bytes
+        self.max_triples = max_triples
+        self.timeout = timeout
+        self.base = base
+        self.lock = threading.Lock()
+        self.work = self.root / WORK_DIR
+        shutil.rmtree(self.work, ignore_errors=True)  # leftovers of an ingest a crash cut short
+        self.work.mkdir(parents=True, exist_ok=True)
+
+    def ingest(self, body: bytes, media_type: str, *, graph: str | None = None, source: str | None = None,
+               report_format: str = "json") -> Accepted | Rejected:
+        if graph is not None:
+            check_graph_name(graph)
+        check_source(source)
+        if graph is not None and graph in self._graphs():
+            raise IngestRefused(409, f"graph <{graph}> already exists: choose another name")
+        if not self.lock.acquire(timeout=self.timeout):
+            raise IngestRefused(503, f"another ingest held the store for {self.timeout:g} s; try again")
+        try:
+            return self._ingest_locked(body, media_type, graph, source, report_format)
+        finally:
+            self.lock.release()
+
+    def _graphs(self) -> set[str]:
+        import pyoxigraph as ox
+
+        return {g.value for g in self.loaded.store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def _ingest_locked(self, body, media_type, graph, source, report_format):
+        from .disk_store import new_generation, next_entry_name
+
+        started = time.perf_counter()
+        loaded = self.loaded
+        ident = uuid.uuid4().hex
+        graph = graph or INGESTED_BASE + ident
+        if graph in self._graphs():
+            raise IngestRefused(409, f"graph <{graph}> already exists: choose another name")
+        job_dir = Path(tempfile.mkdtemp(dir=self.work, prefix=ident[:8]))
+        db = new_generation(self.root)
+        committed = False
+        try:
+            body_path = job_dir / "body"
+            body_path.write_bytes(body)
+            entry = job_dir / next_entry_name(self.root, ident)
+            job = {
+                "body": str(body_path), "media_type": media_type, "graph": graph, "source": source,
+                "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+                "current": str(loaded.path), "new": str(db), "entry": str(entry),
+                "sources": [str(p) for p in loaded.sources], "log": [str(p) for p in _log(self.root)],
+                "report_format": report_format, "max_bytes": self.max_bytes,
+                "max_triples": self.max_triples, "base": self.base,
+            }
+            result = run_child(job, self.timeout)
+            if result["status"] == 422:
+                return Rejected(result["report"], REPORT_TYPES[report_format])
+            if result["status"] != 201:
+                raise IngestRefused(result["status"], result["message"],
+                                    **{k: result.get(k) for k in ("line", "column")})
+            checked = time.perf_counter()
+            self._commit(entry, db, result["quads"])
+            committed = True
+            seconds = dict(result["seconds"], commit=round(time.perf_counter() - checked, 3),
+                           total=round(time.perf_counter() - started, 3))
+            return Accepted(graph, result["triples"], seconds)
+        finally:
+            shutil.rmtree(job_dir, ignore_errors=True)
+            if not committed:
+                shutil.rmtree(db, ignore_errors=True)
+
+    def _commit(self, entry: Path, db: Path, quads: int) -> None:
+        from .disk_store import LOG_DIR, fsync_dir, open_generation, remove_generations, write_record
+        from .store import Loaded, _summary, store_content_key
+
+        log_folder = self.root / LOG_DIR
+        log_folder.mkdir(parents=True, exist_ok=True)
+        with open(entry, "rb") as f:
+            os.fsync(f.fileno())
+        final = log_folder / entry.name
+        os.replace(entry, final)
+        fsync_dir(log_folder)  # the commit point: from here on the ingest survives anything
+        old = self.loaded
+        log = _log(self.root)
+        key = store_content_key(old.build_key, _key_files(old), log)
+        write_record(self.root, {"content_key": key, "generation": db.name, "quads": quads,
+                                 "files": [str(p) for p in old.sources], "log": [p.name for p in log]})
+        store = open_generation(self.root, db, quads)
+        loaded = Loaded(store, db, old.dumps_dir, key, _summary(old.dumps_dir), sources=old.sources,
+                        build_key=old.build_key, store_root=self.root)
+        self.loaded = loaded
+        self.swap(loaded)
+        # the previous generation may still serve a request in flight: removed at the next ingest
+        remove_generations(self.root, keep=[db, old.path])
+
+
+def _log(root: Path):
+    from .disk_store import log_entries
+
+    return log_entries(root)
+
+
+def _key_files(loaded) -> list[Path]:
+    """The files of the content key: the loaded files but the build's dump (the key has it)."""
+    dump = loaded.dumps_dir / "sco-kg.nq" if loaded.dumps_dir else None
+    return [p for p in loaded.sources if p != dump]
+
+
+def run_child(job: dict, timeout: float) -> dict:
+    """Run :func:`prepare` in a fresh interpreter; its result dict."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+    try:
+        proc = subprocess.run([sys.executable, "-m", "sco_kg.ingest"], input=json.dumps(job).encode(),
+                              capture_output=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        raise IngestRefused(503, f"the ingest did not finish within {timeout:g} s and was stopped") from None
+    try:
+        return json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        raise IngestRefused(500, f"the ingest process failed (exit {proc.returncode}): {tail[0][:300]}") from None
+
+
+# -- the child's side ------------------------------------------------------------------------
+
+
+def prepare(job: dict) -> dict:
+    """Parse, validate with the served data, build the next generation: the result dict."""
+    from rdflib import Dataset, Literal, URIRef
+    from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+    from .disk_store import fill_generation, source_dataset
+    from .errors import InconsistencyError
+    from .resources import Sources
+    from .untrusted import UntrustedInputError, parse_untrusted, union_of
+    from .validate import validate
+
+    seconds = {}
+    t = time.perf_counter()
+    body = Path(job["body"]).read_bytes()
+    try:
+        parsed = parse_untrusted(body, job["media_type"], base=job["base"], max_bytes=job["max_bytes"],
+                                 max_triples=job["max_triples"])
+    except UntrustedInputError as exc:
+        return {"status": exc.status, "message": exc.message, "line": exc.line, "column": exc.column}
+    data = union_of(parsed)
+    if len(data) == 0:
+        return {"status": 400, "message": "the body holds no triples"}
+    graph = URIRef(job["graph"])
+    data.add((graph, RDF.type, PROV.Entity))
+    data.add((graph, PROV.generatedAtTime, Literal(job["time"], datatype=XSD.dateTime)))
+    source = job.get("source")
+    if source:
+        data.add((graph, DCTERMS.source, URIRef(source) if _URL.match(source) else Literal(source)))
+    seconds["parse"] = round(time.perf_counter() - t, 3)
+
+    t = time.perf_counter()
+    dataset = source_dataset([*job["sources"], *job["log"]])
+    if any(str(g.identifier) == job["graph"] for g in dataset.graphs()):
+        return {"status": 409, "message": f"graph <{job['graph']}> already exists: choose another name"}
+    new = dataset.graph(graph)
+    for triple in data:
+        new.add(triple)
+    for prefix, ns in data.namespaces():
+        dataset.bind(prefix, ns, override=False)
+    shapes = Sources.default().shapes
+    report = validate(dataset, shapes, stage="asserted")
+    seconds["validate"] = round(time.perf_counter() - t, 3)
+    if not report.conforms:
+        return {"status": 422, "report": render_report(report, job["report_format"])}
+
+    t = time.perf_counter()
+    entry = Path(job["entry"])
+    entry_graph = Dataset()
+    g = entry_graph.graph(graph)
+    for triple in data:
+        g.add(triple)
+    entry.write_bytes(entry_graph.serialize(format="nquads", encoding="utf-8"))
+    try:
+        quads = fill_generation(Path(job["new"]), [Path(p) for p in job["sources"]],
+                                [*map(Path, job["log"]), entry])
+    except InconsistencyError as exc:
+        return {"status": 422, "report": render_inconsistency(exc, job["report_format"])}
+    seconds["store"] = round(time.perf_counter() - t, 3)
+    return {"status": 201, "quads": quads, "triples": len(data), "seconds": seconds}
+
+
+def render_report(report, fmt: str) -> str:
+    if fmt == "turtle":
+        return report.graph.serialize(format="turtle")
+    if fmt == "jsonld":
+        return report.graph.serialize(format="json-ld")
+    return json.dumps(summary(report), ensure_ascii=False, indent=2)
+
+
+def summary(report) -> dict:
+    nm = report.namespace_manager
+
+    def short(term):
+        from .validate import _short
+
+        return _short(term, nm) if term is not None else None
+
+    return {
+        "conforms": report.conforms,
+        "verdict": report.verdict,
+        "violations": len(report.violations),
+        "results": [
+            {"focus": short(r.focus), "focus_label": r.focus_label, "path": r.path, "message": r.message,
+             "value": short(r.value), "component": r.component, "severity": r.severity,
+             "shape": r.source_shape}
+            for r in report.results
+        ],
+    }
+
+
+def render_inconsistency(exc, fmt: str) -> str:
+    """An inconsistency found by the reasoner, as a report (the shapes held, the axioms did not)."""
+    messages = list(getattr(exc, "messages", None) or [str(exc)])
+    if fmt == "json":
+        return json.dumps({"conforms": False, "verdict": "inconsistent with the ontology",
+                           "violations": len(messages), "inconsistencies": messages,
+                           "results": []}, ensure_ascii=False, indent=2)
+    from rdflib import BNode, Graph, Literal
+    from rdflib.namespace import RDF
+
+    from .namespaces import SH
+
+    graph = Graph()
+    graph.bind("sh", SH)
+    node = BNode()
+    graph.add((node, RDF.type, SH.ValidationReport))
+    graph.add((node, SH.conforms, Literal(False)))
+    for message in messages:
+        result = BNode()
+        graph.add((node, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.resultSeverity, SH.Violation))
+        graph.add((result, SH.resultMessage, Literal(message)))
+    return graph.serialize(format="turtle" if fmt == "turtle" else "json-ld")
+
+
+def main() -> None:
+    job = json.loads(sys.stdin.buffer.read())
+    try:
+        result = prepare(job)
+    except Exception as exc:  # reported to the web process as a 500, its text kept short
+        result = {"status": 500, "message": f"{type(exc).__name__}: {str(exc)[:300]}"}
+    sys.stdout.write("\n" + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""POST /data: the one route that writes, behind a bearer token (:mod:`sco_kg.ingest` does the work).
+
+* The token is ``SCO_KG_INGEST_TOKEN`` (config, or the environment variable of the same
+  name; ``serve --ingest-token-file FILE`` reads it from a file, so it never shows in
+  ``ps``). None configured: 403, the server stays read-only. Missing or wrong: 401 with
+  ``WWW-Authenticate: Bearer``. Compared with :func:`hmac.compare_digest`; never logged,
+  never put in a response.
+* A token needs the on-disk store (``serve --store DIR``): with the in-memory store the app
+  refuses to start (an ingest would be lost at the next restart). With ``serve --backend``
+  (another store answers the queries) the route answers 501.
+* ``?graph=IRI`` names the new graph (409 if it exists), else one is minted under
+  ``https://w3id.org/sco-kg/graph/ingested/``; ``?source=`` (a URL or a text) is recorded
+  with the time. The body's syntax comes from Content-Type.
+* 201 with ``Location`` (the graph through the Graph Store Protocol) and a JSON summary;
+  422 with the validation report (JSON summary, Turtle or JSON-LD by Accept), nothing
+  written; 4xx from the parser with line and column.
+
+Config keys: ``SCO_KG_INGEST_TOKEN``, ``SCO_KG_INGEST_MAX_TRIPLES`` (100,000 by default),
+``SCO_KG_INGEST_TIMEOUT`` (seconds for the check and store of one ingest, 300 by default).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, json, request
+
+from ..errors import ConfigError
+from ..ingest import REPORT_TYPES, Accepted, Ingestor, IngestRefused
+from .app import current_kg
+from .conneg import best_of
+from .errors import ApiError
+from .sparql import url_params
+
+bp = Blueprint("ingest", __name__)
+
+EXTENSION = "sco_kg_ingest"
+DEFAULT_MAX_TRIPLES = 100_000
+DEFAULT_TIMEOUT = 300.0
+CHALLENGE = 'Bearer realm="sco-kg ingest"'
+
+
+def configured_token(config) -> str | None:
+    token = config.get("SCO_KG_INGEST_TOKEN") or os.environ.get("SCO_KG_INGEST_TOKEN")
+    return token.strip() if token and token.strip() else None
+
+
+def _setting(config, name: str, default, kind):
+    value = config.get(name, os.environ.get(name))
+    return default if value in (None, "") else kind(value)
+
+
+@bp.record_once
+def _setup(state) -> None:
+    """At registration: an Ingestor when a token is configured (and the store is on disk)."""
+    app = state.app
+    token = configured_token(app.config)
+    app.extensions[EXTENSION] = None
+    if token is None:
+        return
+    kg = app.extensions["sco_kg"]
+    if getattr(kg.loaded, "remote", False):
+        return  # serve --backend: 501 at the route
+    if getattr(kg.loaded, "store_root", None) is None:
+        raise ConfigError("an ingest token is configured but the store is in memory: an ingest would be "
+                          "lost at the next restart; serve with --store DIR (or configure no token)")
+    app.extensions[EXTENSION] = Ingestor(
+        kg.loaded, kg.replace_store,
+        max_bytes=kg.settings["max_request_bytes"],
+        max_triples=_setting(app.config, "SCO_KG_INGEST_MAX_TRIPLES", DEFAULT_MAX_TRIPLES, int),
+        timeout=_setting(app.config, "SCO_KG_INGEST_TIMEOUT", DEFAULT_TIMEOUT, float),
+        base=kg.base,
+    )
+
+
+def _check_token() -> None:
+    token = configured_token(current_app.config)
+    if token is None:
+        raise ApiError(403, "this server is read-only: no ingest token is configured")
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(401, "POST /data needs an Authorization: Bearer token",
+                       headers={"WWW-Authenticate": CHALLENGE})
+    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
+        raise ApiError(401, "the bearer token was not accepted",
+                       headers={"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'})
+
+
+@bp.route("/data", methods=["POST"])
+def ingest():
+    _check_token()
+    ingestor: Ingestor | None = current_app.extensions.get(EXTENSION)
+    if ingestor is None:
+        raise ApiError(501, "this server does not hold its data (serve --backend): ingest into the backend store")
+    params = url_params()
+    graphs = [v for k, v in params if k == "graph"]
+    sources = [v for k, v in params if k == "source"]
+    if len(graphs) > 1 or len(sources) > 1:
+        raise ApiError(400, "give ?graph= and ?source= at most once each")
+    media_type = request.headers.get("Content-Type")
+    if not media_type:
+        raise ApiError(415, "say the body's RDF syntax with Content-Type")
+    offered = list(REPORT_TYPES.values())
+    best = best_of(request.headers.get("Accept"), offered) if request.headers.get("Accept") else offered[0]
+    if best is None:
+        raise ApiError(406, "the report comes as " + ", ".join(offered), available=offered)
+    report_format = next(k for k, v in REPORT_TYPES.items() if v == best)
+    body = request.get_data(cache=False)
+    try:
+        outcome = ingestor.ingest(body, media_type, graph=graphs[0] if graphs else None,
+                                  source=sources[0] if sources else None, report_format=report_format)
+    except IngestRefused as exc:
+        headers = {"Retry-After": "5"} if exc.status == 503 else None
+        raise ApiError(exc.status, exc.message, headers=headers, **exc.detail) from None
+    if isinstance(outcome, Accepted):
+        location = "/graph?graph=" + quote(outcome.graph, safe="")
+        payload = {"ok": True, "status": 201, "graph": outcome.graph, "triples": outcome.triples,
+                   "location": location, "seconds": outcome.seconds}
+        resp = Response(json.dumps(payload) + "\n", status=201, content_type="application/json; charset=utf-8")
+        resp.headers["Location"] = location
+        return resp
+    content_type = outcome.media_type + ("; charset=utf-8" if outcome.media_type != "application/ld+json" else "")
+    resp = Response(outcome.body, status=422, content_type=content_type)
+    resp.headers["Vary"] = "Accept"
+    return resp
