@@ -14,8 +14,8 @@ the project's, which the loader reads from article.txt); ``oa:start < oa:end``
 SUBSTR and STRLEN count code points, as the offsets do (pySHACL and Jena agree on a text
 with characters outside the BMP: tests/shapes/datasets/valid/second-article.trig).
 
-What only the dataset knows is which graphs exist. Per named graph of each input file
-(here, not in SHACL):
+What only the dataset knows is which graphs exist. Per named graph of each input file of
+a dataset syntax (TriG, N-Quads, JSON-LD; here, not in SHACL):
 
 * it is derived from a span (``<graph> prov:wasDerivedFrom <span>``, stated in the file or,
   with ``--with-kg``, in the project's graph), or declared not to be: an editorial graph
@@ -59,33 +59,29 @@ SHAPES_RULES = (
     SKGSH.QuoteMatchesText,
 )
 
-#: syntaxes that carry named graphs and fetch nothing when parsed
-DATASET_FORMATS = ("trig", "nquads")
-
-
 def check_files(report, paths, fmt: str | None, context: Dataset):
     """``report`` with the results of the provenance rules over the named graphs of the
-    TriG/N-Quads files among ``paths`` added (its verdict updated); ``context`` is the
-    dataset that was validated (the inputs' union, the ontology, and with ``--with-kg``
-    the project's graphs), where graphs are described."""
-    from .load import FORMAT_NAMES, rdf_format
-
+    dataset files (TriG, N-Quads, JSON-LD) among ``paths`` added, its verdict updated;
+    ``context`` is the dataset that was validated (the inputs' union, the ontology, and
+    with ``--with-kg`` the project's graphs), where graphs are described."""
     found = []
     for path in map(Path, paths):
-        syntax = FORMAT_NAMES.get(fmt.lower(), fmt) if fmt else rdf_format(path)
-        if syntax in DATASET_FORMATS:
-            found += check_dataset(read_dataset(path, syntax), context, path.name)
+        dataset = read_dataset(path, fmt)
+        if dataset is not None:
+            found += check_dataset(dataset, context, path.name)
     return add_results(report, found) if found else report
 
 
-def read_dataset(path: Path, syntax: str) -> Dataset:
-    """The file again, graphs kept (``validate_files`` reads each file as the union of its
-    graphs). Only TriG and N-Quads: they fetch nothing and expand nothing."""
-    from .load import _parse
+def read_dataset(path: Path, fmt: str | None) -> Dataset | None:
+    """The file again, its graphs kept (``validate_files`` holds the union of each file),
+    read by the same safe parser (:mod:`sco_kg.untrusted`); None for a syntax of plain
+    graphs (Turtle, N-Triples, RDF/XML, TriX: read by rdflib as a union)."""
+    from .untrusted import MEDIA_TYPES, SYNTAX_NAMES, read_untrusted_file
 
-    ds = Dataset(default_union=False)
-    _parse(ds, path, syntax)
-    return ds
+    syntax = MEDIA_TYPES.get(SYNTAX_NAMES.get((fmt or path.suffix.lstrip(".")).lower(), ""))
+    if syntax is None or not syntax.quads:
+        return None
+    return read_untrusted_file(path, fmt)
 
 
 def check_dataset(ds: Dataset, context: Dataset | Graph, where: str = "the file") -> list[dict]:

@@ -184,11 +184,15 @@ def validate_files(paths, fmt: str | None = None, *, with_kg: bool = False, sour
     against the shapes, with the ontology and imports as context, and with ``with_kg`` the
     project's asserted data too (so references to its entities resolve).
 
+    The named graphs of TriG and N-Quads files must also be derived from spans of an
+    article (:mod:`sco_kg.provenance_rules`).
+
     Every file is parsed before anything else: an unparseable one raises
     :class:`~sco_kg.errors.InputError` (with line and column when known).
     """
     from dataclasses import replace
 
+    from . import provenance_rules
     from .load import add_graph, load
     from .namespaces import KGG
     from .resources import Sources
@@ -204,7 +208,8 @@ def validate_files(paths, fmt: str | None = None, *, with_kg: bool = False, sour
         add_graph(dataset, KGG[f"input/{index}"], graph)
         for prefix, ns in graph.namespaces():
             dataset.bind(prefix, ns, override=False)
-    return validate(dataset, sources.shapes, stage="asserted")
+    report = validate(dataset, sources.shapes, stage="asserted")
+    return provenance_rules.check_files(report, paths, fmt, context=dataset)  # per named graph
 
 
 # -- reading the report -------------------------------------------------------------
