@@ -36,6 +36,7 @@ status, a message and, when known, the 1-based line and column:
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import xml.parsers.expat
@@ -211,13 +212,21 @@ _XML_DECL = re.compile(rb"""\A<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["
 
 
 def _utf8(body: bytes) -> bytes:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, column = byte_position(body, exc.start)
-        raise UntrustedInputError(
-            400, f"not valid UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start}: {exc.reason}); "
-                 "send UTF-8 only", line, column) from None
+    """``body`` if it is UTF-8 (without its byte-order mark), checked a chunk at a time so
+    that a large body is never copied into a str."""
+    if not body.isascii():
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(body)
+        for start in range(0, len(body), _CHUNK):
+            boundary = start - len(decoder.getstate()[0])  # where the last whole character ended
+            try:
+                decoder.decode(view[start:start + _CHUNK], final=start + _CHUNK >= len(body))
+            except UnicodeDecodeError as exc:
+                offset = _first_bad_byte(body, boundary)
+                line, column = byte_position(body, offset)
+                raise UntrustedInputError(
+                    400, f"not valid UTF-8 (byte 0x{body[offset]:02x} at offset {offset}: {exc.reason}); "
+                         "send UTF-8 only", line, column) from None
     if body.startswith(b"\xef\xbb\xbf"):
         body = body[3:]
     m = _XML_DECL.match(body)
@@ -225,6 +234,18 @@ def _utf8(body: bytes) -> bytes:
         raise UntrustedInputError(
             400, f"the XML declaration names encoding {m.group(1).decode('ascii')!r}; only UTF-8 is accepted", 1, 1)
     return body
+
+
+_CHUNK = 1 << 20
+
+
+def _first_bad_byte(body: bytes, start: int) -> int:
+    """The offset of the first byte that is not UTF-8, searching from ``start`` (a character boundary)."""
+    try:
+        body[start:start + 2 * _CHUNK].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return start + exc.start
+    return start  # pragma: no cover - only called after a decoding error
 
 
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:
@@ -257,10 +278,32 @@ def _check_json_ld(body: bytes, max_depth: int) -> None:
                 elif key == "@import":
                     raise UntrustedInputError(
                         422, f"JSON-LD @import of {value!r}: remote contexts are never fetched; inline it")
+                elif key in _JSON_LD_IRI_KEYS:
+                    for item in value if isinstance(value, list) else [value]:
+                        if isinstance(item, str) and _BAD_IRI_CHAR.search(item):
+                            raise UntrustedInputError(
+                                400, f"invalid IRI {item!r} in {key}: a character IRIs may not hold",
+                                *_json_position(body, item))
+                elif key == "@language" and isinstance(value, str) and not _LANGUAGE_TAG.match(value):
+                    raise UntrustedInputError(400, f"invalid language tag {value!r} in @language",
+                                              *_json_position(body, value))
                 if isinstance(value, (dict, list)):
                     stack.append((value, depth + 1))
         elif isinstance(node, list):
             stack.extend((item, depth + 1) for item in node if isinstance(item, (dict, list)))
+
+
+# JSON-LD drops an ill-formed IRI or language tag silently (and pyoxigraph with it): data lost
+# without a word. These keys hold IRIs (or terms and compact IRIs, which hold no such character).
+_JSON_LD_IRI_KEYS = {"@id", "@type", "@vocab", "@base"}
+_BAD_IRI_CHAR = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _json_position(body: bytes, value: str) -> tuple[int | None, int | None]:
+    """Where the JSON string ``value`` first appears in ``body`` (None, None if not found as written)."""
+    at = body.find(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    return byte_position(body, at) if at >= 0 else (None, None)
 
 
 def _check_context(value) -> None:
