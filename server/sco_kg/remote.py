@@ -236,14 +236,15 @@ class Call:
     """One request in flight: its response streams from :attr:`response`; :meth:`abort`
     (from another thread) shuts the connection down."""
 
-    def __init__(self, conn: http.client.HTTPConnection, response: http.client.HTTPResponse):
+    def __init__(self, conn: http.client.HTTPConnection, response: http.client.HTTPResponse, sock):
         self.conn = conn
         self.response = response
+        self.sock = sock  # kept here: http.client forgets it when the response closes the connection
         self.aborted = False
 
     def abort(self) -> None:
         self.aborted = True
-        sock = self.conn.sock
+        sock = self.sock
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -290,6 +291,7 @@ class HttpClient:
                 sent["Authorization"] = auth
             try:
                 conn.request(method, path, body=body, headers=sent)
+                sock = conn.sock
                 response = conn.getresponse()
             except (socket.timeout, TimeoutError):
                 conn.close()
@@ -302,8 +304,8 @@ class HttpClient:
                 response.read()
                 conn.close()
                 continue
-            return Call(conn, response)
-        return Call(conn, response)
+            return Call(conn, response, sock)
+        return Call(conn, response, sock)
 
     def request(self, method: str, url: str, *, body: bytes | None = None, headers: dict | None = None,
                 timeout: float) -> Response:
