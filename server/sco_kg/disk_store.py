@@ -137,8 +137,10 @@ def generations(store_path: Path) -> list[Path]:
 
 
 def new_generation(store_path: Path) -> Path:
-    existing = [int(p.name) for p in generations(store_path) if p.name.isdigit()]
-    path = Path(store_path) / GENERATIONS_DIR / f"{max(existing, default=0) + 1:06d}"
+    """A new, unique folder name (a number, then a random part: a process left over from a
+    crash can never be writing into the folder a restart builds)."""
+    existing = [int(p.name.split("-", 1)[0]) for p in generations(store_path) if p.name.split("-", 1)[0].isdigit()]
+    path = Path(store_path) / GENERATIONS_DIR / f"{max(existing, default=0) + 1:06d}-{os.urandom(4).hex()}"
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         shutil.rmtree(path)

@@ -33,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -157,7 +158,7 @@ class Ingestor:
             job = {
                 "body": str(body_path), "media_type": media_type, "graph": graph, "source": source,
                 "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                "current": str(loaded.path), "new": str(db), "entry": str(entry),
+                "parent": os.getpid(), "new": str(db), "entry": str(entry),
                 "sources": [str(p) for p in loaded.sources], "log": [str(p) for p in _log(self.root)],
                 "report_format": report_format, "max_bytes": self.max_bytes,
                 "max_triples": self.max_triples, "base": self.base,
@@ -188,13 +189,16 @@ class Ingestor:
         with open(entry, "rb") as f:
             os.fsync(f.fileno())
         final = log_folder / entry.name
+        crash_point("before-commit")
         os.replace(entry, final)
         fsync_dir(log_folder)  # the commit point: from here on the ingest survives anything
+        crash_point("after-commit")
         old = self.loaded
         log = _log(self.root)
         key = store_content_key(old.build_key, _key_files(old), log)
         write_record(self.root, {"content_key": key, "generation": db.name, "quads": quads,
                                  "files": [str(p) for p in old.sources], "log": [p.name for p in log]})
+        crash_point("after-record")
         store = open_generation(self.root, db, quads)
         loaded = Loaded(store, db, old.dumps_dir, key, _summary(old.dumps_dir), sources=old.sources,
                         build_key=old.build_key, store_root=self.root)
@@ -202,6 +206,13 @@ class Ingestor:
         self.swap(loaded)
         # the previous generation may still serve a request in flight: removed at the next ingest
         remove_generations(self.root, keep=[db, old.path])
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for tests/crash: ``SCO_KG_CRASH_AT=<name>`` kills this process (SIGKILL,
+    as ``kill -9`` would) at that instant of the commit. Unset in production: does nothing."""
+    if os.environ.get("SCO_KG_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _log(root: Path):
@@ -352,8 +363,22 @@ def render_inconsistency(exc, fmt: str) -> str:
     return graph.serialize(format="turtle" if fmt == "turtle" else "json-ld")
 
 
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this child when the server dies (a killed server must not leave a writer behind)."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the unique generation folder still keeps it apart
+        return
+    if os.getppid() != parent:  # the server died before the signal was armed
+        os._exit(1)
+
+
 def main() -> None:
     job = json.loads(sys.stdin.buffer.read())
+    _die_with_parent(job["parent"])
     try:
         result = prepare(job)
     except Exception as exc:  # reported to the web process as a 500, its text kept short
