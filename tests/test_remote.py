@@ -1,4 +1,4 @@
-"""sco_kg.remote's HTTP client and the backend executor against a small local HTTP server
+"""sco_kg.http_client, sco_kg.remote and the backend executor against a small local HTTP server
 (no triple store needed): Basic and bearer credentials (Digest is exercised by Virtuoso in
 tests/interop/test_push_backend.py), credentials only on a challenge, no redirect followed,
 no other origin contacted, the deadline while an answer streams in, the row cap."""
@@ -14,17 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from sco_kg.errors import ConfigError
-from sco_kg.remote import (
-    UNION_GRAPH,
-    Credentials,
-    HttpClient,
-    RemoteError,
-    RemoteStore,
-    RemoteTimeout,
-    Target,
-    _challenge,
-    guess_graph_store,
-)
+from sco_kg.http_client import Credentials, HttpClient, RemoteError, RemoteTimeout, _challenge
+from sco_kg.remote import UNION_GRAPH, RemoteStore, Target, guess_graph_store
 
 
 class Server:

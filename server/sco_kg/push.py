@@ -23,7 +23,8 @@ from pathlib import Path
 import click
 
 from .errors import ConfigError, DataError
-from .remote import BuildContent, Credentials, Target, check_counts, guess_graph_store, ntriples
+from .http_client import Credentials
+from .remote import BuildContent, Target, check_counts, guess_graph_store, ntriples
 
 
 class CountMismatch(DataError):
@@ -46,7 +47,7 @@ class PushReport:
 def push(dumps_dir: Path, target: Target, *, progress=None) -> PushReport:
     """PUT every graph of the build in ``dumps_dir`` and the union, then check the counts.
 
-    Raises :class:`sco_kg.remote.RemoteError` when a request fails (naming the graph) and
+    Raises :class:`sco_kg.http_client.RemoteError` when a request fails (naming the graph) and
     :class:`CountMismatch` when a count differs.
     """
     content = BuildContent.read(dumps_dir)

@@ -61,7 +61,8 @@ def cli_push(store, dump_dir, *extra, auth: str | None = "default"):
 
 
 def target_of(store):
-    from sco_kg.remote import Credentials, Target
+    from sco_kg.http_client import Credentials
+    from sco_kg.remote import Target
 
     return Target(store.query_url, store.graph_store_url, Credentials.parse(store.auth), timeout=60)
 

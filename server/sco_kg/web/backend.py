@@ -25,17 +25,8 @@ import re
 import threading
 import time
 
-from ..remote import (
-    GRAPH_ACCEPT,
-    RESULTS_ACCEPT,
-    RemoteError,
-    RemoteStore,
-    RemoteTimeout,
-    error_detail,
-    parse_results,
-    parse_triples,
-    query_form,
-)
+from ..http_client import RemoteError, RemoteTimeout, error_detail
+from ..remote import GRAPH_ACCEPT, RESULTS_ACCEPT, RemoteStore, parse_results, parse_triples, query_form
 from .executor import EngineError, QueryError, QueryTimeout, Reply, WorkersBusy, serialize_result
 
 #: IRIs naming Virtuoso's SQL built-in functions (after \\u escapes are read)
