@@ -27,6 +27,7 @@ import time
 
 import pytest
 
+from crash_support import body_for
 from sco_kg.disk_store import log_entries
 
 pytestmark = pytest.mark.crash
@@ -40,17 +41,6 @@ SEED = int(os.environ.get("SCO_KG_CRASH_SEED", "20261128"))
 BUDGET = float(os.environ.get("SCO_KG_CRASH_BUDGET", "600"))
 CRASH_POINTS = ("before-commit", "after-commit", "after-record")
 ASSERTED = 7 + 2  # the body's triples, and the graph's provenance (type, time)
-
-
-def body(tag: str) -> str:
-    return f"""
-@prefix kg: <{KG}> .
-@prefix skg: <https://w3id.org/sco-kg/ontology#> .
-@prefix org: <{ORG}> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-kg:country-{tag} a skg:Country ; rdfs:label "pays {tag}"@fr , "country {tag}"@en .
-kg:membership-{tag} a skg:Membership ; org:member kg:country-{tag} ; org:organization kg:sco ; org:role kg:role-observer .
-"""
 
 
 class Client(threading.Thread):
@@ -70,7 +60,7 @@ class Client(threading.Thread):
             graph = GRAPHS + tag
             self.attempted.append(graph)
             try:
-                status, answer = self.server.ingest(body(tag), graph)
+                status, answer = self.server.ingest(body_for(tag), graph)
             except OSError:
                 return  # the server died under us
             if status == 201:
