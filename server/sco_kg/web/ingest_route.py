@@ -29,7 +29,6 @@ from flask import Blueprint, Response, current_app, json, request
 
 from ..errors import ConfigError
 from ..ingest import REPORT_TYPES, Accepted, Ingestor, IngestRefused
-from .app import current_kg
 from .conneg import best_of
 from .errors import ApiError
 from .sparql import url_params
