@@ -47,12 +47,7 @@ from pathlib import Path
 INGESTED_BASE = "https://w3id.org/sco-kg/graph/ingested/"
 WORK_DIR = ".ingest"  # in the store's folder: bodies and entries being prepared
 
-#: report formats of a rejected ingest (as POST /validate): key -> media type
-REPORT_TYPES = {
-    "json": "application/json",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-}
+RESERVED_BASE = "https://w3id.org/sco-kg/graph/"  # the build's graphs: not a client's to name
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
@@ -72,8 +67,8 @@ class IngestRefused(Exception):
 class Rejected:
     """The data does not conform (or is inconsistent): 422 with the report."""
 
-    body: str
-    media_type: str
+    body: bytes
+    report_format: str  # a value of sco_kg.web.validate_report.REPORT_MEDIA_TYPES
 
 
 @dataclass
@@ -86,6 +81,10 @@ class Accepted:
 def check_graph_name(name: str) -> str:
     if len(name) > 2000 or not _IRI.match(name):
         raise IngestRefused(400, f"graph {name[:200]!r} is not an absolute IRI")
+    if name.startswith(RESERVED_BASE) and not name.startswith(INGESTED_BASE):
+        raise IngestRefused(409 if name.rstrip("/") != RESERVED_BASE.rstrip("/") else 400,
+                            f"graph <{name}> is in the build's namespace {RESERVED_BASE}: "
+                            f"choose another name (or one under {INGESTED_BASE})")
     return name
 
 
@@ -165,7 +164,7 @@ class Ingestor:
             }
             result = run_child(job, self.timeout)
             if result["status"] == 422:
-                return Rejected(result["report"], REPORT_TYPES[report_format])
+                return Rejected(result["report"].encode("utf-8"), report_format)
             if result["status"] != 201:
                 raise IngestRefused(result["status"], result["message"],
                                     **{k: result.get(k) for k in ("line", "column")})
@@ -309,32 +308,10 @@ def prepare(job: dict) -> dict:
 
 
 def render_report(report, fmt: str) -> str:
-    if fmt == "turtle":
-        return report.graph.serialize(format="turtle")
-    if fmt == "jsonld":
-        return report.graph.serialize(format="json-ld")
-    return json.dumps(summary(report), ensure_ascii=False, indent=2)
+    """As POST /validate answers (:mod:`sco_kg.web.validate_report`)."""
+    from .web.validate_report import render
 
-
-def summary(report) -> dict:
-    nm = report.namespace_manager
-
-    def short(term):
-        from .validate import _short
-
-        return _short(term, nm) if term is not None else None
-
-    return {
-        "conforms": report.conforms,
-        "verdict": report.verdict,
-        "violations": len(report.violations),
-        "results": [
-            {"focus": short(r.focus), "focus_label": r.focus_label, "path": r.path, "message": r.message,
-             "value": short(r.value), "component": r.component, "severity": r.severity,
-             "shape": r.source_shape}
-            for r in report.results
-        ],
-    }
+    return render(report, fmt).decode("utf-8")
 
 
 def render_inconsistency(exc, fmt: str) -> str:
@@ -342,8 +319,8 @@ def render_inconsistency(exc, fmt: str) -> str:
     messages = list(getattr(exc, "messages", None) or [str(exc)])
     if fmt == "json":
         return json.dumps({"conforms": False, "verdict": "inconsistent with the ontology",
-                           "violations": len(messages), "inconsistencies": messages,
-                           "results": []}, ensure_ascii=False, indent=2)
+                           "counts": {"results": 0, "violations": len(messages)},
+                           "inconsistencies": messages, "focus_nodes": []}, ensure_ascii=False, indent=1)
     from rdflib import BNode, Graph, Literal
     from rdflib.namespace import RDF
 

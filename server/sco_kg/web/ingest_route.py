@@ -28,10 +28,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, json, request
 
 from ..errors import ConfigError
-from ..ingest import REPORT_TYPES, Accepted, Ingestor, IngestRefused
+from ..ingest import Accepted, Ingestor, IngestRefused
 from .conneg import best_of
 from .errors import ApiError
 from .sparql import url_params
+from .validate_report import CONTENT_TYPES, REPORT_MEDIA_TYPES
 
 bp = Blueprint("ingest", __name__)
 
@@ -102,11 +103,11 @@ def ingest():
     media_type = request.headers.get("Content-Type")
     if not media_type:
         raise ApiError(415, "say the body's RDF syntax with Content-Type")
-    offered = list(REPORT_TYPES.values())
-    best = best_of(request.headers.get("Accept"), offered) if request.headers.get("Accept") else offered[0]
+    best = best_of(request.headers.get("Accept"), tuple(REPORT_MEDIA_TYPES))
     if best is None:
-        raise ApiError(406, "the report comes as " + ", ".join(offered), available=offered)
-    report_format = next(k for k, v in REPORT_TYPES.items() if v == best)
+        raise ApiError(406, "no acceptable media type for a validation report; available: "
+                       + ", ".join(REPORT_MEDIA_TYPES), available=list(REPORT_MEDIA_TYPES))
+    report_format = REPORT_MEDIA_TYPES[best]
     body = request.get_data(cache=False)
     try:
         outcome = ingestor.ingest(body, media_type, graph=graphs[0] if graphs else None,
@@ -121,7 +122,6 @@ def ingest():
         resp = Response(json.dumps(payload) + "\n", status=201, content_type="application/json; charset=utf-8")
         resp.headers["Location"] = location
         return resp
-    content_type = outcome.media_type + ("; charset=utf-8" if outcome.media_type != "application/ld+json" else "")
-    resp = Response(outcome.body, status=422, content_type=content_type)
+    resp = Response(outcome.body, status=422, content_type=CONTENT_TYPES[outcome.report_format])
     resp.headers["Vary"] = "Accept"
     return resp
