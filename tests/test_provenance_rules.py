@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from sco_kg import provenance_rules
@@ -173,6 +173,24 @@ def test_provenance_graph_with_a_fact_is_a_data_graph():
     assert [f["focus"] for f in provenance_rules.check_dataset(ds, ds)] == [EXG.provenance]
 
 
+def test_blank_node_graph_described_in_its_file(tmp_path):
+    """A graph named by a blank node is described in the same file: its label in the file's
+    own parse is the one its description uses."""
+    trig = tmp_path / "blank.trig"
+    trig.write_text(
+        "@prefix prov: <http://www.w3.org/ns/prov#> . @prefix ex: <https://example.org/id/> .\n"
+        "_:g { ex:kz a ex:Country . }\n"
+        "ex:provenance { _:g a prov:Entity . }\n",
+        encoding="utf-8",
+    )
+    from sco_kg.untrusted import read_untrusted_file
+
+    assert provenance_rules.check_dataset(read_untrusted_file(trig), Graph()) == []
+    trig.write_text(trig.read_text().replace("_:g a prov:Entity", "ex:provenance a prov:Entity"), encoding="utf-8")
+    (failure,) = provenance_rules.check_dataset(read_untrusted_file(trig), Graph())
+    assert failure["shape"] == provenance_rules.GRAPH_NOT_DERIVED and isinstance(failure["focus"], BNode)
+
+
 def test_default_graph_of_a_dataset_is_flagged_but_a_plain_graph_is_not():
     ds = _dataset([(EXG.s01, PROV.wasDerivedFrom, EX.span)])
     ds.default_graph.add((EX.kz, RDFS.label, Literal("Kazakhstan", lang="en")))
@@ -201,6 +219,17 @@ def test_nquads_dataset_is_checked_too(tmp_path):
     nq = _as_nquads(bad, tmp_path / "bad.data")  # no extension: --format says it
     base = _as_nquads(BASE, tmp_path / "base.data")
     report = validate_files([base, nq], "nquads")
+    assert {(r.focus, r.component) for r in report.results} == {(EXG["a1/s04"], "ProvenanceConstraint")}, report.text
+
+
+def test_json_ld_dataset_is_checked_too(tmp_path):
+    bad = DATASETS / "invalid" / "graph-not-derived.trig"
+    ds = Dataset()
+    with warnings.catch_warnings():  # rdflib 7.6's own Dataset.parse uses its deprecated API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ds.parse(bad, format="trig")
+        (tmp_path / "bad.jsonld").write_text(ds.serialize(format="json-ld"), encoding="utf-8")
+    report = validate_files([BASE, tmp_path / "bad.jsonld"])
     assert {(r.focus, r.component) for r in report.results} == {(EXG["a1/s04"], "ProvenanceConstraint")}, report.text
 
 

@@ -88,6 +88,8 @@ def check_dataset(ds: Dataset, context: Dataset | Graph, where: str = "the file"
     """The failures of the rules over the graphs of ``ds``, as dicts of the fields of a
     validation result."""
     facts = _union(context)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        facts.add((s, p, o))  # the file's own blank nodes (a blank graph name) as this parse labels them
     named = [g for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)]
     names = {g.identifier for g in named}
     editorial = _subclasses(facts, PROV.Entity) | {SKG.EditorialGraph}
@@ -176,12 +178,10 @@ def add_results(report, failures: list[dict]):
 
 
 def _union(context) -> Graph:
-    if isinstance(context, Dataset):
-        union = Graph()
-        for s, p, o, _ in context.quads((None, None, None, None)):
-            union.add((s, p, o))
-        return union
-    return context
+    union = Graph()
+    for triple in context.quads((None, None, None, None)) if isinstance(context, Dataset) else context:
+        union.add(triple[:3])
+    return union
 
 
 def _subclasses(graph: Graph, cls: URIRef) -> set:
