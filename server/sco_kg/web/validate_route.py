@@ -26,11 +26,16 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
+from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
+from rdflib import URIRef
+
 from ..namespaces import BASE, INFERRED_GRAPH, KGG, is_schema_graph
+from ..store import parse_format
 from ..untrusted import ACCEPTED, UntrustedInputError, syntax_for
 from .app import current_kg
 from .conneg import best_of
@@ -41,6 +46,7 @@ from .validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed,
 
 bp = Blueprint("validate", __name__)
 
+_LOCK = threading.Lock()
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
 
 
@@ -54,26 +60,48 @@ def _pool(kg) -> ValidatorPool:
     return kg.cached("validate:pool", make)
 
 
+def _served_files(kg) -> list[Path]:
+    """The files the served store was made of (the build's dump, ``--data`` files, committed
+    ingests), read again rather than the store: pyoxigraph keeps ``xsd:nonNegativeInteger``
+    literals as ``xsd:integer``, which the shapes refuse."""
+    files = [Path(p) for p in getattr(kg.loaded, "sources", None) or []]
+    root = getattr(kg.loaded, "store_root", None)
+    if root is not None:
+        from ..disk_store import log_entries
+
+        files += log_entries(Path(root))
+    return files
+
+
 def _kg_nquads(kg) -> str:
-    """The served graph's asserted data graphs (no ontology, imports or closure) as an N-Quads file."""
-    def make():
-        from ..store import source_quads
-        from rdflib import URIRef
+    """The served graph's asserted data graphs (no ontology, imports or closure) as one
+    N-Quads file, made again when the served files change (an ingest)."""
+    files = _served_files(kg)
+    key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
+    made = kg.cached("validate:kg-nquads", dict)
+    with _LOCK:
+        if key not in made:
+            folder = kg.cached("validate:folder", _temporary_folder)
+            path = os.path.join(folder, f"kg-{len(made)}.nq")
+            served_default = ox.NamedNode(str(KGG["served/default"]))  # graph-less triples of --data files
+            inferred = str(INFERRED_GRAPH)
+            with open(path, "wb") as out:
+                for file in files:
+                    quads = [ox.Quad(q.subject, q.predicate, q.object, served_default)
+                             if isinstance(q.graph_name, ox.DefaultGraph) else q
+                             for q in ox.parse(path=file, format=parse_format(file), base_iri=file.resolve().as_uri())
+                             if isinstance(q.graph_name, ox.DefaultGraph)
+                             or not (is_schema_graph(URIRef(q.graph_name.value)) or q.graph_name.value == inferred)]
+                    ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
+            made.clear()  # one file at a time: the newest
+            made[key] = path
+        return made[key]
 
-        folder = tempfile.mkdtemp(prefix="sco-kg-validate-")
-        atexit.register(shutil.rmtree, folder, True)
-        path = os.path.join(folder, "kg.nq")
-        served_default = ox.NamedNode(str(KGG["served/default"]))  # a data file's graph-less triples
-        quads = [ox.Quad(q.subject, q.predicate, q.object, served_default)
-                 if isinstance(q.graph_name, ox.DefaultGraph) else q
-                 for q in source_quads(kg.store)
-                 if isinstance(q.graph_name, ox.DefaultGraph)
-                 or not (is_schema_graph(URIRef(q.graph_name.value)) or q.graph_name.value == str(INFERRED_GRAPH))]
-        with open(path, "wb") as out:
-            ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
-        return path
 
-    return kg.cached("validate:kg-nquads", make)
+def _temporary_folder() -> str:
+    folder = tempfile.mkdtemp(prefix="sco-kg-validate-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def _with_kg(params) -> bool:
