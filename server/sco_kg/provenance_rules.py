@@ -45,7 +45,7 @@ SKGSH = Namespace("https://w3id.org/sco-kg/shapes#")
 
 #: the constraint component of every result of this module (not a SHACL one)
 COMPONENT = SKGSH.ProvenanceConstraint
-#: rule -> the sh:sourceShape its results carry
+#: the rules of this module, each named by the sh:sourceShape its results carry
 GRAPH_NOT_DERIVED = SKGSH["Dataset-graphDerivation"]
 TRIPLES_OUTSIDE_GRAPHS = SKGSH["Dataset-defaultGraph"]
 RULES = (GRAPH_NOT_DERIVED, TRIPLES_OUTSIDE_GRAPHS)
@@ -58,6 +58,7 @@ SHAPES_RULES = (
     SKGSH.PositionWithinText,
     SKGSH.QuoteMatchesText,
 )
+
 
 def check_files(report, paths, fmt: str | None, context: Dataset):
     """``report`` with the results of the provenance rules over the named graphs of the
