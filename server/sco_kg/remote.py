@@ -303,9 +303,15 @@ class CountCheck:
 def check_counts(target: Target, expected: dict[str, int], union_size: int) -> CountCheck:
     """A COUNT per graph over the store's SPARQL endpoint, and the union graph's count."""
     found = {}
-    for g in expected:
-        found[g] = target.count(f"GRAPH <{g}> {{ ?s ?p ?o }}", target.dataset_params([EMPTY_GRAPH], [g]))
-    found[target.union_graph] = target.count("?s ?p ?o", target.dataset_params([target.union_graph], [EMPTY_GRAPH]))
+    for g in [*expected, target.union_graph]:
+        if g == target.union_graph:
+            where, params = "?s ?p ?o", target.dataset_params([g], [EMPTY_GRAPH])
+        else:
+            where, params = f"GRAPH <{g}> {{ ?s ?p ?o }}", target.dataset_params([EMPTY_GRAPH], [g])
+        try:
+            found[g] = target.count(where, params)
+        except RemoteError as exc:
+            raise RemoteError(f"counting the triples of graph <{g}> failed: {exc}", exc.status) from None
     return CountCheck({**expected, target.union_graph: union_size}, found)
 
 
