@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from crash_support import TOKEN, Server
@@ -18,10 +20,11 @@ from crash_support import TOKEN, Server
 def build_cache(built, tmp_path_factory):
     from sco_kg.export import export
     from sco_kg.resources import Sources
-    from sco_kg.store import sources_key
+    from sco_kg.store import cached_build, sources_key
 
     cache = tmp_path_factory.mktemp("crash-cache")
-    export(built, cache / "builds" / sources_key(Sources.default(), "owlrl", True))
+    reasoner = inspect.signature(cached_build).parameters["reasoner"].default  # the one serve uses
+    export(built, cache / "builds" / sources_key(Sources.default(), reasoner, True))
     return cache
 
 
