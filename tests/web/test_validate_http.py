@@ -403,7 +403,7 @@ def test_random_bytes_never_5xx(client, body, media_type):
 _iri = st.builds(lambda s: URIRef("https://example.org/id/" + s), st.text(alphabet="abcxyz0-é", min_size=1, max_size=6))
 _terms = [URIRef(u) for u in ("https://schema.org/Event", "https://schema.org/Person", "http://xmlns.com/foaf/0.1/Person",
                               "http://www.w3.org/ns/org#Membership", "https://schema.org/Organization")]
-_predicates = st.sampled_from([RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+_predicates = st.sampled_from([URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
                                URIRef("https://schema.org/startDate"), URIRef("https://schema.org/attendee"),
                                URIRef("http://www.w3.org/ns/org#member"), URIRef("http://www.w3.org/ns/org#role")])
 _objects = st.one_of(_iri, st.sampled_from(_terms),
@@ -412,9 +412,13 @@ _objects = st.one_of(_iri, st.sampled_from(_terms),
                      st.builds(lambda s: Literal(s, datatype=XSD.date), st.sampled_from(["2020-06-24", "24/06", ""])))
 
 
+# rdf:type only with an IRI: JSON-LD cannot say that a literal is a type (rdflib writes it anyway)
+_triple = st.one_of(st.tuples(_iri, st.just(RDF.type), st.sampled_from(_terms)), st.tuples(_iri, _predicates, _objects))
+
+
 @settings(max_examples=25, deadline=60_000, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.function_scoped_fixture])
-@given(triples=st.lists(st.tuples(_iri, _predicates, _objects), max_size=25),
+@given(triples=st.lists(_triple, max_size=25),
        fmt=st.sampled_from([("turtle", "text/turtle"), ("nt", "application/n-triples"),
                             ("json-ld", "application/ld+json"), ("xml", "application/rdf+xml")]))
 def test_random_graphs_always_get_a_report(client, triples, fmt):
