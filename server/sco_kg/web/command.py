@@ -49,13 +49,22 @@ from .limits import DEFAULTS
               help="Accept POST /data with the bearer token in this file (or SCO_KG_INGEST_TOKEN); needs --store.")
 @click.option("--rebuild", is_flag=True,
               help="Rebuild the --store from the build, the --data files and its ingest log (recovery of a damaged store).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="An origin whose pages may call the endpoint from a browser (scheme://host[:port], or *; "
+                   "repeatable). Default: SCO_KG_CORS_ORIGINS, else * (read routes only).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
 def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, workers, threads, cache_dir,
-          no_build, get_path, backend, auth, token, union_graph, ingest_token_file, rebuild, quiet):
+          no_build, get_path, backend, auth, token, union_graph, ingest_token_file, rebuild, cors_origins, quiet):
     """Serve the knowledge graph: SPARQL endpoint at /sparql, UI at /."""
     from ..store import cached_build, open_store
     from .app import create_app
+    from .cors import parse_origins
+
+    try:
+        cors = {"SCO_KG_CORS_ORIGINS": " ".join(sorted(parse_origins(" ".join(cors_origins))))} if cors_origins else {}
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--cors-origin") from None
 
     if backend and (no_build or extra or store_path):
         raise click.UsageError("--backend serves the build from that store: no --no-build, --data or --store")
@@ -77,6 +86,7 @@ def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, w
     ingest = {"SCO_KG_INGEST_TOKEN": ingest_token_file.read_text(encoding="utf-8").strip()} if ingest_token_file else {}
     app = create_app({
         **ingest,
+        **cors,
         "SCO_KG_LOADED": loaded,
         "SCO_KG_TIMEOUT": timeout,
         "SCO_KG_MAX_ROWS": max_rows,
@@ -90,10 +100,9 @@ def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, w
             sys.stdout.buffer.write(resp.get_data())
             sys.stdout.flush()
             sys.exit(EXIT_OK if resp.status_code < 400 else EXIT_DATA)
-        from waitress.server import create_server
+        from .http_server import create_server
 
-        server = create_server(app, host=host, port=port, threads=threads,
-                               max_request_body_size=2 * max_request_bytes, ident="sco-kg")
+        server = create_server(app, host=host, port=port, threads=threads, max_request_bytes=max_request_bytes)
         if not quiet:
             echo_err(f"{len(kg.graphs)} graphs, {workers} query workers"
                      f"{' (network-isolated)' if kg.executor.isolated else ''}, timeout {timeout:g} s")

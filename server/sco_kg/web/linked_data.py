@@ -640,9 +640,15 @@ def _split_ext(rest: str) -> tuple[str, str | None]:
     return rest, None
 
 
+#: characters an IRI cannot hold: a path with one names nothing here (404, not an engine error)
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\ufffd]')
+
+
 @bp.route("/id/<path:rest>")
 def entity(rest: str):
     kg = current_kg()
+    if _NOT_IN_IRI.search(rest):
+        return not_found(f"not an IRI of this dataset: {kg.base}id/{rest}")
     node = ox.NamedNode(kg.base + "id/" + rest)
     if exists(node):
         ext = choose()
@@ -838,6 +844,8 @@ def ontology(ext: str | None = None):
 @bp.route("/graph/<path:rest>")
 def named_graph(rest: str):
     kg = current_kg()
+    if _NOT_IN_IRI.search(rest):
+        return not_found(f"not an IRI of this dataset: {kg.base}graph/{rest}")
     graphs = kg.graphs
     stem, ext = rest, None
     node = ox.NamedNode(kg.base + "graph/" + rest)
