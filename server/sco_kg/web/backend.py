@@ -28,6 +28,7 @@ import time
 from ..http_client import RemoteError, RemoteTimeout, error_detail
 from ..remote import GRAPH_ACCEPT, RESULTS_ACCEPT, RemoteStore, parse_results, parse_triples, query_form
 from .executor import EngineError, QueryError, QueryTimeout, Reply, WorkersBusy, serialize_result
+from .limits import inspect_query
 
 #: IRIs naming Virtuoso's SQL built-in functions (after \\u escapes are read)
 _ENGINE_SCHEMES = re.compile(r"<\s*(bif|sql)\s*:", re.IGNORECASE)
@@ -78,8 +79,12 @@ class BackendExecutor:
 
     def _run(self, job: dict, query: str, form: str, deadline: float, timeout: float) -> Reply:
         store = self.store
-        if job.get("has_from") and job.get("default_graph") is None and job.get("named_graphs") is None:
-            params = []  # the query's FROM / FROM NAMED (graphs of the build: checked by limits)
+        if job.get("default_graph") is None and job.get("named_graphs") is None and job.get("has_from"):
+            # The query's FROM / FROM NAMED (graphs of the build: checked by limits), given as
+            # the request's dataset too: a FROM without FROM NAMED has no named graphs, where
+            # Virtuoso would otherwise let GRAPH ?g range over every graph it holds.
+            info = inspect_query(query, base_iri=job.get("base_iri"), max_depth=1 << 30, max_operators=1 << 30)
+            params = store.dataset(info.from_graphs, info.from_named)
         else:
             params = store.dataset(job.get("default_graph"), job.get("named_graphs"))
         if job.get("base_iri"):
