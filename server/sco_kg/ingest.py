@@ -104,7 +104,8 @@ class Ingestor:
     committed (the app replaces its store and restarts its query workers).
     """
 
-    def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str):
+    def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str,
+                 max_memory_mb: int = 0):
         if loaded.store_root is None or loaded.path is None:
             raise ValueError("the ingest needs the on-disk store (serve --store DIR)")
         self.loaded = loaded
@@ -114,6 +115,7 @@ class Ingestor:
         self.max_triples = max_triples
         self.timeout = timeout
         self.base = base
+        self.max_memory_mb = max_memory_mb
         self.lock = threading.Lock()
         self.work = self.root / WORK_DIR
         shutil.rmtree(self.work, ignore_errors=True)  # leftovers of an ingest a crash cut short
@@ -160,7 +162,7 @@ class Ingestor:
                 "parent": os.getpid(), "new": str(db), "entry": str(entry),
                 "sources": [str(p) for p in loaded.sources], "log": [str(p) for p in _log(self.root)],
                 "report_format": report_format, "max_bytes": self.max_bytes,
-                "max_triples": self.max_triples, "base": self.base,
+                "max_triples": self.max_triples, "base": self.base, "max_memory_mb": self.max_memory_mb,
             }
             result = run_child(job, self.timeout)
             if result["status"] == 422:
@@ -353,11 +355,27 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _confine(max_memory_mb: int) -> None:
+    """No network (an empty namespace, when the OS allows it, as the query workers), and a
+    cap on the address space: a hostile body costs this child, never the server."""
+    import resource
+
+    from .web.executor import _isolate_network
+
+    _isolate_network()
+    if max_memory_mb > 0:
+        limit = max_memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def main() -> None:
     job = json.loads(sys.stdin.buffer.read())
     _die_with_parent(job["parent"])
+    _confine(int(job.get("max_memory_mb") or 0))
     try:
         result = prepare(job)
+    except MemoryError:
+        result = {"status": 413, "message": f"the ingest needed more than {job.get('max_memory_mb')} MiB of memory"}
     except Exception as exc:  # reported to the web process as a 500, its text kept short
         result = {"status": 500, "message": f"{type(exc).__name__}: {str(exc)[:300]}"}
     sys.stdout.write("\n" + json.dumps(result) + "\n")

@@ -398,3 +398,11 @@ def test_concurrent_ingests_are_serialised(open_app, store_dir):
         assert ask(client, f"ASK {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
     for membership in ("membership-turkmenistan-sco-observer", "membership-mongolia-csto-observer"):
         assert ask(client, f"ASK {{ GRAPH <{INFERRED}> {{ <{KG}{membership}> a <{ORG}Membership> }} }}")
+
+
+def test_memory_cap_of_the_ingest_process(open_app, store_dir, check_error):
+    """The child's address space is capped: past it, a clear 413 and nothing written."""
+    client = open_app(SCO_KG_INGEST_MAX_MEMORY_MB=40).test_client()
+    check_error(post(client), 413, contains="MiB")
+    assert log_entries(store_dir) == []
+    assert len(list((store_dir / GENERATIONS_DIR).iterdir())) == 1

@@ -16,7 +16,9 @@
   written; 4xx from the parser with line and column.
 
 Config keys: ``SCO_KG_INGEST_TOKEN``, ``SCO_KG_INGEST_MAX_TRIPLES`` (100,000 by default),
-``SCO_KG_INGEST_TIMEOUT`` (seconds for the check and store of one ingest, 300 by default).
+``SCO_KG_INGEST_TIMEOUT`` (seconds for the check and store of one ingest, 300 by default),
+``SCO_KG_INGEST_MAX_MEMORY_MB`` (the address space of the ingest's child process, 4096 by
+default; 0: no cap). The child runs in an empty network namespace when the OS allows it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ bp = Blueprint("ingest", __name__)
 EXTENSION = "sco_kg_ingest"
 DEFAULT_MAX_TRIPLES = 100_000
 DEFAULT_TIMEOUT = 300.0
+DEFAULT_MAX_MEMORY_MB = 4096
 CHALLENGE = 'Bearer realm="sco-kg ingest"'
 
 
@@ -71,6 +74,7 @@ def _setup(state) -> None:
         max_bytes=kg.settings["max_request_bytes"],
         max_triples=_setting(app.config, "SCO_KG_INGEST_MAX_TRIPLES", DEFAULT_MAX_TRIPLES, int),
         timeout=_setting(app.config, "SCO_KG_INGEST_TIMEOUT", DEFAULT_TIMEOUT, float),
+        max_memory_mb=_setting(app.config, "SCO_KG_INGEST_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB, int),
         base=kg.base,
     )
 
