@@ -34,9 +34,24 @@ def test_build_twice_gives_the_same_bytes(runner, tiny_env, tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def test_build_data_replaces_the_projects_data(runner, tiny_env, tmp_path):
+    # --data FILE: the ontology and FILE only; --also-data FILE: the project's data and FILE
+    mine = write(tmp_path / "mine.trig", PREFIXES + 'kgg:mine { kg:carol a skg:Person ; rdfs:label "Carol"@en, "Carol"@fr . }\n')
+    for option, expected in (("--data", {"kgg:mine"}), ("--also-data", {"kgg:mine", "kgg:vocabulary"})):
+        out = tmp_path / option.strip("-")
+        result = runner.invoke(main, ["build", "-q", "--out", str(out), option, str(mine)])
+        assert result.exit_code == 0, result.output
+        graphs = json.loads((out / "summary.json").read_text(encoding="utf-8"))["graphs"]
+        data_graphs = {g.replace("https://w3id.org/sco-kg/graph/", "kgg:") for g in graphs
+                       if "/imports/" not in g and not g.endswith(("/ontology", "/inferred"))}
+        assert expected <= data_graphs
+        has_articles = any(g.startswith("kgg:") and g.endswith("/provenance") for g in data_graphs)
+        assert has_articles is (option == "--also-data"), data_graphs
+
+
 def test_parse_error_exits_1_with_path_line_column(runner, tiny_env, tmp_path):
     bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:a kg:b }\n")
-    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(bad)])
     assert result.exit_code == 1
     assert f"error: {bad}:7:" in result.stderr
     assert "load" in result.stderr and "FAILED" in result.stderr
@@ -45,14 +60,14 @@ def test_parse_error_exits_1_with_path_line_column(runner, tiny_env, tmp_path):
 
 def test_default_graph_triple_exits_1(runner, tiny_env, tmp_path):
     bad = write(tmp_path / "stray.nq", "<http://a> <http://b> <http://c> .\n")
-    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(bad)])
     assert result.exit_code == 1
     assert "outside any named graph" in result.stderr
 
 
 def test_shacl_violation_exits_1_with_the_report(runner, tiny_env, tmp_path):
     bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:bob a skg:Person . }\n")
-    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(bad)])
     assert result.exit_code == 1
     assert "kg:bob\n  - Violation rdfs:label: A person has a label." in result.stderr
     assert "asserted: DOES NOT CONFORM: 1 violation(s) on 1 focus node(s)" in result.stderr
@@ -61,7 +76,7 @@ def test_shacl_violation_exits_1_with_the_report(runner, tiny_env, tmp_path):
 
 def test_inconsistency_exits_1_with_the_message(runner, tiny_env, tmp_path):
     bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:alice a skg:Organisation . }\n")
-    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--data", str(bad)])
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(bad)])
     assert result.exit_code == 1
     assert "is inconsistent" in result.stderr and "alice" in result.stderr
 
@@ -94,7 +109,7 @@ def test_validate_prints_the_verdict(runner, tiny_env):
 
 def test_validate_exits_1_on_violation(runner, tiny_env, tmp_path):
     bad = write(tmp_path / "bad.ttl", PREFIXES + "kg:bob a skg:Person .\n")
-    result = runner.invoke(main, ["validate", "--data", str(bad)])
+    result = runner.invoke(main, ["validate", "--also-data", str(bad)])
     assert result.exit_code == 1
     assert result.stdout.startswith("kg:bob\n  - Violation rdfs:label: A person has a label.")
     assert result.stdout.splitlines()[-1] == "asserted: DOES NOT CONFORM: 1 violation(s) on 1 focus node(s)"

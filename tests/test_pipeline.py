@@ -244,7 +244,7 @@ def test_noise(triple, noise):
 
 def test_the_reasoning_run_is_described_in_the_inferred_graph(tiny_sources):
     ds = load(tiny_sources)
-    inferred = reason(ds, now=datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc))
+    inferred = reason(ds, "owlrl", now=datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc))
     assert (INFERRED_GRAPH, PROV.wasGeneratedBy, REASONING_RUN) in inferred
     assert (REASONING_RUN, RDF.type, PROV.Activity) in inferred
     assert inferred.value(REASONING_RUN, PROV.endedAtTime) == Literal("2026-03-04T05:06:07Z", datatype=XSD.dateTime)
@@ -257,7 +257,7 @@ def test_inconsistent_data_fails_with_the_reasoner_message(tiny_sources, tmp_pat
     # a person who is also an organisation: skg:Person owl:disjointWith skg:Organisation
     extra = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:alice a skg:Organisation . }\n")
     with pytest.raises(InconsistencyError) as info:
-        build(tiny_sources.with_extra(extra), validate=False, now=FIXED_NOW)
+        build(tiny_sources.with_extra(extra), reasoner="owlrl", validate=False, now=FIXED_NOW)
     assert info.value.engine == "owlrl"
     assert info.value.messages
     assert any("alice" in m and "isjoint" in m for m in info.value.messages), info.value.messages

@@ -2,7 +2,7 @@
 0 fine, 1 the data is wrong, 2 the tool could not run (bad usage, setting, environment).
 
 Commands are added to the :func:`main` group; ``sources_options`` and :func:`sources_from`
-give any new command the same ``--data``/``--articles`` options (see ``build``).
+give any new command the same ``--data``/``--also-data``/``--articles`` options (see ``build``).
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ def handle_errors(fn):
 
 
 def sources_options(fn):
-    """``--data FILE`` (repeatable) and ``--articles DIR`` (repeatable) for any command."""
+    """``--data FILE`` (instead of data/), ``--also-data FILE`` (beside it) and ``--articles DIR``,
+    each repeatable, for any command; the command gets ``data_files``, ``extra`` and ``data_dirs``."""
     fn = click.option(
         "--articles",
         "data_dirs",
@@ -118,17 +119,25 @@ def sources_options(fn):
         help="A further data folder laid out like data/ (articles/<id>/article.txt + *.trig). Repeatable.",
     )(fn)
     fn = click.option(
-        "--data",
+        "--also-data",
         "extra",
         multiple=True,
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="A further RDF file (syntax from its extension: .trig, .nq, .ttl, .nt, .rdf, .jsonld). Repeatable.",
+        help="A further RDF file added to the project's data (syntax from its extension). Repeatable.",
+    )(fn)
+    fn = click.option(
+        "--data",
+        "data_files",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Build from this RDF file INSTEAD of the project's data/ (the ontology stays; syntax from "
+             "its extension: .trig, .nq, .ttl, .nt, .rdf, .jsonld). Repeatable.",
     )(fn)
     return fn
 
 
-def sources_from(extra=(), data_dirs=()) -> Sources:
-    return Sources.default(extra=extra, data_dirs=data_dirs)
+def sources_from(extra=(), data_dirs=(), data_files=()) -> Sources:
+    return Sources.default(extra=extra, data_dirs=data_dirs, data_files=data_files)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -157,16 +166,18 @@ def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: boo
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Folder to write the dumps and summary.json into (replaced atomically).")
 @sources_options
-@click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL reasoner.")
+@click.option("--reasoner", default="fastrl", show_default=True,
+              help="OWL 2 RL reasoner: fastrl, or owlrl (the reference, much slower).")
 @click.option("--no-reason", is_flag=True, help="Skip reasoning (no kgg:inferred graph).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
-def build(out_dir: Path, extra, data_dirs, reasoner: str, no_reason: bool, no_validate: bool, quiet: bool) -> None:
+def build(out_dir: Path, data_files, extra, data_dirs, reasoner: str, no_reason: bool, no_validate: bool,
+          quiet: bool) -> None:
     """Load, validate, reason, validate the closure, and write DIR (default dist/)."""
     from .export import export
 
-    sources = sources_from(extra, data_dirs)
+    sources = sources_from(extra, data_dirs, data_files)
     result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet)
     progress("write", "start", None)
     started = time.perf_counter()
@@ -204,10 +215,11 @@ def write_report(report, out: Path) -> None:
 @sources_options
 @click.option("--closure/--no-closure", default=True, show_default=True,
               help="Also reason and validate the OWL RL closure (project data only, without FILE).")
-@click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL reasoner.")
+@click.option("--reasoner", default="fastrl", show_default=True,
+              help="OWL 2 RL reasoner: fastrl, or owlrl (the reference, much slower).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the report.")
 @handle_errors
-def validate(files, fmt, with_kg: bool, report_out, extra, data_dirs, closure: bool, reasoner: str,
+def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs, closure: bool, reasoner: str,
              quiet: bool) -> None:
     """Validate FILE... (any RDF syntax, graphs or datasets), or without FILE the project's
     data, against the SHACL shapes with the ontology as context; print the report grouped
@@ -215,7 +227,7 @@ def validate(files, fmt, with_kg: bool, report_out, extra, data_dirs, closure: b
 
     Exit 0 conforms, 1 violations, 2 unreadable input (with line and column) or bad usage.
     """
-    sources = sources_from(extra, data_dirs)
+    sources = sources_from(extra, data_dirs, data_files)
     if sources.shapes is None:
         raise ConfigError("no shapes: ontology/shapes.ttl is missing")
     if files:
@@ -252,12 +264,13 @@ def validate(files, fmt, with_kg: bool, report_out, extra, data_dirs, closure: b
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
 @sources_options
-@click.option("--reasoner", default="owlrl", show_default=True, help="OWL 2 RL reasoner.")
+@click.option("--reasoner", default="fastrl", show_default=True,
+              help="OWL 2 RL reasoner: fastrl, or owlrl (the reference, much slower).")
 @click.option("--no-reason", is_flag=True, help="Asserted triples only.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
-def export(out_dir: Path | None, fmt: str | None, output: Path | None, extra, data_dirs, reasoner: str,
+def export(out_dir: Path | None, fmt: str | None, output: Path | None, data_files, extra, data_dirs, reasoner: str,
            no_reason: bool, no_validate: bool, quiet: bool) -> None:
     """Build and write the dataset: every file into --out DIR, or one RDF syntax."""
     from .export import export as export_dir
@@ -265,7 +278,7 @@ def export(out_dir: Path | None, fmt: str | None, output: Path | None, extra, da
 
     if out_dir is not None and (fmt is not None or output is not None):
         raise click.UsageError("--out writes every format: it does not go with --format or --output")
-    sources = sources_from(extra, data_dirs)
+    sources = sources_from(extra, data_dirs, data_files)
     result, _ = run_build(sources, None if no_reason else reasoner, not no_validate, quiet)
     if out_dir is not None:
         paths = export_dir(result, out_dir)

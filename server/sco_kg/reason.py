@@ -180,7 +180,7 @@ def _run_description(closure: Closure, reasoner: str, ended: datetime) -> Graph:
     return description
 
 
-def reason(dataset: Dataset, reasoner: str = "owlrl", *, now: datetime | None = None) -> Graph:
+def reason(dataset: Dataset, reasoner: str = "fastrl", *, now: datetime | None = None) -> Graph:
     """Add ``kgg:inferred`` to ``dataset``: the closure minus noise, described inside itself.
 
     Raises :class:`InconsistencyError` when the reasoner reports an inconsistency.

@@ -60,7 +60,8 @@ class Sources:
 
     ``data_dirs`` are laid out like data/: ``*.trig`` at the top (vocabulary.trig) and one
     folder per article, ``articles/<id>/`` with ``article.txt`` and ``*.trig``. ``extra``
-    are more RDF files of any syntax (by extension), e.g. from ``sco-kg build --data``.
+    are more RDF files of any syntax (by extension), e.g. from ``sco-kg build --data`` (instead
+    of data/) or ``--also-data`` (beside it).
     """
 
     ontology: Path
@@ -88,10 +89,22 @@ class Sources:
         )
 
     @classmethod
-    def default(cls, extra: Iterable[Path | str] = (), data_dirs: Iterable[Path | str] = ()) -> "Sources":
-        """The packaged (or checked-out) ontology and data, plus extra files and data folders."""
+    def default(
+        cls,
+        extra: Iterable[Path | str] = (),
+        data_dirs: Iterable[Path | str] = (),
+        *,
+        data_files: Iterable[Path | str] = (),
+    ) -> "Sources":
+        """The packaged (or checked-out) ontology and data, plus extra files and data folders.
+
+        ``data_files`` (``sco-kg build --data``) replace the packaged data/: the build is
+        then the ontology, its imports and those files (plus ``extra`` and ``data_dirs``).
+        """
         root = resource_root()
-        return cls.from_dirs(root / "ontology", (root / "data", *data_dirs), extra)
+        data_files = tuple(data_files)
+        packaged = () if data_files else (root / "data",)
+        return cls.from_dirs(root / "ontology", (*packaged, *data_dirs), (*data_files, *extra))
 
     def with_extra(self, *paths: Path | str) -> "Sources":
         return replace(self, extra=self.extra + tuple(Path(p) for p in paths))

@@ -86,7 +86,7 @@ class Loaded:
     store_root: Path | None = None  # the on-disk store's folder (``serve --store``)
 
 
-def cached_build(sources=None, *, reasoner: str | None = "owlrl", validate: bool = True,
+def cached_build(sources=None, *, reasoner: str | None = "fastrl", validate: bool = True,
                  cache_dir: Path | None = None, progress=None) -> tuple[Path, str]:
     """The folder of the dumps of the build of ``sources``: reused, or built and exported now."""
     from .export import export
