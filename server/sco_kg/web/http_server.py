@@ -10,7 +10,10 @@ the app's limits, so they are set here:
 * beyond that, waitress would say ``431 Request Header Fields Too Large`` for a request line
   longer than the limit: when the request line itself is what overflows, this parser says
   ``414 URI Too Long`` instead, the status that names the problem. The connection is still
-  closed without reading further.
+  closed without reading further;
+* a request target with raw bytes outside ASCII gets waitress' ``400 Bad URI``; the parser
+  says what is wrong instead (the app answers the same 400, in its own shape, for
+  %-escapes that are not UTF-8: :func:`.errors.reject_invalid_utf8`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class LimitedRequestParser(HTTPRequestParser):
         if isinstance(self.error, RequestHeaderFieldsTooLarge) and b"\n" not in seen:
             limit = self.adj.max_request_header_size
             self.error = URITooLong(f"the request line is longer than the limit of {limit} bytes")
+        elif type(self.error) is BadRequest and self.error.body == "Bad URI":
+            self.error = BadRequest("the request target holds raw bytes outside ASCII: "
+                                    "percent-encode them, as UTF-8 (RFC 3986)")
         return consumed
 
 
