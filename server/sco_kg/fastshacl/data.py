@@ -1,0 +1,320 @@
+"""The data graph a fast validation reads: triples indexed by predicate, the RDFS closure
+pySHACL would compute, and (only when a shape needs SPARQL) a pyoxigraph store.
+
+Why not rdflib: pySHACL walks an rdflib Graph node by node; here every triple is read
+once into plain dicts keyed by rdflib terms (so value checks see the same ``Literal``
+objects, with the same ``.value`` and ``.ill_typed``, as pySHACL), and the SPARQL parts
+(SPARQL targets, SHACL-SPARQL constraints) run in Oxigraph, once for all focus nodes.
+
+The RDFS closure is owlrl's ``RDFS_Semantics`` as pySHACL runs it (``inference="rdfs"``:
+no axiomatic triples, no datatype axioms, no literal "same as" one-time rule), computed by
+strata instead of owlrl's naive rounds: property and class hierarchies (transitive, and
+reflexive for what is typed rdf:Property / rdfs:Class), sub-property expansion, rdfs:domain
+and rdfs:range types, type expansion over rdfs:subClassOf, ``p a rdf:Property`` for every
+predicate, and ``x a rdfs:Resource`` for the subject and object of every *input* triple
+(owlrl applies that rule in its first round only). Rounds repeat while they derive a new
+triple about the schema itself.
+
+Literal subjects: RDFS types literals too (``"x" a rdfs:Resource``, a range applied to a
+literal). They are kept here (targets see them, as pySHACL's do) but cannot enter the
+Oxigraph store, whose subjects are IRIs or blank nodes: SHACL-SPARQL queries do not see them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+TYPE, SUBCLASS, SUBPROP, DOMAIN, RANGE = RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range
+META_PREDICATES = frozenset({SUBCLASS, SUBPROP, DOMAIN, RANGE})
+INTEGER_TYPES = frozenset(
+    XSD[n]
+    for n in (
+        "integer nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte "
+        "unsignedLong unsignedInt unsignedShort unsignedByte"
+    ).split()
+)
+META_TYPES = frozenset({RDF.Property, RDFS.Class, RDFS.Datatype, RDFS.ContainerMembershipProperty})
+
+
+def _transitive(edges: dict) -> dict:
+    """node -> every node reachable by one or more edges."""
+    out = {}
+    for start in edges:
+        seen, stack = set(), list(edges[start])
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(edges.get(node, ()))
+        out[start] = seen
+    return out
+
+
+def rdfs_closure(triples: Iterable[tuple]) -> dict:
+    """owlrl's RDFS closure (as pySHACL runs it) of ``triples``: predicate -> set of (s, o)."""
+    by_p: dict = defaultdict(set)
+    nodes = set()
+    for s, p, o in triples:
+        by_p[p].add((s, o))
+    for pairs in by_p.values():
+        for s, o in pairs:
+            nodes.add(s)
+            nodes.add(o)
+    types = by_p[TYPE]
+    types.update((n, RDFS.Resource) for n in nodes)  # rdf1-style, first round only
+    while True:
+        before = _schema_size(by_p)
+        # property hierarchy: explicit edges, reflexive for every property
+        for p in list(by_p):
+            if by_p[p]:
+                types.add((p, RDF.Property))
+        typed = _instances(types, by_p[SUBCLASS])
+        for prop in typed.get(RDFS.ContainerMembershipProperty, ()):
+            by_p[SUBPROP].add((prop, RDFS.member))
+        for prop in typed.get(RDF.Property, ()):
+            by_p[SUBPROP].add((prop, prop))
+        for cls in typed.get(RDFS.Class, ()):
+            by_p[SUBCLASS].add((cls, RDFS.Resource))
+            by_p[SUBCLASS].add((cls, cls))
+        for dt in typed.get(RDFS.Datatype, ()):
+            by_p[SUBCLASS].add((dt, RDFS.Literal))
+        for meta in (SUBPROP, SUBCLASS):
+            edges = defaultdict(set)
+            for a, b in by_p[meta]:
+                edges[a].add(b)
+            for a, reach in _transitive(edges).items():
+                by_p[meta].update((a, b) for b in reach)
+        supers = defaultdict(set)
+        for a, b in by_p[SUBPROP]:
+            if a != b:
+                supers[a].add(b)
+        for p, ups in supers.items():
+            pairs = by_p.get(p)
+            if pairs:
+                for q in ups:
+                    by_p[q].update(pairs)
+        domains, ranges = defaultdict(set), defaultdict(set)
+        for p, c in by_p[DOMAIN]:
+            domains[p].add(c)
+        for p, c in by_p[RANGE]:
+            ranges[p].add(c)
+        for p in list(by_p):
+            pairs = by_p[p]
+            for c in domains.get(p, ()):
+                types.update((s, c) for s, _ in pairs)
+            for c in ranges.get(p, ()):
+                types.update((o, c) for _, o in pairs)
+        class_supers = defaultdict(set)
+        for a, b in by_p[SUBCLASS]:
+            if a != b:
+                class_supers[a].add(b)
+        for x, c in list(types):
+            for d in class_supers.get(c, ()):
+                types.add((x, d))
+        for p in list(by_p):
+            if by_p[p]:
+                types.add((p, RDF.Property))
+        if _schema_size(by_p) == before:
+            return {p: pairs for p, pairs in by_p.items() if pairs}
+
+
+def _schema_size(by_p: dict) -> tuple:
+    meta_types = sum(1 for _, c in by_p[TYPE] if c in META_TYPES)
+    return (len(by_p), meta_types) + tuple(len(by_p.get(p, ())) for p in sorted(META_PREDICATES))
+
+
+def _instances(types, subclass_pairs) -> dict:
+    """class -> instances, over rdf:type/rdfs:subClassOf* (for the few meta classes only)."""
+    subs = defaultdict(set)
+    for a, b in subclass_pairs:
+        subs[b].add(a)
+    out = {}
+    for meta in META_TYPES:
+        classes, stack = {meta}, [meta]
+        while stack:
+            for sub in subs.get(stack.pop(), ()):
+                if sub not in classes:
+                    classes.add(sub)
+                    stack.append(sub)
+        out[meta] = {x for x, c in types if c in classes}
+    return out
+
+
+class DataGraph:
+    """Triples by predicate, with forward/inverse indexes built on demand."""
+
+    def __init__(self, by_p: dict) -> None:
+        self.by_p = by_p
+        self._fwd: dict = {}
+        self._inv: dict = {}
+        self._class_members: dict = {}
+        self._subclasses: dict | None = None
+        self._store = None
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[tuple], inference: str) -> "DataGraph":
+        if inference == "rdfs":
+            return cls(rdfs_closure(triples))
+        if inference != "none":
+            from ..errors import ConfigError
+
+            raise ConfigError(f"fastshacl: inference {inference!r} is not implemented (only 'rdfs' and 'none')")
+        by_p: dict = defaultdict(set)
+        for s, p, o in triples:
+            by_p[p].add((s, o))
+        return cls(dict(by_p))
+
+    def __len__(self) -> int:
+        return sum(len(pairs) for pairs in self.by_p.values())
+
+    def triples(self):
+        for p, pairs in self.by_p.items():
+            for s, o in pairs:
+                yield s, p, o
+
+    def fwd(self, p) -> dict:
+        index = self._fwd.get(p)
+        if index is None:
+            index = defaultdict(list)
+            for s, o in self.by_p.get(p, ()):
+                index[s].append(o)
+            self._fwd[p] = index = dict(index)
+        return index
+
+    def inv(self, p) -> dict:
+        index = self._inv.get(p)
+        if index is None:
+            index = defaultdict(list)
+            for s, o in self.by_p.get(p, ()):
+                index[o].append(s)
+            self._inv[p] = index = dict(index)
+        return index
+
+    def objects(self, s, p) -> list:
+        return self.fwd(p).get(s, [])
+
+    def subjects_of(self, p) -> set:
+        return {s for s, _ in self.by_p.get(p, ())}
+
+    def objects_of(self, p) -> set:
+        return {o for _, o in self.by_p.get(p, ())}
+
+    def class_members(self, cls) -> set:
+        """SHACL instances of ``cls``: ``?x rdf:type/rdfs:subClassOf* cls`` (literal subjects too)."""
+        members = self._class_members.get(cls)
+        if members is None:
+            if self._subclasses is None:
+                self._subclasses = defaultdict(set)
+                for a, b in self.by_p.get(SUBCLASS, ()):
+                    self._subclasses[b].add(a)
+            classes, stack = {cls}, [cls]
+            while stack:
+                for sub in self._subclasses.get(stack.pop(), ()):
+                    if sub not in classes:
+                        classes.add(sub)
+                        stack.append(sub)
+            by_class = self.inv(TYPE)
+            members = set()
+            for c in classes:
+                members.update(by_class.get(c, ()))
+            self._class_members[cls] = members
+        return members
+
+    # -- SPARQL ---------------------------------------------------------------------
+
+    def store(self):
+        """A pyoxigraph Store of every triple with an IRI or blank-node subject (built once)."""
+        if self._store is None:
+            self._store = OxigraphView(self)
+        return self._store
+
+
+class OxigraphView:
+    """The data in a pyoxigraph Store, with the term mapping both ways."""
+
+    def __init__(self, data: DataGraph) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self._to_ox: dict = {}
+        self._from_ox: dict = {}
+        self._literals: dict = defaultdict(list)  # lexical form -> the data's literals
+        to_ox = self.to_ox
+        quads = []
+        dg = ox.DefaultGraph()
+        Quad = ox.Quad
+        for p, pairs in data.by_p.items():
+            op = to_ox(p)
+            for s, o in pairs:
+                if isinstance(s, Literal):
+                    continue
+                quads.append(Quad(to_ox(s), op, to_ox(o), dg))
+        self.store = ox.Store()
+        self.store.bulk_extend(quads)
+
+    def to_ox(self, term):
+        found = self._to_ox.get(term)
+        if found is not None:
+            return found
+        ox = self.ox
+        if isinstance(term, URIRef):
+            found = ox.NamedNode(str(term))
+        elif isinstance(term, BNode):
+            found = ox.BlankNode()
+        elif isinstance(term, Literal):
+            if term.language:
+                found = ox.Literal(str(term), language=term.language)
+            elif term.datatype is not None:
+                found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            else:
+                found = ox.Literal(str(term))
+        else:  # pragma: no cover - a variable or graph term in data
+            raise TypeError(f"cannot store {term!r}")
+        self._to_ox[term] = found
+        self._from_ox[found] = term
+        if isinstance(term, Literal):
+            self._literals[str(term)].append(term)
+        return found
+
+    def from_ox(self, term):
+        if term is None:
+            return None
+        found = self._from_ox.get(term)
+        if found is not None:
+            return found
+        ox = self.ox
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if isinstance(term, ox.Literal):
+            # Oxigraph gives xsd:integer for the integer types derived from it (a stored
+            # "3"^^xsd:nonNegativeInteger comes back as "3"^^xsd:integer): the data's own term
+            if term.datatype.value == str(XSD.integer):
+                for original in self._literals.get(term.value, ()):
+                    if original.datatype in INTEGER_TYPES:
+                        return original
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(term.datatype.value))
+        raise TypeError(f"unexpected SPARQL result term {term!r}")
+
+    def select(self, query: str) -> list[dict]:
+        """Rows of a SELECT query as dicts of rdflib terms (unbound variables left out)."""
+        result = self.store.query(query)
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = self.from_ox(value)
+            rows.append(row)
+        return rows
