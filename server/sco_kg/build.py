@@ -43,10 +43,12 @@ def build(
     *,
     progress: Progress | None = None,
     now: datetime | None = None,
+    validator: str = "fast",
 ) -> BuildResult:
     """Build the dataset from ``sources`` (None: the packaged ontology and data).
 
-    ``reasoner=None`` skips reasoning (no ``kgg:inferred``); ``validate=False`` skips SHACL.
+    ``reasoner=None`` skips reasoning (no ``kgg:inferred``); ``validate=False`` skips SHACL;
+    ``validator`` is the SHACL engine (``"fast"`` or ``"pyshacl"``, see :func:`sco_kg.validate.validate`).
     Raises :class:`~sco_kg.errors.InputError`, :class:`~sco_kg.errors.ValidationError`
     (stage ``asserted`` or ``closure``), :class:`~sco_kg.errors.InconsistencyError`.
     """
@@ -67,18 +69,18 @@ def build(
     dataset = step("load", lambda: load(sources))
     shapes = sources.shapes if validate else None
     if validate:
-        report = step("validate", lambda: _validate(dataset, shapes, "asserted"))
+        report = step("validate", lambda: _validate(dataset, shapes, "asserted", validator))
         reports["asserted"] = report
     if reasoner:
         step("reason", lambda: reason(dataset, reasoner, now=now))
         if validate:
-            reports["closure"] = step("validate closure", lambda: _validate(dataset, shapes, "closure"))
+            reports["closure"] = step("validate closure", lambda: _validate(dataset, shapes, "closure", validator))
     report = reports.get("closure") or reports.get("asserted") or ValidationReport(True, stage="none")
     return BuildResult(dataset, report, compute_stats(dataset), reports, timings)
 
 
-def _validate(dataset: Dataset, shapes, stage: str) -> ValidationReport:
-    report = validate(dataset, shapes, stage=stage)
+def _validate(dataset: Dataset, shapes, stage: str, engine: str = "fast") -> ValidationReport:
+    report = validate(dataset, shapes, stage=stage, engine=engine)
     if not report.conforms:
         raise ValidationError(report, stage)
     return report
