@@ -208,11 +208,11 @@ def test_backend_refuses_before_sending(server):
     assert server.requests == []
 
 
-def test_backend_error_status_is_an_engine_error(server):
-    from sco_kg.web.executor import EngineError
+def test_backend_error_status_is_a_backend_failure(server):
+    from sco_kg.web.executor import BackendFailed
 
     server.answer = lambda h, req: (500, {"Content-Type": "text/html"}, b"<h1>Error</h1><p>out of memory</p>")
-    with pytest.raises(EngineError, match="HTTP 500: Error out of memory"):
+    with pytest.raises(BackendFailed, match="HTTP 500: Error out of memory"):
         _executor(server).query(_job("SELECT * WHERE { ?s ?p ?o }"), timeout=5)
 
 

@@ -339,7 +339,7 @@ def test_unreachable_backend_at_query_time(dumps):
     app = create_app({"TESTING": True, "SCO_KG_LOADED": loaded})
     try:
         resp = app.test_client().get("/sparql?query=" + quote("ASK { ?s ?p ?o }"))
-        assert resp.status_code == 500
+        assert resp.status_code == 502 and resp.get_json()["reason"] == "backend"
         assert "cannot reach the store" in resp.get_json()["error"]
     finally:
         app.extensions["sco_kg"].close()

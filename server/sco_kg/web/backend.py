@@ -27,7 +27,7 @@ import time
 
 from ..http_client import RemoteError, RemoteTimeout, error_detail
 from ..remote import GRAPH_ACCEPT, RESULTS_ACCEPT, RemoteStore, parse_results, parse_triples, query_form
-from .executor import EngineError, QueryError, QueryTimeout, Reply, WorkersBusy, serialize_result
+from .executor import BackendFailed, QueryError, QueryTimeout, Reply, WorkersBusy, serialize_result
 from .limits import inspect_query
 
 #: IRIs naming Virtuoso's SQL built-in functions (after \\u escapes are read)
@@ -95,7 +95,7 @@ class BackendExecutor:
         except RemoteTimeout:
             raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped") from None
         except RemoteError as exc:
-            raise EngineError(f"the backend store failed: {exc}") from None
+            raise BackendFailed(f"the backend store failed: {exc}") from None
         timer = threading.Timer(max(0.0, deadline - time.monotonic()), call.abort)
         timer.start()
         try:
@@ -103,15 +103,15 @@ class BackendExecutor:
             media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if response.status != 200:
                 detail = error_detail(response.status, response.headers, response.read(65536))
-                raise EngineError(f"the backend store answered HTTP {response.status}: {detail}")
+                raise BackendFailed(f"the backend store answered HTTP {response.status}: {detail}")
             result = parse_triples(response, media_type) if graph else parse_results(response, media_type)
             reply = serialize_result(result, job)
         except (OSError, SyntaxError, ValueError) as exc:
             if call.aborted:
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped") from None
-            raise EngineError(f"the backend store's answer could not be read: {exc}") from None
+            raise BackendFailed(f"the backend store's answer could not be read: {exc}") from None
         except RemoteError as exc:
-            raise EngineError(f"the backend store failed: {exc}") from None
+            raise BackendFailed(f"the backend store failed: {exc}") from None
         finally:
             timer.cancel()
             call.close()

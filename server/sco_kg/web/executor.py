@@ -71,6 +71,10 @@ class EngineError(Exception):
     """The engine raised something other than a syntax error while running the query (500)."""
 
 
+class BackendFailed(EngineError):
+    """``serve --backend``: the store that answers queries failed or could not be reached (502)."""
+
+
 class QueryError(Exception):
     """The engine rejected the query (syntax, undefined prefix...): a 400."""
 

@@ -12,7 +12,8 @@
   store only: see :mod:`.limits`).
 * Errors: 400 syntax (the parser's message, line and column), two queries, an update, a
   refused query; 405 other methods; 413 too large; 415 other media types or charsets;
-  406 no acceptable format; 503 timeout or all workers busy; 500 the engine crashed.
+  406 no acceptable format; 503 timeout or all workers busy; 500 the engine crashed;
+  502 the backend store failed (``serve --backend``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from flask import Blueprint, Response, request
 from . import conneg
 from .app import current_kg
 from .errors import ApiError
-from .executor import EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
+from .executor import BackendFailed, EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
 from .limits import QueryRefused, check_dataset_clause, inspect_query
 
 bp = Blueprint("sparql", __name__)
@@ -172,6 +173,8 @@ def run_query(query: str, params: list[tuple[str, str]], *, base_iri: str | None
         raise ApiError(503, str(exc), reason="busy", headers={"Retry-After": "1"}) from None
     except WorkerCrashed as exc:
         raise ApiError(500, str(exc), reason="engine-crash") from None
+    except BackendFailed as exc:
+        raise ApiError(502, str(exc), reason="backend") from None
     except EngineError as exc:
         raise ApiError(500, str(exc), reason="engine-error") from None
     fmt = conneg.BY_KEY[reply.format_key]
