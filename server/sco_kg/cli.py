@@ -140,6 +140,11 @@ def sources_from(extra=(), data_dirs=(), data_files=()) -> Sources:
     return Sources.default(extra=extra, data_dirs=data_dirs, data_files=data_files)
 
 
+VALIDATOR_OPTION = click.option(
+    "--validator", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+    help="SHACL engine: fast (sco_kg.fastshacl), or pyshacl (the reference, same results, slower).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sco-kg")
 def main() -> None:
@@ -149,13 +154,13 @@ def main() -> None:
     """
 
 
-def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: bool):
+def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: bool, validator: str = "fast"):
     """Build with a progress display; errors propagate (see :func:`handle_errors`)."""
     from .build import build
 
     progress = Progress(quiet)
     try:
-        result = build(sources, reasoner=reasoner, validate=validate, progress=progress)
+        result = build(sources, reasoner=reasoner, validate=validate, progress=progress, validator=validator)
     except (ScoKgError, OSError):
         progress.failed()
         raise
@@ -170,15 +175,16 @@ def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: boo
               help="OWL 2 RL reasoner: fastrl, or owlrl (the reference, much slower).")
 @click.option("--no-reason", is_flag=True, help="Skip reasoning (no kgg:inferred graph).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@VALIDATOR_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
 def build(out_dir: Path, data_files, extra, data_dirs, reasoner: str, no_reason: bool, no_validate: bool,
-          quiet: bool) -> None:
+          validator: str, quiet: bool) -> None:
     """Load, validate, reason, validate the closure, and write DIR (default dist/)."""
     from .export import export
 
     sources = sources_from(extra, data_dirs, data_files)
-    result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet)
+    result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet, validator)
     progress("write", "start", None)
     started = time.perf_counter()
     paths = export(result, out_dir)
@@ -217,10 +223,11 @@ def write_report(report, out: Path) -> None:
               help="Also reason and validate the OWL RL closure (project data only, without FILE).")
 @click.option("--reasoner", default="fastrl", show_default=True,
               help="OWL 2 RL reasoner: fastrl, or owlrl (the reference, much slower).")
+@VALIDATOR_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="Print only the report.")
 @handle_errors
 def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs, closure: bool, reasoner: str,
-             quiet: bool) -> None:
+             validator: str, quiet: bool) -> None:
     """Validate FILE... (any RDF syntax, graphs or datasets), or without FILE the project's
     data, against the SHACL shapes with the ontology as context; print the report grouped
     by focus node, then a one-line verdict.
@@ -234,7 +241,7 @@ def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs
         from .validate import validate_files
 
         try:
-            report = validate_files(files, fmt, with_kg=with_kg, sources=sources)
+            report = validate_files(files, fmt, with_kg=with_kg, sources=sources, engine=validator)
         except InputError as exc:  # unreadable input: the tool could not validate it
             echo_err(f"error: {exc}", fg="red")
             sys.exit(EXIT_RUN)
@@ -243,7 +250,7 @@ def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs
             write_report(report, report_out)
         sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
     try:
-        result, _ = run_build(sources, reasoner if closure else None, True, quiet)
+        result, _ = run_build(sources, reasoner if closure else None, True, quiet, validator)
     except ValidationError as exc:
         click.echo(exc.report.text)
         if report_out is not None:
