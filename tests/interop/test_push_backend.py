@@ -409,3 +409,24 @@ def test_datasets_as_on_the_embedded_store(engine, case, backend_app, embedded_a
     assert local.status_code == remote.status_code == 200, remote.get_data(as_text=True)
     assert from_json(remote.get_data()).same_as(from_json(local.get_data())), (
         f"{case}: embedded {local.get_data(as_text=True)} / {engine} {remote.get_data(as_text=True)}")
+
+
+def test_push_and_serve_with_another_union_graph(pushed, dumps):
+    """--union-graph: push puts the union there, and a backend told so serves it."""
+    from sco_kg.remote import BuildContent, Target, check_counts, connect
+    from sco_kg.web import create_app
+
+    dump = dumps("build")
+    store = pushed("oxigraph")
+    result = cli_push(store, dump.dir, "--union-graph", "urn:x-elsewhere:union")
+    assert result.exit_code == 0, result.output
+    target = Target(store.query_url, store.graph_store_url, timeout=60, union_graph="urn:x-elsewhere:union")
+    content = BuildContent.read(dump.dir)
+    assert check_counts(target, content.counts(), len(content.union)).differences == []
+    app = create_app({"TESTING": True, "SCO_KG_LOADED": connect(target, dump.dir)})
+    try:
+        resp = app.test_client().get("/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+                                     headers={"Accept": "application/sparql-results+json"})
+        assert int(resp.get_json()["results"]["bindings"][0]["n"]["value"]) == len(content.union)
+    finally:
+        app.extensions["sco_kg"].close()
