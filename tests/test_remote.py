@@ -313,3 +313,11 @@ def test_push_names_the_graph_whose_count_fails(server, tmp_path):
     assert result.exit_code == 2, result.output
     assert "counting the triples of graph <https://w3id.org/sco-kg/graph/b> failed" in result.output
     assert "HTTP 500" in result.output and "storage failure" in result.output
+
+
+def test_a_whole_answer_is_read_up_to_a_limit(server):
+    server.answer = lambda h, req: (200, {"Content-Type": "text/plain"}, b"x" * 5000)
+    client = HttpClient([server.url])
+    assert len(client.request("GET", server.url + "/q", timeout=5, max_bytes=5000).body) == 5000
+    with pytest.raises(RemoteError, match="larger than 4999 bytes"):
+        client.request("GET", server.url + "/q", timeout=5, max_bytes=4999)

@@ -25,6 +25,10 @@ from urllib.parse import urlsplit
 from .errors import ConfigError, ScoKgError
 
 
+#: the largest whole answer :meth:`HttpClient.request` reads (a client's query streams instead)
+MAX_RESPONSE_BYTES = 256 << 20
+
+
 class RemoteError(ScoKgError):
     """A request to the other store failed: unreachable, refused, or an error status."""
 
@@ -268,14 +272,16 @@ class HttpClient:
         return Call(conn, response, sock)
 
     def request(self, method: str, url: str, *, body: bytes | None = None, headers: dict | None = None,
-                timeout: float) -> Response:
-        """The whole response (read before the deadline)."""
+                timeout: float, max_bytes: int = MAX_RESPONSE_BYTES) -> Response:
+        """The whole response (read before the deadline; at most ``max_bytes``)."""
         deadline = time.monotonic() + timeout
         call = self.open(method, url, body=body, headers=headers, deadline=deadline)
         timer = threading.Timer(max(0.0, deadline - time.monotonic()), call.abort)
         timer.start()
         try:
-            data = call.response.read()
+            data = call.response.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise RemoteError(f"{method} {url}: the answer is larger than {max_bytes} bytes")
         except (OSError, http.client.HTTPException) as exc:
             if call.aborted:
                 raise RemoteTimeout(f"{method} {url}: no answer within the time limit") from None
