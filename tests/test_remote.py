@@ -321,3 +321,12 @@ def test_a_whole_answer_is_read_up_to_a_limit(server):
     assert len(client.request("GET", server.url + "/q", timeout=5, max_bytes=5000).body) == 5000
     with pytest.raises(RemoteError, match="larger than 4999 bytes"):
         client.request("GET", server.url + "/q", timeout=5, max_bytes=4999)
+
+
+def test_a_deeply_nested_query_is_parsed_without_crashing_the_server(server):
+    """With max_depth raised past what a request thread's stack holds (6,000 brackets: a
+    SIGSEGV on an 8 MiB stack), the backend mode's parse survives and the query goes out."""
+    server.answer = lambda h, req: (200, {"Content-Type": "application/sparql-results+json"}, _results(1))
+    deep = "SELECT ?s WHERE { " + "{ " * 6000 + "?s ?p ?o " + "} " * 6000 + "}"
+    reply = _executor(server).query(_job(deep), timeout=30)
+    assert reply.count == 1 and len(server.requests) == 1

@@ -4,7 +4,7 @@ to a worker process; the answer comes back as the same :class:`.executor.Reply`.
 
 The limits hold as with the embedded store:
 
-* the query is parsed here first, by pyoxigraph (the embedded store's parser), so a
+* the query is parsed here first (on a big stack), by pyoxigraph (the embedded store's parser), so a
   syntax error is the same 400 with line and column, and engine extensions never reach
   the backend: Virtuoso's ``DEFINE`` pragmas (its Sponger fetches URLs) do not parse, and
   IRIs in the ``bif:``/``sql:`` schemes (Virtuoso's SQL built-ins) are refused;
@@ -39,6 +39,36 @@ def _unescape(query: str) -> str:
     return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
 
 
+_STACK_LOCK = threading.Lock()
+PARSER_STACK = 256 << 20  # as the workers' (executor.py): pyoxigraph's parser recurses per bracket
+
+
+def _on_a_big_stack(fn, *args):
+    """``fn(*args)`` in a thread with a 256 MiB stack. The query is parsed in the web
+    process here, not in a worker: on a request thread's default 8 MiB stack pyoxigraph's
+    parser dies (SIGSEGV) near 4,000 nested brackets, which a raised max_depth would let
+    through; measured: 6,000 crash there and parse on this stack."""
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    with _STACK_LOCK:  # threading.stack_size is process-wide: set it only around this start
+        old = threading.stack_size(PARSER_STACK)
+        try:
+            thread = threading.Thread(target=run, name="sco-kg-parse", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(old)
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 class BackendExecutor:
     """Answers the executor's jobs (``query``, ``graph``) with another store's SPARQL endpoint."""
 
@@ -65,7 +95,7 @@ class BackendExecutor:
             raise QueryError("IRIs in the bif: and sql: schemes are not allowed: they name the "
                              "backend's built-in SQL functions")
         try:
-            form = query_form(query, job.get("base_iri"))
+            form = _on_a_big_stack(query_form, query, job.get("base_iri"))
         except SyntaxError as exc:
             raise QueryError(str(exc)) from None
         except RuntimeError as exc:  # e.g. a custom function the embedded engine does not know
