@@ -192,7 +192,7 @@ def endpoint():
     if len(queries) > 1:
         raise ApiError(400, f"{len(queries)} queries: send one query per request")
     if not queries:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             from .service_description import respond
 
             return respond()
