@@ -27,7 +27,7 @@ import time
 
 import pytest
 
-from crash_support import body_for
+from crash_support import TOKEN, body_for
 from sco_kg.disk_store import log_entries
 
 pytestmark = pytest.mark.crash
@@ -135,5 +135,6 @@ def test_kill_9_during_ingests(server):
         present = now
         rounds += 1
     assert rounds >= min(10, ROUNDS), f"only {rounds} rounds within the budget of {BUDGET:g} s"
+    assert TOKEN not in server.log.read_text(errors="replace"), "the token is in the server's output"
     print(f"\n{rounds} rounds in {time.monotonic() - started:.0f} s: {len(acknowledged)} acknowledged, "
           f"{cut_short} committed but unacknowledged, {len(attempted - present)} cut before their commit")

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from crash_support import body_for, server_env
+from crash_support import TOKEN, body_for, server_env
 from sco_kg.disk_store import GENERATIONS_DIR, read_record
 
 pytestmark = pytest.mark.crash
@@ -38,6 +38,7 @@ def test_damaged_store_refuses_to_start_and_rebuild_recovers(server):
     assert str(server.store) in message and str(db.name) in message, message
     assert f"sco-kg serve --store {server.store} --rebuild" in message, message
     assert "Traceback" not in message
+    assert TOKEN not in message
 
     server.start("--rebuild")
     assert server.ask(f"ASK {{ GRAPH <https://example.org/crash/kept> {{ <{KG}membership-kept> ?p ?o }} }}")
@@ -45,3 +46,4 @@ def test_damaged_store_refuses_to_start_and_rebuild_recovers(server):
     server.kill()
     server.start()  # and the rebuilt store is reopened as it is
     assert server.ask(f"ASK {{ <{KG}membership-kept> ?p ?o }}")
+    assert TOKEN not in server.log.read_text(errors="replace")
