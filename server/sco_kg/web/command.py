@@ -66,6 +66,8 @@ def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, w
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--cors-origin") from None
 
+    if rebuild and not store_path:
+        raise click.UsageError("--rebuild rebuilds the on-disk store: give --store DIR")
     if backend and (no_build or extra or store_path):
         raise click.UsageError("--backend serves the build from that store: no --no-build, --data or --store")
     dumps, key = None, ""
