@@ -351,15 +351,22 @@ def test_the_time_limit_is_503_and_the_next_request_is_served(make_app, tmp_path
     from sco_kg.synth import write
 
     path = tmp_path / "big.trig"
-    write(path, 3000, 7)
-    app = make_app(SCO_KG_VALIDATE_TIMEOUT=1.0, SCO_KG_VALIDATE_MAX_BYTES=4 << 20,
-                   SCO_KG_VALIDATE_MAX_TRIPLES=100_000)
+    write(path, 20_000, 7)  # ~3.4 MB: several seconds of validation (5,000 triples: 2-3 s)
+    app = make_app(SCO_KG_VALIDATE_TIMEOUT=1.0, SCO_KG_MAX_REQUEST_BYTES=16 << 20,
+                   SCO_KG_VALIDATE_MAX_BYTES=16 << 20, SCO_KG_VALIDATE_MAX_TRIPLES=100_000)
     client = app.test_client()
     summary(post(client, SUMMIT))  # the worker is up
     resp = post(client, path.read_bytes(), "application/trig")
     body = assert_error(resp, 503, contains="did not finish within 1 s")
     assert body["reason"] == "timeout" and resp.headers["Retry-After"]
     assert summary(post(client, SUMMIT))["conforms"] is False  # a fresh worker answers
+
+
+def test_the_validation_worker_is_network_isolated_like_the_query_workers(client, app):
+    summary(post(client, SUMMIT))
+    kg = app.extensions["sco_kg"]
+    workers = list(kg.cached("validate:pool", lambda: None)._live)
+    assert workers and all(w.isolated == kg.executor.isolated for w in workers)
 
 
 def test_concurrent_requests_all_answered(client):
