@@ -1,0 +1,608 @@
+"""The benchmark of issue 6, from one command: every stage of the build and the endpoint,
+each beside the peer people would pick instead, on the same synthetic data, in one run.
+
+    benchmarks/setup.sh                      # once: wrk (Debian) and the oxigraph CLI
+    .venv/bin/python benchmarks/run.py       # the full run (about 45 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick   # a smoke run: small data, 1 s per load test
+
+Not part of the test run. Writes ``benchmarks/results/run.json`` (every sample, medians,
+ratios against the peers, peak memory, machine, versions, load average, date) and
+``benchmarks/results/run.md`` (the tables the README quotes).
+
+Stages (``sco-kg synth`` data, seed 1, at each ``--sizes`` and ``--big`` size). Each
+measurement runs in a fresh Python process: its time is measured inside it around the
+stage alone, its peak memory (``ru_maxrss``, input included) is read by the parent with
+``wait4``. A measurement past ``--stage-timeout`` is killed and recorded as such.
+
+* parse: rdflib (``sco_kg.load.load`` with ``--data``: the ontology, imports and the file into
+  an rdflib Dataset) vs pyoxigraph (``pyoxigraph.parse`` of the same files);
+* validate: ``sco_kg.validate.validate`` with pySHACL vs the fast validator
+  (``engine="fast"``, when ``sco_kg.validate.validate`` has it);
+* reason: ``sco_kg.reason.reason`` with fastrl vs owlrl (owlrl only up to ``--owlrl-max``);
+* store: the same files into a pyoxigraph store as ``sco-kg serve`` does
+  (``sco_kg.store.open_store``: bulk load + union default graph), in memory vs on disk;
+* export: ``sco_kg.export.export`` of the reasoned dataset (every dump);
+* build: the whole ``sco-kg build --data FILE`` command (targets: 1M under 180 s, 4 GB).
+
+Endpoint (``--endpoint-size``, default 100k): the project's data plus the synthetic file,
+reasoned by fastrl, written as N-Quads (the build's own writer), served by
+``sco-kg serve --no-build --data served.nq`` (in memory, waitress, query workers) and by
+``oxigraph serve-read-only`` over the same N-Quads (``oxigraph load``) with the union
+default graph materialised as ours is (``oxigraph update``: INSERT every triple of every
+graph into the default graph, so both answer the same; checked on every CQ before timing).
+The load is driven by wrk (C, epoll: one thread costs a few percent of a core at these rates;
+its CPU time is recorded beside the servers' so a saturated client would show), POSTing each
+competency question (``application/sparql-query``) for a fixed duration at concurrency 1
+(every CQ) and 8 (the join-heavy ones: seven or more triple patterns), same client, same
+flags for both servers. The machine has 2 cores: client and server share them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+PYTHON = sys.executable
+OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
+SEED = 1
+JOIN_HEAVY = 7  # triple patterns from which a CQ counts as join-heavy
+UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+TARGETS = {
+    "build_1M_s": "< 180",
+    "build_1M_peak_mib": "< 4096",
+    "reason_ratio_100k": ">= 20 (owlrl / fastrl)",
+    "validate_ratio_100k": ">= 5 (pyshacl / fast)",
+    "endpoint_overhead_c1_p50_ms": "<= 1 (ours - oxigraph, per CQ)",
+    "endpoint_throughput_c8_join_heavy": ">= 0.8x oxigraph",
+    "endpoint_p99_c8_join_heavy": "<= 1.5x oxigraph",
+    "endpoint_errors": "0",
+}
+
+
+# ----------------------------------------------------------------------------- children
+
+def child(stage: str, engine: str, path: str, out: str | None) -> dict:
+    """One measurement in this fresh process; returns what it saw (seconds of the stage alone)."""
+    sys.path.insert(0, str(ROOT / "server"))
+    from sco_kg.resources import Sources
+
+    sources = Sources.default(data_files=[path])
+    files = [sources.ontology, *sources.imports, Path(path)]
+    if stage == "parse" and engine == "pyoxigraph":
+        import pyoxigraph as ox
+
+        from sco_kg.store import parse_format
+
+        started = time.perf_counter()
+        n = sum(sum(1 for _ in ox.parse(path=str(f), format=parse_format(f))) for f in files)
+        return {"seconds": time.perf_counter() - started, "quads": n}
+    if stage == "store":
+        from sco_kg.store import open_store
+
+        started = time.perf_counter()
+        loaded = open_store(files=files, store_path=Path(out) if engine == "disk" else None)
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "quads": len(loaded.store)}
+
+    from sco_kg.load import load
+    from sco_kg.reason import reason
+
+    if stage == "served":  # the endpoint's data: project data + synthetic file, reasoned, N-Quads
+        from sco_kg.export import FORMATS
+
+        started = time.perf_counter()
+        dataset = load(Sources.default(extra=[path]))
+        reason(dataset, "fastrl")
+        Path(out).write_text(FORMATS["nquads"].write(dataset), encoding="utf-8")
+        return {"seconds": time.perf_counter() - started}
+
+    started = time.perf_counter()
+    dataset = load(sources)
+    loaded_s = time.perf_counter() - started
+    if stage == "parse":
+        return {"seconds": loaded_s, "quads": sum(len(g) for g in dataset.graphs())}
+    if stage == "validate":
+        from sco_kg.validate import validate
+
+        kwargs = {"engine": engine} if "engine" in inspect.signature(validate).parameters else {}
+        if engine != "pyshacl" and not kwargs:
+            return {"unavailable": "sco_kg.validate.validate has no engine= yet (fast validator not merged)"}
+        started = time.perf_counter()
+        report = validate(dataset, sources.shapes, stage="asserted", **kwargs)
+        return {"seconds": time.perf_counter() - started, "conforms": report.conforms,
+                "results": len(report.results), "input_s": loaded_s}
+    if stage == "reason":
+        started = time.perf_counter()
+        inferred = reason(dataset, engine)
+        return {"seconds": time.perf_counter() - started, "inferred": len(inferred), "input_s": loaded_s}
+    if stage == "export":
+        from sco_kg.export import export
+
+        reason(dataset, "fastrl")
+        started = time.perf_counter()
+        export(dataset, Path(out))
+        return {"seconds": time.perf_counter() - started, "input_s": loaded_s}
+    raise SystemExit(f"unknown stage {stage}")
+
+
+def measure(args: list[str], timeout: float, parse_json: bool = True) -> dict:
+    """Run a command in a fresh process; its JSON answer plus wall time and peak RSS (MiB)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "server")}, start_new_session=True)
+    deadline = started + timeout
+    status = rusage = None
+    while True:
+        pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, status, rusage = os.wait4(proc.pid, 0)
+            return {"timeout": True, "limit_s": timeout, "peak_rss_mib": round(rusage.ru_maxrss / 1024, 1)}
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    stdout, stderr = proc.stdout.read().decode(), proc.stderr.read().decode()
+    out: dict = {"wall_s": round(wall, 3), "peak_rss_mib": round(rusage.ru_maxrss / 1024, 1),
+                 "cpu_s": round(rusage.ru_utime + rusage.ru_stime, 2)}
+    if os.waitstatus_to_exitcode(status) != 0:
+        out["error"] = (stderr.strip().splitlines() or ["exit " + str(status)])[-1][:300]
+        return out
+    if parse_json:
+        out.update(json.loads(stdout.strip().splitlines()[-1]))
+        out["seconds"] = round(out["seconds"], 3)
+    return out
+
+
+def stage(name: str, engine: str, path: Path, work: Path, timeout: float) -> dict:
+    out = work / f"out-{name}-{engine}-{path.stem}"
+    shutil.rmtree(out, ignore_errors=True)
+    result = measure([PYTHON, __file__, "--child", name, engine, str(path), str(out)], timeout)
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"  {name:<8} {engine:<10} {path.stem:<16} {_show(result)}", flush=True)
+    return result
+
+
+def whole_build(path: Path, work: Path, timeout: float, validate: bool) -> dict:
+    out = work / f"build-{path.stem}"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [PYTHON, "-m", "sco_kg", "build", "-q", "--data", str(path), "--out", str(out)]
+    result = measure(cmd + ([] if validate else ["--no-validate"]), timeout, parse_json=False)
+    if "wall_s" in result and "error" not in result:
+        result["seconds"] = result["wall_s"]
+    shutil.rmtree(out, ignore_errors=True)
+    print(f"  build    {'validated' if validate else 'no-validate':<10} {path.stem:<16} {_show(result)}", flush=True)
+    return result
+
+
+def _show(r: dict) -> str:
+    if r.get("timeout"):
+        return f"TIMEOUT > {r['limit_s']:g} s ({r['peak_rss_mib']} MiB so far)"
+    if "error" in r:
+        return f"ERROR {r['error']}"
+    if "unavailable" in r:
+        return f"n/a: {r['unavailable']}"
+    return f"{r['seconds']:8.2f} s  peak {r['peak_rss_mib']:7.1f} MiB"
+
+
+# ----------------------------------------------------------------------------- endpoint
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post(url: str, query: str, accept: str, timeout: float = 60) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=query.encode(), method="POST",
+                                 headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
+        try:
+            if post(url, "ASK {}", "application/sparql-results+json", 5)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} not ready after {seconds} s")
+
+
+def competency_questions() -> list[dict]:
+    """queries/*.rq: name, text, accept (by the expected result beside it), triple patterns."""
+    out = []
+    for rq in sorted((ROOT / "queries").glob("*.rq")):
+        text = rq.read_text(encoding="utf-8")
+        body = "\n".join(line for line in text.splitlines()
+                         if not line.lstrip().startswith(("#", "PREFIX", "prefix")))
+        patterns = len(re.findall(r"(?:\s\.|;)\s*$", body, re.M)) + 1
+        construct = rq.with_suffix(".ttl").is_file()
+        out.append({"name": rq.stem, "query": text, "patterns": patterns,
+                    "accept": "application/n-triples" if construct else "application/sparql-results+json"})
+    return out
+
+
+def answer_key(body: bytes, accept: str):
+    """An answer as a comparable value: SELECT rows as a multiset, ASK a boolean, a graph as
+    sorted N-Triples lines with blank nodes blanked (labels differ from server to server)."""
+    if accept == "application/n-triples":
+        return sorted(re.sub(r"_:\S+", "_:b", line) for line in body.decode().splitlines() if line.strip())
+    doc = json.loads(body)
+    if "boolean" in doc:
+        return doc["boolean"]
+    rows = [json.dumps({k: {"type": v["type"], "value": v["value"], "datatype": v.get("datatype"),
+                            "lang": v.get("xml:lang")} for k, v in sorted(b.items())}, sort_keys=True)
+            for b in doc["results"]["bindings"]]
+    return sorted(rows)
+
+
+WRK_LUA = """wrk.method = "POST"
+wrk.body = [==[%s]==]
+wrk.headers["Content-Type"] = "application/sparql-query"
+wrk.headers["Accept"] = "%s"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRKJSON {"requests":%%d,"duration_us":%%d,"status_errors":%%d,"connect_errors":%%d,"read_errors":%%d,"write_errors":%%d,"timeouts":%%d,"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,"mean_us":%%.1f,"max_us":%%d}\\n',
+    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean, latency.max))
+end
+"""
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its descendants."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        stats[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        total += stats.get(p, 0.0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def wrk(url: str, cq: dict, connections: int, duration: float, work: Path, server_pid: int) -> dict:
+    script = work / f"wrk-{cq['name']}.lua"
+    assert "]==]" not in cq["query"]
+    script.write_text(WRK_LUA % (cq["query"], cq["accept"]), encoding="utf-8")
+    threads = min(2, connections)
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "-s", str(script), url]
+    before = tree_cpu(server_pid)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, rusage = os.wait4(proc.pid, 0)
+    server_cpu = tree_cpu(server_pid) - before
+    text = proc.stdout.read().decode()
+    line = next((ln for ln in text.splitlines() if ln.startswith("WRKJSON ")), None)
+    if line is None:
+        return {"error": f"wrk: {proc.stderr.read().decode()[-300:]} {text[-300:]}"}
+    r = json.loads(line[len("WRKJSON "):])
+    seconds = r["duration_us"] / 1e6
+    errors = sum(r[k] for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
+    return {
+        "requests": r["requests"], "errors": errors, "rps": round(r["requests"] / seconds, 1),
+        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
+        "mean_ms": round(r["mean_us"] / 1000, 3), "max_ms": r["max_us"] / 1000,
+        "client_cpu_cores": round((rusage.ru_utime + rusage.ru_stime) / seconds, 3),
+        "server_cpu_cores": round(server_cpu / seconds, 3),
+    }
+
+
+def start_servers(served: Path, work: Path) -> dict:
+    """Our server and Oxigraph's, on the same N-Quads; returns name -> (url, process)."""
+    ours_port, ox_port = free_port(), free_port()
+    ours = subprocess.Popen([PYTHON, "-m", "sco_kg", "serve", "--no-build", "--data", str(served),
+                             "--port", str(ours_port), "-q"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
+                            start_new_session=True)
+    db = work / "oxigraph-db"
+    shutil.rmtree(db, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([OXIGRAPH, "load", "--location", str(db), "--file", str(served)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([OXIGRAPH, "update", "--location", str(db), "--update", UNION], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ox_load_s = time.perf_counter() - started
+    oxi = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(db), "--bind", f"127.0.0.1:{ox_port}"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    servers = {"sco-kg": (f"http://127.0.0.1:{ours_port}/sparql", ours),
+               "oxigraph": (f"http://127.0.0.1:{ox_port}/query", oxi)}
+    for url, proc in servers.values():
+        wait_ready(url, proc)
+    servers["_oxigraph_load_s"] = round(ox_load_s, 2)
+    return servers
+
+
+def endpoint(size: int, synth_file: Path, work: Path, c1_duration: float, c8_duration: float,
+             timeout: float) -> dict:
+    served = work / f"served-{size}.nq"
+    print(f"endpoint: project data + {synth_file.name}, reasoned (fastrl) -> {served.name}", flush=True)
+    made = measure([PYTHON, __file__, "--child", "served", "fastrl", str(synth_file), str(served)], timeout)
+    if "seconds" not in made:
+        return {"error": f"could not make the served data: {made}"}
+    servers = start_servers(served, work)
+    ox_load_s = servers.pop("_oxigraph_load_s")
+    cqs = competency_questions()
+    result: dict = {"data": f"project data + sco-kg synth {size} (seed {SEED}), fastrl closure",
+                    "quads": sum(1 for _ in served.open(encoding="utf-8")), "oxigraph_load_s": ox_load_s,
+                    "join_heavy": [c["name"] for c in cqs if c["patterns"] >= JOIN_HEAVY], "agreement": {}, "runs": []}
+    try:
+        disagree = []
+        for cq in cqs:
+            answers = {}
+            for name, (url, _) in servers.items():
+                status, body = post(url, cq["query"], cq["accept"])
+                answers[name] = (status, answer_key(body, cq["accept"]) if status == 200 else body[:200])
+            same = answers["sco-kg"] == answers["oxigraph"] and answers["sco-kg"][0] == 200
+            if not same:
+                disagree.append(cq["name"])
+        result["agreement"] = {"cqs": len(cqs), "same_answers": len(cqs) - len(disagree), "different": disagree}
+        print(f"  the {len(cqs)} CQs: {len(cqs) - len(disagree)} answered the same by both servers {disagree or ''}",
+              flush=True)
+        plan = [(1, c1_duration, c) for c in cqs] + [(8, c8_duration, c) for c in cqs if c["patterns"] >= JOIN_HEAVY]
+        for connections, duration, cq in plan:
+            for name, (url, proc) in servers.items():
+                r = wrk(url, cq, connections, duration, work, proc.pid)
+                r.update(server=name, cq=cq["name"], concurrency=connections, duration_s=duration)
+                result["runs"].append(r)
+                print(f"  c={connections} {cq['name']:<40} {name:<9} "
+                      + (f"{r['rps']:8.1f} req/s p50 {r['p50_ms']:7.2f} ms p99 {r['p99_ms']:7.2f} ms "
+                         f"err {r['errors']} client {r['client_cpu_cores']:.2f} server {r['server_cpu_cores']:.2f} cores"
+                         if "error" not in r else r["error"]), flush=True)
+    finally:
+        for _, proc in servers.values():
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=20)
+            except (OSError, subprocess.TimeoutExpired):
+                os.killpg(proc.pid, signal.SIGKILL)
+    return result
+
+
+def endpoint_summary(ep: dict) -> dict:
+    """Per CQ and concurrency, ours against Oxigraph's; medians over the CQs; target checks."""
+    pairs: dict = {}
+    for r in ep.get("runs", []):
+        pairs.setdefault((r["concurrency"], r["cq"]), {})[r["server"]] = r
+    rows = []
+    for (c, cq), p in sorted(pairs.items()):
+        ours, ox = p.get("sco-kg"), p.get("oxigraph")
+        if not ours or not ox or "error" in ours or "error" in ox:
+            continue
+        rows.append({"concurrency": c, "cq": cq,
+                     "ours_rps": ours["rps"], "oxigraph_rps": ox["rps"],
+                     "throughput_ratio": round(ours["rps"] / ox["rps"], 3) if ox["rps"] else None,
+                     "ours_p50_ms": ours["p50_ms"], "oxigraph_p50_ms": ox["p50_ms"],
+                     "overhead_p50_ms": round(ours["p50_ms"] - ox["p50_ms"], 3),
+                     "ours_p99_ms": ours["p99_ms"], "oxigraph_p99_ms": ox["p99_ms"],
+                     "p99_ratio": round(ours["p99_ms"] / ox["p99_ms"], 3) if ox["p99_ms"] else None,
+                     "ours_errors": ours["errors"], "oxigraph_errors": ox["errors"],
+                     "client_cpu_cores_max": max(ours["client_cpu_cores"], ox["client_cpu_cores"])})
+    c1 = [r for r in rows if r["concurrency"] == 1]
+    c8 = [r for r in rows if r["concurrency"] == 8]
+    med = lambda xs: round(statistics.median(xs), 3) if xs else None  # noqa: E731
+    summary = {
+        "c1_overhead_p50_ms_median": med([r["overhead_p50_ms"] for r in c1]),
+        "c1_overhead_p50_ms_max": max((r["overhead_p50_ms"] for r in c1), default=None),
+        "c8_join_heavy_throughput_ratio_median": med([r["throughput_ratio"] for r in c8]),
+        "c8_join_heavy_throughput_ratio_min": min((r["throughput_ratio"] for r in c8), default=None),
+        "c8_join_heavy_p99_ratio_median": med([r["p99_ratio"] for r in c8]),
+        "c8_join_heavy_p99_ratio_max": max((r["p99_ratio"] for r in c8), default=None),
+        "errors_ours": sum(r["ours_errors"] for r in rows),
+        "errors_oxigraph": sum(r["oxigraph_errors"] for r in rows),
+        "client_cpu_cores_max": max((r["client_cpu_cores_max"] for r in rows), default=None),
+    }
+    return {"rows": rows, "summary": summary}
+
+
+# ----------------------------------------------------------------------------- the run
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = {}
+    for name in ("rdflib", "pyshacl", "owlrl", "pyoxigraph", "oxigraph", "flask", "waitress"):
+        try:
+            versions[name] = version(name)
+        except Exception:
+            versions[name] = None
+    versions["wrk"] = (subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout or "").split("[")[0].strip()
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1), "python": platform.python_version(),
+            "platform": platform.platform(), "versions": versions, "git": git}
+
+
+def ratio(a: dict, b: dict):
+    if a.get("seconds") and b.get("seconds"):
+        return round(a["seconds"] / b["seconds"], 1)
+    return None
+
+
+def run(opts) -> dict:
+    work = Path(opts.work)
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = sorted(set(opts.sizes) | set(opts.big))
+    files = {}
+    for n in sorted(set(sizes) | {opts.endpoint_size}):
+        f = work / f"synth-{n}.trig"
+        if not f.is_file():
+            subprocess.run([PYTHON, "-m", "sco_kg", "synth", "--triples", str(n), "--seed", str(SEED), "--out", str(f)],
+                           cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
+                           stderr=subprocess.DEVNULL)
+        files[n] = f
+    doc: dict = {"benchmark": "issue 6: stages and endpoint beside their peers (benchmarks/run.py)",
+                 "command": " ".join(["benchmarks/run.py", *sys.argv[1:]]),
+                 "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+                 "load_average_before": [round(x, 2) for x in os.getloadavg()],
+                 "machine": machine(), "targets": TARGETS, "stages": {}}
+    t = opts.stage_timeout
+    for n in sizes:
+        f, big = files[n], n in opts.big and n not in opts.sizes
+        print(f"stages at {n} triples ({f.name})", flush=True)
+        s: dict = {}
+        s["parse"] = {"rdflib": stage("parse", "rdflib", f, work, t), "pyoxigraph": stage("parse", "pyoxigraph", f, work, t)}
+        s["validate"] = {"fast": stage("validate", "fast", f, work, t)}
+        if n <= opts.pyshacl_max:
+            s["validate"]["pyshacl"] = stage("validate", "pyshacl", f, work, t)
+        s["reason"] = {"fastrl": stage("reason", "fastrl", f, work, t)}
+        if n <= opts.owlrl_max:
+            s["reason"]["owlrl"] = stage("reason", "owlrl", f, work, t)
+        s["store"] = {"memory": stage("store", "memory", f, work, t), "disk": stage("store", "disk", f, work, t)}
+        if n <= opts.export_max:
+            s["export"] = {"rdflib": stage("export", "rdflib", f, work, t)}
+        s["build"] = {"no_validate": whole_build(f, work, opts.build_timeout, validate=False)}
+        if not big:
+            s["build"]["validated"] = whole_build(f, work, opts.build_timeout, validate=True)
+        s["ratios"] = {
+            "parse_rdflib_over_pyoxigraph": ratio(s["parse"]["rdflib"], s["parse"]["pyoxigraph"]),
+            "validate_pyshacl_over_fast": ratio(s["validate"].get("pyshacl", {}), s["validate"]["fast"]),
+            "reason_owlrl_over_fastrl": ratio(s["reason"].get("owlrl", {}), s["reason"]["fastrl"]),
+            "store_disk_over_memory": ratio(s["store"]["disk"], s["store"]["memory"]),
+        }
+        doc["stages"][str(n)] = s
+    if opts.endpoint_size:
+        ep = endpoint(opts.endpoint_size, files[opts.endpoint_size], work, opts.c1_duration, opts.c8_duration,
+                      opts.build_timeout)
+        ep.update(endpoint_summary(ep))
+        doc["endpoint"] = ep
+    doc["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    return doc
+
+
+# ----------------------------------------------------------------------------- the table
+
+def fmt_s(r: dict | None) -> str:
+    if not r:
+        return "-"
+    if r.get("timeout"):
+        return f"> {r['limit_s']:g} s (killed)"
+    if "error" in r:
+        return "error"
+    if "unavailable" in r:
+        return "n/a"
+    return f"{r['seconds']:.2f} s / {r['peak_rss_mib']:.0f} MiB"
+
+
+def markdown(doc: dict) -> str:
+    m = doc["machine"]
+    lines = [f"# Benchmark (benchmarks/run.py), {doc['date']}", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Python {m['python']}, "
+             f"git {m['git']}; load average before {doc['load_average_before']}, after {doc['load_average_after']}.",
+             "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v) + ".", "",
+             "## Stages (time of the stage alone / peak RSS of its process)", "",
+             "| triples | stage | ours | peer | peer / ours |", "|---|---|---|---|---|"]
+    for n, s in doc["stages"].items():
+        rows = [("parse", s["parse"].get("rdflib"), "pyoxigraph", s["parse"].get("pyoxigraph"), "rdflib (ours)"),
+                ("validate", s["validate"].get("fast"), "pyshacl", s["validate"].get("pyshacl"), "fast validator"),
+                ("reason", s["reason"].get("fastrl"), "owlrl", s["reason"].get("owlrl"), "fastrl"),
+                ("store load", s["store"].get("memory"), "on disk", s["store"].get("disk"), "in memory"),
+                ("export", (s.get("export") or {}).get("rdflib"), "", None, "every dump"),
+                ("build (no validation)", s["build"].get("no_validate"), "", None, "sco-kg build"),
+                ("build (validated)", s["build"].get("validated"), "", None, "sco-kg build")]
+        for name, ours, peer_name, peer, ours_name in rows:
+            if ours is None and peer is None:
+                continue
+            r = ratio(peer or {}, ours or {})
+            lines.append(f"| {int(n):,} | {name} | {ours_name}: {fmt_s(ours)} | "
+                         f"{(peer_name + ': ' + fmt_s(peer)) if peer_name else ''} | {r if r else ''} |")
+    ep = doc.get("endpoint")
+    if ep and "summary" in ep:
+        s = ep["summary"]
+        lines += ["", f"## Endpoint ({ep['data']}, {ep['quads']:,} quads; wrk POST, loopback)", "",
+                  f"Both servers gave the same answers to {ep['agreement']['same_answers']} of {ep['agreement']['cqs']} CQs"
+                  + (f" (different: {', '.join(ep['agreement']['different'])})" if ep["agreement"]["different"] else "") + ".",
+                  f"Join-heavy ({JOIN_HEAVY}+ triple patterns): {', '.join(ep['join_heavy'])}.", "",
+                  f"* c=1, overhead at p50 over Oxigraph server (ours - theirs): median {s['c1_overhead_p50_ms_median']} ms, "
+                  f"max {s['c1_overhead_p50_ms_max']} ms (target <= 1 ms)",
+                  f"* c=8, join-heavy: throughput ours/theirs median {s['c8_join_heavy_throughput_ratio_median']}, "
+                  f"min {s['c8_join_heavy_throughput_ratio_min']} (target >= 0.8); p99 ours/theirs median "
+                  f"{s['c8_join_heavy_p99_ratio_median']}, max {s['c8_join_heavy_p99_ratio_max']} (target <= 1.5)",
+                  f"* errors: ours {s['errors_ours']}, Oxigraph {s['errors_oxigraph']}; wrk used at most "
+                  f"{s['client_cpu_cores_max']} of a core", "",
+                  "| c | CQ | ours req/s | Oxigraph req/s | ratio | ours p50 / p99 ms | Oxigraph p50 / p99 ms | p99 ratio |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for r in ep["rows"]:
+            lines.append(f"| {r['concurrency']} | {r['cq']} | {r['ours_rps']:.0f} | {r['oxigraph_rps']:.0f} | "
+                         f"{r['throughput_ratio']} | {r['ours_p50_ms']:.2f} / {r['ours_p99_ms']:.2f} | "
+                         f"{r['oxigraph_p50_ms']:.2f} / {r['oxigraph_p99_ms']:.2f} | {r['p99_ratio']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _, _, name, engine, path, out = sys.argv
+        result = child(name, engine, path, out)
+        print(json.dumps(result))
+        return
+    ints = lambda s: [int(x) for x in s.split(",") if x]  # noqa: E731
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", type=ints, default=[10_000, 100_000], help="sizes for every stage and its peers")
+    p.add_argument("--big", type=ints, default=[1_000_000], help="sizes for our stages only (no slow peers)")
+    p.add_argument("--owlrl-max", type=int, default=100_000, help="largest size owlrl runs at")
+    p.add_argument("--pyshacl-max", type=int, default=100_000, help="largest size pySHACL runs at")
+    p.add_argument("--export-max", type=int, default=1_000_000, help="largest size the export stage runs at")
+    p.add_argument("--endpoint-size", type=int, default=100_000, help="synthetic triples served (0: no endpoint)")
+    p.add_argument("--c1-duration", type=float, default=5, help="seconds of load per CQ at concurrency 1")
+    p.add_argument("--c8-duration", type=float, default=10, help="seconds of load per join-heavy CQ at concurrency 8")
+    p.add_argument("--stage-timeout", type=float, default=300, help="a stage measurement past this is killed")
+    p.add_argument("--build-timeout", type=float, default=300, help="a whole build past this is killed")
+    p.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "sco-kg-bench"), help="scratch folder")
+    p.add_argument("--out", default=str(RESULTS / "run"), help="results file stem (.json and .md)")
+    p.add_argument("--quick", action="store_true", help="smoke run: 2k triples, 1 s per load test")
+    opts = p.parse_args()
+    if opts.quick:
+        opts.sizes, opts.big, opts.endpoint_size, opts.c1_duration, opts.c8_duration = [2000], [], 2000, 1, 1
+    for tool in ("wrk", OXIGRAPH):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is missing: run benchmarks/setup.sh")
+    doc = run(opts)
+    out = Path(opts.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    out.with_suffix(".md").write_text(markdown(doc), encoding="utf-8")
+    print(f"wrote {out.with_suffix('.json')} and {out.with_suffix('.md')}")
+
+
+if __name__ == "__main__":
+    main()
