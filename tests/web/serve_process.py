@@ -41,7 +41,8 @@ class ServeProcess:
                     self.url = m.group(1)
                     found.set()
 
-        threading.Thread(target=drain, daemon=True).start()
+        self._drain = threading.Thread(target=drain, daemon=True)
+        self._drain.start()
         deadline = time.monotonic() + self.startup_timeout
         while not found.wait(0.2):
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -104,3 +105,5 @@ class ServeProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(10)
+        self._drain.join(5)
+        self.proc.stderr.close()
