@@ -57,8 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("validate_timeout", 30.0, "Seconds a validation may run; then its worker is killed and the client gets 503."),
     Setting("validate_workers", 1, "Validation worker processes (validations running at the same time; started on first use)."),
     Setting("validate_max_memory_mb", 2048, "Address space of a validation worker (MiB); a validation past it is refused (413)."),
-    Setting("cors_origins", "*", "Origins whose pages may call the endpoint from a browser (spaces or commas between them); "
-            "* opens the read routes only, POST /data and /validate need an origin named here (:mod:`.cors`)."),
+    Setting("cors_origins", "*", "Origins whose pages may call the endpoint from a browser (separated by spaces or "
+            "commas); \"*\" opens the read routes only: POST /data and /validate need an origin named here."),
 )
 
 DEFAULTS = {s.name: s.default for s in SETTINGS}
