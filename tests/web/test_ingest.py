@@ -406,3 +406,30 @@ def test_memory_cap_of_the_ingest_process(open_app, store_dir, check_error):
     check_error(post(client), 413, contains="MiB")
     assert log_entries(store_dir) == []
     assert len(list((store_dir / GENERATIONS_DIR).iterdir())) == 1
+
+
+def test_validate_with_kg_sees_the_ingest_and_keeps_its_pool(open_app):
+    """After an ingest, POST /validate?with-kg=true checks against the new data, and the
+    app-long values (the validation pool) survive the change of store."""
+    app = open_app()
+    client = app.test_client()
+    kg = app.extensions["sco_kg"]
+    second_organisation = f"<{KG}membership-turkmenistan-sco-observer> <{ORG}organization> <{KG}csto> ."
+
+    def validate():
+        resp = client.post("/validate?with-kg=true", data=second_organisation.encode(),
+                           headers={"Content-Type": "text/turtle", "Accept": "application/json"})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        return {(r["path"], r["component"]) for group in resp.get_json()["focus_nodes"] for r in group["results"]}
+
+    before = validate()  # the membership is unknown: no member, no role
+    assert ("org:member", "sh:MinCountConstraintComponent") in before, before
+    assert ("org:organization", "sh:MaxCountConstraintComponent") not in before, before
+    pool = kg._cache["validate:pool"]
+    kg.cached("probe", object)
+    assert post(client).status_code == 201
+    after = validate()  # now it is known, and this would give it a second organisation
+    assert ("org:organization", "sh:MaxCountConstraintComponent") in after, after
+    assert ("org:member", "sh:MinCountConstraintComponent") not in after, after
+    assert kg._cache["validate:pool"] is pool  # kept
+    assert "probe" not in kg._cache  # values of the old store are made again

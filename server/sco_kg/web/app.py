@@ -63,12 +63,17 @@ class KG:
             )
         self._lock = threading.Lock()
         self._cache: dict = {}
+        self._kept: set = set()  # keys of values that outlive a change of store
 
-    def cached(self, key, make):
-        """A value computed once per app (service description, statistics)."""
+    def cached(self, key, make, *, per_store: bool = True):
+        """A value computed once per app (service description, statistics). ``per_store``
+        values are made again after the store changes (an ingest); others (a process pool,
+        a temporary folder) live as long as the app."""
         with self._lock:
             if key not in self._cache:
                 self._cache[key] = make()
+                if not per_store:
+                    self._kept.add(key)
             return self._cache[key]
 
     def replace_store(self, loaded) -> None:
@@ -77,7 +82,8 @@ class KG:
         store = loaded.store
         graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         with self._lock:
-            self.loaded, self.store, self.graphs, self._cache = loaded, store, graphs, {}
+            self.loaded, self.store, self.graphs = loaded, store, graphs
+            self._cache = {k: v for k, v in self._cache.items() if k in self._kept}
         self.executor.repoint(str(loaded.path))
 
     def close(self) -> None:

@@ -57,7 +57,7 @@ def _pool(kg) -> ValidatorPool:
         atexit.register(pool.close)
         return pool
 
-    return kg.cached("validate:pool", make)
+    return kg.cached("validate:pool", make, per_store=False)
 
 
 def _served_files(kg) -> list[Path]:
@@ -78,10 +78,10 @@ def _kg_nquads(kg) -> str:
     N-Quads file, made again when the served files change (an ingest)."""
     files = _served_files(kg)
     key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
-    made = kg.cached("validate:kg-nquads", dict)
+    made = kg.cached("validate:kg-nquads", dict, per_store=False)  # keyed by the files
     with _LOCK:
         if key not in made:
-            folder = kg.cached("validate:folder", _temporary_folder)
+            folder = kg.cached("validate:folder", _temporary_folder, per_store=False)
             path = os.path.join(folder, f"kg-{len(made)}.nq")
             served_default = ox.NamedNode(str(KGG["served/default"]))  # graph-less triples of --data files
             inferred = str(INFERRED_GRAPH)
