@@ -362,6 +362,22 @@ def test_the_time_limit_is_503_and_the_next_request_is_served(make_app, tmp_path
     assert summary(post(client, SUMMIT))["conforms"] is False  # a fresh worker answers
 
 
+def test_past_the_memory_cap_is_413_and_the_next_request_is_served(make_app, tmp_path):
+    """Measured peaks of a worker's address space: ~260 MB for an empty body, ~370 MB for
+    20,000 triples, ~565 MB for 60,000; with a cap of 330 MB, 40,000 triples cannot fit."""
+    from sco_kg.synth import write
+
+    path = tmp_path / "big.trig"
+    write(path, 40_000, 7)
+    app = make_app(SCO_KG_VALIDATE_MAX_MEMORY_MB=330, SCO_KG_MAX_REQUEST_BYTES=32 << 20,
+                   SCO_KG_VALIDATE_MAX_BYTES=32 << 20, SCO_KG_VALIDATE_MAX_TRIPLES=1_000_000)
+    client = app.test_client()
+    summary(post(client, SUMMIT))  # the worker is up, under its cap
+    body = assert_error(post(client, path.read_bytes(), "application/trig"), 413, contains="330 MB")
+    assert body["reason"] == "memory"
+    assert summary(post(client, SUMMIT))["conforms"] is False  # a fresh worker answers
+
+
 def test_the_validation_worker_is_network_isolated_like_the_query_workers(client, app):
     summary(post(client, SUMMIT))
     kg = app.extensions["sco_kg"]

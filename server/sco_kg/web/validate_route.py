@@ -11,7 +11,8 @@ asserted data (so references to its entities resolve).
   graph in Turtle or JSON-LD (:mod:`.validate_report`);
 * 400 unparseable input (with ``line`` and ``column``), a bad ``with-kg`` value;
   413 past ``validate_max_bytes`` (from Content-Length, before the body is read) or
-  ``validate_max_triples``; 415 unknown Content-Type; 406 no acceptable report format;
+  ``validate_max_triples`` or when the validation needs more than ``validate_max_memory_mb``;
+  415 unknown Content-Type; 406 no acceptable report format;
   422 input refused on principle (a remote JSON-LD context, an XML external entity);
   503 when the validation overruns ``validate_timeout`` (its worker is killed) or every
   validation worker stays busy.
@@ -42,7 +43,8 @@ from .conneg import best_of
 from .errors import ApiError
 from .sparql import url_params
 from .validate_report import CONTENT_TYPES, REPORT_MEDIA_TYPES
-from .validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorPool
+from .validate_worker import (ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorOutOfMemory,
+                              ValidatorPool)
 
 bp = Blueprint("validate", __name__)
 
@@ -154,6 +156,8 @@ def validate_body():
                        reason="timeout", headers={"Retry-After": "5"}) from None
     except ValidatorBusy as exc:
         raise ApiError(503, str(exc), reason="busy", headers={"Retry-After": "5"}) from None
+    except ValidatorOutOfMemory as exc:
+        raise ApiError(413, f"{exc}: send less data", reason="memory") from None
     except ValidatorCrashed as exc:
         raise ApiError(500, str(exc), reason="validator-crash") from None
     if not outcome.ok:

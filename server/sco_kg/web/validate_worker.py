@@ -54,6 +54,11 @@ class ValidatorCrashed(Exception):
     pass
 
 
+class ValidatorOutOfMemory(ValidatorCrashed):
+    """The worker aborted (SIGABRT): what pyoxigraph's and Python's allocators do past the
+    address-space cap (``validate_max_memory_mb``)."""
+
+
 @dataclass
 class Outcome:
     """A worker's answer: a report (``body`` in ``format``) or a refusal of the input."""
@@ -74,7 +79,7 @@ class _Worker:
     def __init__(self, memory_mb: int, isolate_network: bool):
         mine, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
+        env = dict(os.environ, RUST_BACKTRACE="0")
         env["PYTHONPATH"] = package_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sco_kg.web.validate_worker", str(theirs.fileno()), str(memory_mb),
@@ -94,16 +99,18 @@ class _Worker:
             raise ValidatorCrashed(f"the validation worker did not start: {hello[1]}")
         self.isolated = bool(hello[1])
 
-    def kill(self) -> None:
+    def kill(self) -> int | None:
+        """Stop the worker (if it still runs); its return code (``-signal`` if a signal ended it)."""
         try:
             self.proc.send_signal(signal.SIGKILL)
         except OSError:
             pass
         try:
-            self.proc.wait(5)
+            code = self.proc.wait(5)
         except subprocess.TimeoutExpired:  # pragma: no cover
-            pass
+            code = None
         self.sock.close()
+        return code
 
 
 class ValidatorPool:
@@ -137,7 +144,10 @@ class ValidatorPool:
             self._retire(worker)
             raise ValidationTimeout(f"the validation did not finish within {timeout:g} s and was stopped") from None
         except (EOFError, OSError, pickle.UnpicklingError):
-            self._retire(worker)
+            code = self._retire(worker)
+            if code == -signal.SIGABRT:
+                raise ValidatorOutOfMemory(
+                    f"validating this input needs more memory than the limit of {self.memory_mb} MB") from None
             raise ValidatorCrashed("the validation worker died on this input (it was replaced)") from None
         except BaseException:
             self._retire(worker)
@@ -158,12 +168,14 @@ class ValidatorPool:
             self.started += 1
         return worker
 
-    def _retire(self, worker: _Worker | None) -> None:
+    def _retire(self, worker: _Worker | None) -> int | None:
+        code = None
         if worker is not None:
-            worker.kill()
+            code = worker.kill()
             with self._lock:
                 self._live.discard(worker)
         self._slots.put(None)  # the next request starts a fresh worker
+        return code
 
     def close(self) -> None:
         self._closed = True
