@@ -466,3 +466,23 @@ def test_random_graphs_round_trip(triples, media_type):
         warnings.simplefilter("ignore", DeprecationWarning)  # rdflib 7.6's Dataset.parse
         oracle.parse(data=body, format=fmt)
     assert isomorphic(union_of(parse(body, media_type)), union_of(oracle))
+
+
+def test_sco_kg_validate_refuses_hostile_files_with_exit_2(recorder, tmp_path):
+    """The CLI reads strangers' files through the same gate and keeps its exit codes."""
+    from click.testing import CliRunner
+
+    from sco_kg.cli import main
+
+    laughs = tmp_path / "laughs.rdf"
+    laughs.write_text(RDF_XML.format(doctype=BILLION_LAUGHS, text="&lol9;"), encoding="utf-8")
+    remote = tmp_path / "remote.jsonld"
+    remote.write_text(json.dumps({"@context": recorder.url + "ctx.jsonld", "@id": "http://e/a"}), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", str(laughs)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert "laughs.rdf:4:" in result.stderr and "entity" in result.stderr
+    result = runner.invoke(main, ["validate", str(remote)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert "remote.jsonld" in result.stderr and recorder.url + "ctx.jsonld" in result.stderr
+    assert recorder.hits == []
