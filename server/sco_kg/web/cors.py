@@ -52,7 +52,12 @@ def parse_origins(value: str) -> frozenset[str]:
 @bp.record_once
 def _check_setting(state) -> None:
     """A bad origin in the setting stops the app from starting (ValueError naming it)."""
-    parse_origins(state.app.extensions["sco_kg"].settings["cors_origins"])
+    kg = state.app.extensions["sco_kg"]
+    try:
+        parse_origins(kg.settings["cors_origins"])
+    except ValueError:
+        kg.close()  # the app will not serve: its query workers go now
+        raise
 
 
 def _origins() -> frozenset[str]:
