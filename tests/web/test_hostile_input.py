@@ -88,7 +88,8 @@ def test_invalid_utf8_in_a_query_body_is_400(client, check_error):
 
 
 @pytest.mark.parametrize("path", ["/id/a%20b", "/id/%3Cscript%3E", "/id/a%22b", "/id/%7Bx%7D", "/id/a%5Cb",
-                                  "/graph/a%20b", "/graph/%3C%3E", "/id/%EF%BF%BD", "/id/%00"])
+                                  "/graph/a%20b", "/graph/%3C%3E", "/id/%EF%BF%BD", "/id/%00", "/id/%25",
+                                  "/id/a%25zz", "/graph/%25", "/graph/test/s01%25"])
 def test_paths_that_cannot_be_iris_are_404_not_500(client, check_error, path):
     check_error(client.get(path, headers={"Accept": "application/json"}), 404)
     resp = client.get(path, headers={"Accept": "text/html"})

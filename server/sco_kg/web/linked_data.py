@@ -641,13 +641,23 @@ def _split_ext(rest: str) -> tuple[str, str | None]:
 
 
 #: characters an IRI cannot hold: a path with one names nothing here (404, not an engine error)
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\ufffd]')
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\ufffd]|%(?![0-9A-Fa-f]{2})')
+
+
+def _iri_or_none(iri: str) -> ox.NamedNode | None:
+    """The node named ``iri``, or None when a request path cannot be an IRI (a 404, not a 500)."""
+    if _NOT_IN_IRI.search(iri):
+        return None
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
 
 
 @bp.route("/id/<path:rest>")
 def entity(rest: str):
     kg = current_kg()
-    if _NOT_IN_IRI.search(rest):
+    if _iri_or_none(kg.base + "id/" + rest) is None:
         return not_found(f"not an IRI of this dataset: {kg.base}id/{rest}")
     node = ox.NamedNode(kg.base + "id/" + rest)
     if exists(node):
@@ -844,7 +854,7 @@ def ontology(ext: str | None = None):
 @bp.route("/graph/<path:rest>")
 def named_graph(rest: str):
     kg = current_kg()
-    if _NOT_IN_IRI.search(rest):
+    if _iri_or_none(kg.base + "graph/" + rest) is None:
         return not_found(f"not an IRI of this dataset: {kg.base}graph/{rest}")
     graphs = kg.graphs
     stem, ext = rest, None
