@@ -5,12 +5,14 @@
 * ``data/*.trig``               -> their own named graphs (``kgg:vocabulary``)
 * ``data/articles/<id>/*.trig`` -> their own named graphs (``kgg:<id>/sNN``, ...)
 * ``data/articles/<id>/article.txt`` -> ``kga:<id> schema:text "..."`` in ``kgg:<id>/provenance``
-* extra files (``--data``): quad syntaxes keep their graphs; a triple syntax (Turtle,
+* extra files (``--data``, ``--also-data``): quad syntaxes keep their graphs; a triple syntax (Turtle,
   N-Triples, RDF/XML) goes into ``kgg:extra/<file stem>``.
 
 A triple in the default graph of a data file is an error: facts sit in named graphs.
 Errors are :class:`~sco_kg.errors.InputError` with the path, and line and column when the
-parser gives them.
+parser gives them. The build's Turtle/TriG/N-Triples/N-Quads files are parsed by pyoxigraph
+(:mod:`sco_kg.fastparse`, the same rdflib terms, about 2x faster loads); rdflib parses
+the rest, strangers' files (:func:`read_any`) and anything with an error.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.util import guess_format
 
 from .errors import InputError
+from .fastparse import parse_into
 from .namespaces import (
     BASE,
     KGG,
@@ -160,7 +163,7 @@ def read_triples(path: Path, fmt: str | None = None) -> Graph:
     """Parse a triple syntax file (Turtle...) into a Graph."""
     path = Path(path)
     graph = Graph()
-    _parse(graph, path, fmt or rdf_format(path))
+    _parse(graph, path, fmt or rdf_format(path), fast=True)
     return graph
 
 
@@ -168,7 +171,7 @@ def read_quads(path: Path, fmt: str | None = None) -> Dataset:
     """Parse a quad syntax file (TriG...); its default graph must be empty."""
     path = Path(path)
     ds = Dataset()
-    _parse(ds, path, fmt or rdf_format(path))
+    _parse(ds, path, fmt or rdf_format(path), fast=True)
     stray = sorted(ds.default_graph, key=lambda t: tuple(str(x) for x in t))
     if stray:
         s, p, o = stray[0]
@@ -180,8 +183,12 @@ def read_quads(path: Path, fmt: str | None = None) -> Dataset:
     return ds
 
 
-def _parse(target: Graph, path: Path, fmt: str) -> None:
+def _parse(target: Graph, path: Path, fmt: str, fast: bool = False) -> None:
+    """Parse ``path`` into ``target``; with ``fast``, by pyoxigraph where it makes the same
+    terms as rdflib (:mod:`sco_kg.fastparse`), else (and for every error) by rdflib."""
     text = read_text(path)
+    if fast and parse_into(target, text, fmt, BASE):
+        return
     try:
         with warnings.catch_warnings():
             # rdflib 7.6's own Dataset.parse uses its deprecated ConjunctiveGraph API
