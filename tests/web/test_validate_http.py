@@ -23,6 +23,7 @@ import importlib.util
 import json
 import resource
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -287,32 +288,44 @@ def test_a_100_mb_body_is_413_before_anything_is_read(client, app):
     assert stream.read_bytes == 0
 
 
-def test_a_100_mb_body_through_waitress_is_413_and_not_held_in_memory(app, live_server):
-    url = live_server(app)
-    host, port = url.removeprefix("http://").split(":")
+def test_a_100_mb_body_through_waitress_is_413_and_not_held_in_memory(app):
+    """waitress spools a large body to a temporary file; the route answers from the
+    Content-Length. (Its own server, closed once waitress has closed the connection.)"""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    idle = len(server._map)  # the listener and waitress's own trigger: no connection yet
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    conn = http.client.HTTPConnection(host, int(port), timeout=120)
-    conn.putrequest("POST", "/validate")
-    conn.putheader("Content-Type", "application/n-triples")
-    conn.putheader("Content-Length", str(100 << 20))
-    conn.putheader("Connection", "close")  # waitress closes its side after the answer
-    conn.endheaders()
-    chunk = b"<http://e/s> <http://e/p> <http://e/o> .\n" * 25_000  # ~1 MB
-    sent = 0
+    conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=120)
     try:
-        while sent < (100 << 20):
-            part = chunk[: (100 << 20) - sent]
-            conn.send(part)
-            sent += len(part)
-    except (BrokenPipeError, ConnectionResetError):
-        pass  # the server may answer and close before the whole body is sent
-    resp = conn.getresponse()
-    try:
-        assert resp.status == 413, resp.read()[:300]
-    finally:
-        resp.read()
+        conn.putrequest("POST", "/validate")
+        conn.putheader("Content-Type", "application/n-triples")
+        conn.putheader("Content-Length", str(100 << 20))
+        conn.putheader("Connection", "close")  # waitress closes its side after the answer
+        conn.endheaders()
+        chunk = b"<http://e/s> <http://e/p> <http://e/o> .\n" * 25_000  # ~1 MB
+        sent = 0
+        try:
+            while sent < (100 << 20):
+                part = chunk[: (100 << 20) - sent]
+                conn.send(part)
+                sent += len(part)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may answer and close before the whole body is sent
+        resp = conn.getresponse()
+        status, text = resp.status, resp.read()
         resp.close()
+    finally:
         conn.close()
+        deadline = time.monotonic() + 10
+        while len(server._map) > idle and time.monotonic() < deadline:  # until waitress closed the channel
+            time.sleep(0.05)
+        server.close()
+        server.task_dispatcher.shutdown()
+        thread.join(5)
+    assert status == 413, text[:300]
     growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     print(f"100 MB body through waitress: peak memory growth of the server process {growth_mb:.0f} MB")
     assert growth_mb < 50

@@ -57,6 +57,13 @@ def _pool(kg) -> ValidatorPool:
         pool = ValidatorPool(kg.settings["validate_workers"], memory_mb=kg.settings["validate_max_memory_mb"],
                              isolate_network=kg.settings["isolate_network"])
         atexit.register(pool.close)
+        close_kg = kg.close
+
+        def close() -> None:  # the app's close (tests, shutdown) stops the validation workers too
+            pool.close()
+            close_kg()
+
+        kg.close = close
         return pool
 
     return kg.cached("validate:pool", make, per_store=False)
@@ -122,7 +129,14 @@ def _read_body(limit: int) -> bytes:
     if length is not None and length > limit:
         raise ApiError(413, f"the body is {length} bytes, over the validation limit of {limit} bytes",
                        limit=limit)
-    body = request.stream.read(limit + 1)
+    chunks, size = [], 0
+    while size <= limit:  # a read may return less than asked: read to the end, or one byte past the limit
+        chunk = request.stream.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    body = b"".join(chunks)
     if len(body) > limit:
         raise ApiError(413, f"the body is over the validation limit of {limit} bytes", limit=limit)
     return body
