@@ -91,6 +91,21 @@ def test_query_over_the_limit_by_post_is_413_from_the_app(server):
     still_serving(server)
 
 
+def chunked(data: bytes, size: int = 65536) -> bytes:
+    return b"".join(b"%x\r\n" % len(data[i:i + size]) + data[i:i + size] + b"\r\n"
+                    for i in range(0, len(data), size)) + b"0\r\n\r\n"
+
+
+@pytest.mark.parametrize("size,by", [(1_500_000, b"limit of 1048576 bytes"), (5_000_000, b"exceeds max_body")])
+def test_a_chunked_body_without_length_is_413_too(server, size, by):
+    """No Content-Length to refuse on: the app (or waitress, past twice the limit) counts."""
+    status, body = raw(server, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                               b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                               + chunked(b"ASK {} #" + b"x" * size))
+    assert status == 413 and by in body, body[:300]
+    still_serving(server)
+
+
 def test_5mb_query_by_get_is_refused_by_size(server):
     """Beyond the limit plus the header allowance, waitress itself answers: 414, not 431."""
     status, body = raw(server, b"GET /sparql?query=ASK%7B%7D%23" + b"x" * 5_000_000 + b" HTTP/1.1\r\n"
