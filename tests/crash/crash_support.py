@@ -59,12 +59,17 @@ class Server:
         return [sys.executable, "-m", "sco_kg", "serve", "--store", str(self.store), "--cache-dir", str(self.cache),
                 "--ingest-token-file", str(self.token_file), "--workers", "1", "--port", str(self.port), *extra]
 
-    def start(self, *extra: str, env: dict | None = None) -> None:
+    def launch(self, *extra: str, env: dict | None = None) -> None:
+        """Start the process, without waiting for it to answer."""
         self.port = free_port()
         environment = server_env(env)
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(self.command(*extra), stdout=log, stderr=log, env=environment,
                                          start_new_session=True)
+
+    def start(self, *extra: str, env: dict | None = None) -> None:
+        """Start the process and wait until /sparql answers."""
+        self.launch(*extra, env=env)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -5,7 +5,8 @@ A real ``sco-kg serve --store`` process; a client thread ingests in a loop (one 
 membership per ingest, each in its own named graph); the server is killed with SIGKILL at a
 random moment (seeded), or, in some rounds, at an exact instant of the commit
 (``SCO_KG_CRASH_AT``: entry fsynced but not in the log, in the log but not recorded,
-recorded but not yet served). Then it is started again over the same folder and checked:
+recorded but not yet served); in some rounds it is killed once more while it starts again
+(while it rebuilds the store from the log). Then it is started over the same folder and checked:
 
 * every graph acknowledged with 201 is present, with all its triples;
 * a graph whose ingest was cut short is present in full or absent (at most one per round);
@@ -122,6 +123,10 @@ def test_kill_9_during_ingests(server):
         assert not client.refused, f"round {round_no}: ingest refused: {client.refused}"
         acknowledged |= set(client.acknowledged)
         attempted |= set(client.attempted)
+        if round_no % 4 == 1:  # killed again while starting (maybe rebuilding the store)
+            server.launch()
+            time.sleep(rng.uniform(0.1, 2.5))
+            server.kill()
         server.start()
         now = check_state(server, server.store, acknowledged, attempted)
         new = now - present
