@@ -398,18 +398,36 @@ def test_the_validation_worker_is_network_isolated_like_the_query_workers(client
     assert workers and all(w.isolated == kg.executor.isolated for w in workers)
 
 
-def test_concurrent_requests_all_answered(client):
-    statuses = []
+def test_many_validations_at_once_get_503_busy_while_queries_are_answered(make_app, tmp_path):
+    """One validation worker admits two requests (one running, one waiting); the others get
+    503 at once instead of holding the server's threads, and SPARQL is answered meanwhile."""
+    from sco_kg.synth import write
+
+    path = tmp_path / "slow.trig"
+    write(path, 3_000, 5)  # ~1-2 s of validation each
+    app = make_app(SCO_KG_VALIDATE_WORKERS=1, SCO_KG_VALIDATE_MAX_BYTES=1 << 20, SCO_KG_VALIDATE_MAX_TRIPLES=10_000)
+    client = app.test_client()
+    summary(post(client, SUMMIT))  # the worker is up
+    body = path.read_bytes()
+    responses, started = [], threading.Barrier(5)
 
     def one():
-        statuses.append(post(client, SUMMIT).status_code)
+        started.wait()
+        responses.append(post(app.test_client(), body, "application/trig"))
 
-    threads = [threading.Thread(target=one) for _ in range(3)]
+    threads = [threading.Thread(target=one) for _ in range(5)]
     for t in threads:
         t.start()
+    query = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
+                       headers={"Accept": "application/sparql-results+json"})
+    assert query.status_code == 200 and query.get_json()["boolean"] is True
     for t in threads:
         t.join()
-    assert statuses == [200, 200, 200]
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses.count(200) >= 2 and 503 in statuses and set(statuses) <= {200, 503}, statuses
+    for resp in responses:
+        if resp.status_code == 503:
+            assert assert_error(resp, 503)["reason"] == "busy"
 
 
 # -- property-based ---------------------------------------------------------------------------

@@ -14,6 +14,8 @@ in a parser. A worker process can be killed at the deadline, and its death harms
   request's limits, validate it with the very function of ``sco-kg validate FILE``
   (:func:`sco_kg.validate.validate_files`, so HTTP and CLI give the same verdict), and
   serialise the report.
+* At most two requests per worker are running or waiting (others get 503 at once), so
+  validations never tie up more than a few of the server's request threads.
 * The pool starts workers lazily (the first POST /validate pays the start-up: 0.7 s measured with its validation), takes
   an idle one for each request (503 if none frees up within the timeout), and kills a worker
   that overruns the deadline or dies (503), starting a fresh one for the next request.
@@ -123,6 +125,9 @@ class ValidatorPool:
         self._slots: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(self.size):
             self._slots.put(None)
+        # requests in a worker or waiting for one: at most two per worker, so that validations
+        # never hold more than a few of the server's request threads
+        self._admitted = threading.BoundedSemaphore(2 * self.size)
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
@@ -130,6 +135,14 @@ class ValidatorPool:
 
     def validate(self, job: dict, timeout: float) -> Outcome:
         """Run ``job`` (see :func:`run_job`) in a worker within ``timeout`` seconds."""
+        if not self._admitted.acquire(blocking=False):
+            raise ValidatorBusy(f"{2 * self.size} validations are running or waiting: try again later")
+        try:
+            return self._validate(job, timeout)
+        finally:
+            self._admitted.release()
+
+    def _validate(self, job: dict, timeout: float) -> Outcome:
         try:
             worker = self._slots.get(timeout=max(0.0, timeout))
         except queue.Empty:
