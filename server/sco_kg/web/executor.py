@@ -20,6 +20,10 @@ Design:
   for the reply until the deadline. On timeout it SIGKILLs the worker (its CPU is freed at
   once), asks the zygote for a fresh one and answers 503; other requests are served by the
   other workers meanwhile. If a worker dies (a crash in the engine), the same.
+* After an ingest (:mod:`sco_kg.ingest`) the served on-disk store is a new folder:
+  :meth:`Executor.repoint` tells the zygote the new path; idle workers are replaced at
+  once and busy ones when their query ends, so no worker reads a folder being written
+  (pyoxigraph's read-only opening is undefined while another process writes).
 * Workers run, when the OS allows it (root, or unprivileged user namespaces), in a new,
   empty network namespace: even a query that slipped past the inspection of
   :mod:`.limits` could not reach any host. Best effort, reported by :attr:`Executor.isolated`.
