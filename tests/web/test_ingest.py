@@ -121,6 +121,7 @@ def test_accepted_is_queryable_at_once_with_its_inferences(open_app, store_dir, 
     app = open_app()
     client = app.test_client()
     assert not ask(client, f"ASK {{ <{KG}turkmenistan> ?p ?o }}")
+    assert client.get("/id/turkmenistan", headers={"Accept": "text/html"}).status_code == 404
     resp = post(client, query="?source=" + quote("https://example.org/news/1"))
     assert resp.status_code == 201, resp.get_data(as_text=True)
     body = resp.get_json()
@@ -142,6 +143,8 @@ def test_accepted_is_queryable_at_once_with_its_inferences(open_app, store_dir, 
     got = client.get(resp.headers["Location"], headers={"Accept": "application/n-triples"})
     assert got.status_code == 200 and f"<{KG}turkmenistan>" in got.get_data(as_text=True)
     assert graph in app.extensions["sco_kg"].graphs
+    page = client.get("/id/turkmenistan", headers={"Accept": "text/html"}, follow_redirects=True)  # its page
+    assert page.status_code == 200 and "Turkmenistan" in page.get_data(as_text=True)
     # written down: the log holds it, the record names the served generation
     assert len(log_entries(store_dir)) == 1
     assert read_record(store_dir)["log"] == [log_entries(store_dir)[0].name]
