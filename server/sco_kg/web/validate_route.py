@@ -14,8 +14,8 @@ asserted data (so references to its entities resolve).
   ``validate_max_triples`` or when the validation needs more than ``validate_max_memory_mb``;
   415 unknown Content-Type; 406 no acceptable report format;
   422 input refused on principle (a remote JSON-LD context, an XML external entity);
-  503 when the validation overruns ``validate_timeout`` (its worker is killed) or every
-  validation worker stays busy.
+  503 when the validation overruns ``validate_timeout`` (its worker is killed) or the
+  validation workers are saturated (two requests per worker running or waiting).
 
 Parsing and validation run in a worker process (:mod:`.validate_worker`), never in the
 request thread.
@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
-
 from rdflib import URIRef
 
 from ..namespaces import BASE, INFERRED_GRAPH, KGG, is_schema_graph

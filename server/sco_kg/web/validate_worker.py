@@ -208,6 +208,7 @@ def run_job(job: dict) -> Outcome:
     import tempfile
     from dataclasses import replace
 
+    from ..errors import InputError
     from ..resources import Sources
     from ..untrusted import UntrustedInputError, parse_untrusted, syntax_for, syntax_name
     from ..validate import validate_files
@@ -224,7 +225,10 @@ def run_job(job: dict) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="sco-kg-validate-") as folder:
         path = Path(folder) / f"body.{name}"
         path.write_bytes(job["body"])
-        report = validate_files([path], name, with_kg=bool(job.get("kg_path")), sources=sources)
+        try:
+            report = validate_files([path], name, with_kg=bool(job.get("kg_path")), sources=sources)
+        except InputError as exc:  # a loading rule of validate_files (the parse itself passed above)
+            return Outcome(False, status=400, message=exc.message, line=exc.line, column=exc.column)
     return Outcome(True, body=render(report, job["format"]), conforms=report.conforms)
 
 
