@@ -242,6 +242,10 @@ def test_unparseable_input_is_400_with_line_and_column(client):
     assert (body["line"], body["column"]) == (6, 21)
     body = assert_error(post(client, PREFIXES + "ex:a rdfs:seeAlso <http://exa mple/> .\n"), 400, contains="IRI")
     assert body["line"] == 6
+    body = assert_error(post(client, PREFIXES + 'ex:a rdfs:label "x"@1fr .\n'), 400, contains="language")
+    assert (body["line"], body["column"]) == (6, 21)
+    body = assert_error(post(client, '<http://e/a> <http://e/p> "\\uD800" .', "application/n-triples"), 400)
+    assert (body["line"], body["column"]) == (1, 28)
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "text/plain", "application/sparql-query", ""])
