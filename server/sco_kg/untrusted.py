@@ -289,8 +289,25 @@ def _check_json_ld(body: bytes, max_depth: int) -> None:
                                               *_json_position(body, value))
                 if isinstance(value, (dict, list)):
                     stack.append((value, depth + 1))
+                else:
+                    _check_json_number(body, value)
         elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node if isinstance(item, (dict, list)))
+            for item in node:
+                if isinstance(item, (dict, list)):
+                    stack.append((item, depth + 1))
+                else:
+                    _check_json_number(body, item)
+
+
+def _check_json_number(body: bytes, value) -> None:
+    """pyoxigraph reads a JSON integer past 64 bits as a double (``"1.0E20"``), even with
+    ``@type`` xsd:integer (an ill-typed literal): refused rather than changed."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        at = body.find(str(value).encode("ascii"))
+        line, column = byte_position(body, at) if at >= 0 else (None, None)
+        raise UntrustedInputError(
+            422, f"the JSON number {value} is beyond 64 bits and would not be read exactly: "
+                 'write it as a string, {"@value": "...", "@type": "xsd:integer"}', line, column)
 
 
 # JSON-LD drops an ill-formed IRI or language tag silently (and pyoxigraph with it): data lost
