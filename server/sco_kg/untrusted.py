@@ -18,7 +18,9 @@ status, a message and, when known, the 1-based line and column:
 
    * JSON-LD: nesting deeper than ``max_depth`` -> 400; a remote ``@context`` (a string,
      anywhere, also inside a scoped context) or ``@import`` -> 422 naming the IRI: nothing
-     is ever fetched, inline the context instead;
+     is ever fetched, inline the context instead; an ill-formed ``@id``/``@type``/``@language``
+     (which JSON-LD would drop without a word) -> 400 with its place; an integer past 64 bits
+     (which pyoxigraph would turn into ``"1.0E20"``) -> 422;
    * RDF/XML (read by the standard library's expat, which never fetches anything): an
      external DTD, an external or parameter entity, an entity whose value refers to another
      entity (billion laughs) -> 422; elements nested deeper than ``max_depth`` -> 400; text
