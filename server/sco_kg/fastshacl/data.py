@@ -23,6 +23,7 @@ Oxigraph store, whose subjects are IRIs or blank nodes: SHACL-SPARQL queries do 
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import itemgetter
 from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
@@ -55,80 +56,100 @@ def _transitive(edges: dict) -> dict:
 
 
 def rdfs_closure(triples: Iterable[tuple]) -> dict:
-    """owlrl's RDFS closure (as pySHACL runs it) of ``triples``: predicate -> set of (s, o)."""
+    """owlrl's RDFS closure (as pySHACL runs it) of ``triples``: predicate -> set of (s, o).
+
+    Types are kept as class -> set of instances while closing (set unions in C instead of
+    a Python loop per triple); a round repeats only while the schema itself grows."""
     by_p: dict = defaultdict(set)
-    nodes = set()
     for s, p, o in triples:
         by_p[p].add((s, o))
-    for pairs in by_p.values():
-        for s, o in pairs:
-            nodes.add(s)
-            nodes.add(o)
-    types = by_p[TYPE]
-    types.update((n, RDFS.Resource) for n in nodes)  # rdf1-style, first round only
+    instances: dict = defaultdict(set)  # class -> instances (rdf:type, as it grows)
+    for x, c in by_p.pop(TYPE, ()):
+        instances[c].add(x)
+    instances[RDFS.Resource] |= _input_nodes(by_p, instances)  # rdf1-style, first round only
     while True:
-        before = _schema_size(by_p)
-        # property hierarchy: explicit edges, reflexive for every property
-        for p in list(by_p):
-            if by_p[p]:
-                types.add((p, RDF.Property))
-        typed = _instances(types, by_p[SUBCLASS])
-        for prop in typed.get(RDFS.ContainerMembershipProperty, ()):
-            by_p[SUBPROP].add((prop, RDFS.member))
-        for prop in typed.get(RDF.Property, ()):
-            by_p[SUBPROP].add((prop, prop))
-        for cls in typed.get(RDFS.Class, ()):
+        before = _schema_size(by_p, instances)
+        instances[RDF.Property].update(p for p, pairs in by_p.items() if pairs)
+        instances[RDF.Property].add(TYPE)
+        meta = _meta_instances(instances, by_p[SUBCLASS])
+        by_p[SUBPROP].update((prop, RDFS.member) for prop in meta[RDFS.ContainerMembershipProperty])
+        by_p[SUBPROP].update((prop, prop) for prop in meta[RDF.Property])
+        for cls in meta[RDFS.Class]:
             by_p[SUBCLASS].add((cls, RDFS.Resource))
             by_p[SUBCLASS].add((cls, cls))
-        for dt in typed.get(RDFS.Datatype, ()):
-            by_p[SUBCLASS].add((dt, RDFS.Literal))
-        for meta in (SUBPROP, SUBCLASS):
+        by_p[SUBCLASS].update((dt, RDFS.Literal) for dt in meta[RDFS.Datatype])
+        for rel in (SUBPROP, SUBCLASS):
             edges = defaultdict(set)
-            for a, b in by_p[meta]:
+            for a, b in by_p[rel]:
                 edges[a].add(b)
             for a, reach in _transitive(edges).items():
-                by_p[meta].update((a, b) for b in reach)
+                by_p[rel].update((a, b) for b in reach)
         supers = defaultdict(set)
         for a, b in by_p[SUBPROP]:
             if a != b:
                 supers[a].add(b)
         for p, ups in supers.items():
+            if p == TYPE:
+                pairs = {(x, c) for c, xs in instances.items() for x in xs}
+                for q in ups:
+                    if q != TYPE:
+                        by_p[q].update(pairs)
+                continue
             pairs = by_p.get(p)
             if pairs:
                 for q in ups:
-                    by_p[q].update(pairs)
-        domains, ranges = defaultdict(set), defaultdict(set)
+                    if q == TYPE:
+                        for x, c in pairs:
+                            instances[c].add(x)
+                    else:
+                        by_p[q].update(pairs)
         for p, c in by_p[DOMAIN]:
-            domains[p].add(c)
+            if p == TYPE:
+                instances[c].update(x for xs in instances.values() for x in xs)
+            elif by_p.get(p):
+                instances[c].update(map(itemgetter(0), by_p[p]))
         for p, c in by_p[RANGE]:
-            ranges[p].add(c)
-        for p in list(by_p):
-            pairs = by_p[p]
-            for c in domains.get(p, ()):
-                types.update((s, c) for s, _ in pairs)
-            for c in ranges.get(p, ()):
-                types.update((o, c) for _, o in pairs)
+            if p == TYPE:
+                instances[c].update(list(instances))
+            elif by_p.get(p):
+                instances[c].update(map(itemgetter(1), by_p[p]))
         class_supers = defaultdict(set)
         for a, b in by_p[SUBCLASS]:
             if a != b:
                 class_supers[a].add(b)
-        for x, c in list(types):
-            for d in class_supers.get(c, ()):
-                types.add((x, d))
-        for p in list(by_p):
-            if by_p[p]:
-                types.add((p, RDF.Property))
-        if _schema_size(by_p) == before:
-            return {p: pairs for p, pairs in by_p.items() if pairs}
+        for c, ups in list(class_supers.items()):
+            members = instances.get(c)
+            if members:
+                for d in ups:
+                    instances[d] |= members
+        instances[RDF.Property].update(p for p, pairs in by_p.items() if pairs)
+        if _schema_size(by_p, instances) == before:
+            out = {p: pairs for p, pairs in by_p.items() if pairs}
+            out[TYPE] = {(x, c) for c, xs in instances.items() for x in xs}
+            return out
 
 
-def _schema_size(by_p: dict) -> tuple:
-    meta_types = sum(1 for _, c in by_p[TYPE] if c in META_TYPES)
-    return (len(by_p), meta_types) + tuple(len(by_p.get(p, ())) for p in sorted(META_PREDICATES))
+def _input_nodes(by_p: dict, instances: dict) -> set:
+    """Subjects and objects of the input triples."""
+    nodes = set()
+    for pairs in by_p.values():
+        nodes.update(map(itemgetter(0), pairs))
+        nodes.update(map(itemgetter(1), pairs))
+    for c, xs in instances.items():
+        nodes.add(c)
+        nodes.update(xs)
+    return nodes
 
 
-def _instances(types, subclass_pairs) -> dict:
-    """class -> instances, over rdf:type/rdfs:subClassOf* (for the few meta classes only)."""
+def _schema_size(by_p: dict, instances: dict) -> tuple:
+    meta = tuple(len(instances.get(c, ())) for c in sorted(META_TYPES))
+    return (len(by_p), sum(map(len, instances.values()))) + meta + tuple(
+        len(by_p.get(p, ())) for p in sorted(META_PREDICATES)
+    )
+
+
+def _meta_instances(instances: dict, subclass_pairs) -> dict:
+    """meta class -> its instances over rdfs:subClassOf* (rdf:Property, rdfs:Class, ...)."""
     subs = defaultdict(set)
     for a, b in subclass_pairs:
         subs[b].add(a)
@@ -140,7 +161,10 @@ def _instances(types, subclass_pairs) -> dict:
                 if sub not in classes:
                     classes.add(sub)
                     stack.append(sub)
-        out[meta] = {x for x, c in types if c in classes}
+        found = set()
+        for c in classes:
+            found |= instances.get(c, set())
+        out[meta] = found
     return out
 
 
@@ -154,6 +178,7 @@ class DataGraph:
         self._class_members: dict = {}
         self._subclasses: dict | None = None
         self._store = None
+        self._types_closed: bool | None = None
 
     @classmethod
     def from_triples(cls, triples: Iterable[tuple], inference: str) -> "DataGraph":
@@ -224,19 +249,34 @@ class DataGraph:
             self._class_members[cls] = members
         return members
 
+    def types_closed_under_subclass(self) -> bool:
+        """Is every instance of a class an instance of its superclasses (``rdf:type`` closed
+        under ``rdfs:subClassOf``, as in an RDFS or OWL RL closure)? Then
+        ``rdf:type/rdfs:subClassOf*`` and ``rdf:type`` give the same pairs."""
+        if self._types_closed is None:
+            direct = defaultdict(set)
+            for x, c in self.by_p.get(TYPE, ()):
+                direct[c].add(x)
+            empty: set = set()
+            self._types_closed = all(
+                direct.get(a, empty) <= direct.get(b, empty) for a, b in self.by_p.get(SUBCLASS, ()) if a != b
+            )
+        return self._types_closed
+
     # -- SPARQL ---------------------------------------------------------------------
 
-    def store(self):
-        """A pyoxigraph Store of every triple with an IRI or blank-node subject (built once)."""
+    def store(self, predicates: set | None = None):
+        """A pyoxigraph Store of the triples with an IRI or blank-node subject (built once):
+        every one, or those of ``predicates`` (what the queries to come can read)."""
         if self._store is None:
-            self._store = OxigraphView(self)
+            self._store = OxigraphView(self, predicates)
         return self._store
 
 
 class OxigraphView:
     """The data in a pyoxigraph Store, with the term mapping both ways."""
 
-    def __init__(self, data: DataGraph) -> None:
+    def __init__(self, data: DataGraph, predicates: set | None = None) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
@@ -248,6 +288,8 @@ class OxigraphView:
         dg = ox.DefaultGraph()
         Quad = ox.Quad
         for p, pairs in data.by_p.items():
+            if predicates is not None and p not in predicates:
+                continue
             op = to_ox(p)
             for s, o in pairs:
                 if isinstance(s, Literal):
@@ -280,7 +322,7 @@ class OxigraphView:
             self._literals[str(term)].append(term)
         return found
 
-    def from_ox(self, term):
+    def from_ox(self, term, from_data: bool = False):
         if term is None:
             return None
         found = self._from_ox.get(term)
@@ -293,8 +335,9 @@ class OxigraphView:
             return BNode(term.value)
         if isinstance(term, ox.Literal):
             # Oxigraph gives xsd:integer for the integer types derived from it (a stored
-            # "3"^^xsd:nonNegativeInteger comes back as "3"^^xsd:integer): the data's own term
-            if term.datatype.value == str(XSD.integer):
+            # "3"^^xsd:nonNegativeInteger comes back as "3"^^xsd:integer): for a variable
+            # bound to a data term (from_data), the data's own term
+            if from_data and term.datatype.value == str(XSD.integer):
                 for original in self._literals.get(term.value, ()):
                     if original.datatype in INTEGER_TYPES:
                         return original
@@ -305,7 +348,7 @@ class OxigraphView:
             return Literal(term.value, datatype=URIRef(term.datatype.value))
         raise TypeError(f"unexpected SPARQL result term {term!r}")
 
-    def select(self, query: str) -> list[dict]:
+    def select(self, query: str, data_vars=("this", "path", "value")) -> list[dict]:
         """Rows of a SELECT query as dicts of rdflib terms (unbound variables left out)."""
         result = self.store.query(query)
         names = [v.value for v in result.variables]
@@ -315,6 +358,6 @@ class OxigraphView:
             for name in names:
                 value = solution[name]
                 if value is not None:
-                    row[name] = self.from_ox(value)
+                    row[name] = self.from_ox(value, name in data_vars)
             rows.append(row)
         return rows
