@@ -66,7 +66,8 @@ def rdfs_closure(triples: Iterable[tuple]) -> dict:
     instances: dict = defaultdict(set)  # class -> instances (rdf:type, as it grows)
     for x, c in by_p.pop(TYPE, ()):
         instances[c].add(x)
-    instances[RDFS.Resource] |= _input_nodes(by_p, instances)  # rdf1-style, first round only
+    nodes = _input_nodes(by_p, instances)
+    instances[RDFS.Resource] |= nodes  # rdf1-style, first round only
     while True:
         before = _schema_size(by_p, instances)
         instances[RDF.Property].update(p for p, pairs in by_p.items() if pairs)
@@ -350,7 +351,12 @@ class OxigraphView:
 
     def select(self, query: str, data_vars=("this", "path", "value")) -> list[dict]:
         """Rows of a SELECT query as dicts of rdflib terms (unbound variables left out)."""
-        result = self.store.query(query)
+        try:
+            result = self.store.query(query)
+        except SyntaxError as exc:
+            from ..errors import ConfigError
+
+            raise ConfigError(f"a SHACL-SPARQL query does not parse: {exc}\n{query}") from exc
         names = [v.value for v in result.variables]
         rows = []
         for solution in result:

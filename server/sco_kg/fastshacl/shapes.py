@@ -114,7 +114,8 @@ class ShapesGraph:
         nodes = set()
         for t in SHAPE_TYPES:
             nodes.update(g.subjects(RDF.type, t))
-        for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.path):
+        # as pySHACL finds them: sh:target alone (SHACL-AF) does not make a shape
+        for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path):
             nodes.update(g.subjects(p, None))
         for p in SHAPE_VALUED:
             nodes.update(g.objects(None, p))
