@@ -66,11 +66,26 @@ def report_graph(results: list[Result], shapes: Graph) -> Graph:
     return report
 
 
+PATH_KINDS = (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath, SH.alternativePath)
+
+
 def _copy_description(source: Graph, node, target: Graph, done: set) -> None:
-    """The blank-node structure under ``node`` (a complex path), copied into the report."""
+    """A complex path, copied into the report as it is read: a list (sequence), or the
+    first path kind found on the node (the triples that make the path, nothing else)."""
     if not isinstance(node, BNode) or node in done:
         return
     done.add(node)
-    for p, o in source.predicate_objects(node):
-        target.add((node, p, o))
-        _copy_description(source, o, target, done)
+    first = source.value(node, RDF.first)
+    if first is not None:
+        rest = source.value(node, RDF.rest)
+        target.add((node, RDF.first, first))
+        target.add((node, RDF.rest, rest))
+        _copy_description(source, first, target, done)
+        _copy_description(source, rest, target, done)
+        return
+    for kind in PATH_KINDS:
+        inner = source.value(node, kind)
+        if inner is not None:
+            target.add((node, kind, inner))
+            _copy_description(source, inner, target, done)
+            return

@@ -91,8 +91,12 @@ class Validator:
             self.core(shape, focus, sink)
         if shape.sparql:
             self.sparql(shape, focus_nodes, sink)
-        for prop in shape.properties:
-            self.report(prop, focus_nodes, sink)
+        if shape.properties:  # sh:property applies to the value nodes (the focus nodes of a node shape)
+            values = focus_nodes
+            if shape.is_property_shape:
+                values = list(dict.fromkeys(v for f in focus_nodes for v in self.values(shape, f)))
+            for prop in shape.properties:
+                self.report(prop, values, sink)
 
     def conforms(self, shape: Shape, node) -> bool:
         """Does ``node`` conform to ``shape`` (with its property shapes): no result at all."""
@@ -104,11 +108,10 @@ class Validator:
             self.core(shape, node, sink, stop_at_first=True)
             if not sink and shape.sparql:
                 self.sparql(shape, [node], sink)
-            if not sink:
-                for prop in shape.properties:
-                    if not self.conforms(prop, node):
-                        sink.append(None)
-                        break
+            if not sink and shape.properties:
+                values = self.values(shape, node)
+                if not all(self.conforms(prop, v) for prop in shape.properties for v in values):
+                    sink.append(None)
             known = self._conforms[key] = not sink
         return known
 
@@ -284,9 +287,7 @@ class Validator:
         return [v for v in values if v not in allowed]
 
     def _HasValueConstraintComponent(self, shape, focus, values, wanted):
-        if wanted in values:
-            return []
-        return [NO_VALUE] if shape.is_property_shape else [focus]
+        return [] if wanted in values else [NO_VALUE]
 
     def _MinLengthConstraintComponent(self, shape, focus, values, n):
         n = int(n)
