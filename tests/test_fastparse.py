@@ -1,5 +1,5 @@
 """sco_kg.fastparse: pyoxigraph's parser into rdflib graphs, the same terms as rdflib's parser,
-and a fallback (False, target untouched) wherever the two would differ."""
+and a fallback to rdflib (False) wherever the two would differ or the text is wrong."""
 
 from __future__ import annotations
 
@@ -69,11 +69,19 @@ def test_literals_blank_nodes_and_numbers():
     '@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . <http://e/a> <http://e/p> "x"^^xsd:string .',
     '<http://e/a> <http://e/p> .',                                                 # a syntax error
 ])
-def test_falls_back_to_rdflib_and_writes_nothing(text):
-    g = Graph()
-    before = dict(g.namespaces())
-    assert parse_into(g, text, "turtle", BASE) is False
-    assert len(g) == 0 and dict(g.namespaces()) == before
+def test_falls_back_to_rdflib(text):
+    assert parse_into(Graph(), text, "turtle", BASE) is False
+
+
+def test_a_syntax_error_is_reported_by_rdflib_with_its_line(tmp_path):
+    from sco_kg.errors import InputError
+    from sco_kg.load import read_quads
+
+    bad = tmp_path / "bad.trig"
+    bad.write_text("<http://g> { <http://e/a> <http://e/p> <http://e/o> .\n <http://e/a> <http://e/p> . }\n")
+    with pytest.raises(InputError) as info:
+        read_quads(bad)
+    assert info.value.line == 2
 
 
 def test_other_syntaxes_fall_back():

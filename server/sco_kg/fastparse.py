@@ -11,7 +11,7 @@ wherever it could not promise that, so that the caller falls back to rdflib:
   cannot tell it from a plain literal), quoted triples (RDF-star);
 * any other syntax.
 
-Nothing is written into the target unless the whole text parsed.
+On ``False`` the target may hold part of the text: the caller parses again into a fresh one.
 """
 
 from __future__ import annotations
@@ -40,15 +40,10 @@ class _Unsupported(Exception):
 
 def parse_into(target: Graph, text: str, fmt: str, base: str) -> bool:
     """Parse ``text`` (rdflib format name ``fmt``) into ``target`` (a Graph, or a Dataset for
-    quad syntaxes); False, with ``target`` untouched, where rdflib must parse it instead."""
+    quad syntaxes). False where rdflib must parse it instead: ``target`` may then hold part
+    of the text, so give a fresh one to rdflib. Streams (no list of the quads is kept)."""
     oxfmt = FORMATS.get(fmt)
     if oxfmt is None or _DIFFERS.search(text):
-        return False
-    try:
-        parser = ox.parse(input=text, format=oxfmt, base_iri=base)
-        quads = list(parser)
-        prefixes = dict(parser.prefixes)
-    except SyntaxError:
         return False
     iris: dict[str, URIRef] = {}
     bnodes: dict[str, BNode] = {}
@@ -73,26 +68,25 @@ def parse_into(target: Graph, text: str, fmt: str, base: str) -> bool:
         raise _Unsupported(kind.__name__)
 
     is_dataset = isinstance(target, Dataset)
+    default = target.default_graph if is_dataset else target
+    graphs: dict = {}
+    parser = ox.parse(input=text, format=oxfmt, base_iri=base)
     try:
-        converted = []
-        for q in quads:
-            graph = q.graph_name
-            name = None if isinstance(graph, ox.DefaultGraph) else term(graph)
-            if name is not None and not is_dataset:
-                return False
-            converted.append((term(q.subject), term(q.predicate), term(q.object), name))
-    except _Unsupported:
+        for q in parser:
+            name = q.graph_name
+            if isinstance(name, ox.DefaultGraph):
+                graph = default
+            else:
+                if not is_dataset:
+                    return False
+                name = term(name)
+                graph = graphs.get(name)
+                if graph is None:
+                    graph = graphs[name] = target.graph(name)
+            graph.add((term(q.subject), term(q.predicate), term(q.object)))
+        prefixes = dict(parser.prefixes)
+    except (SyntaxError, _Unsupported):
         return False
     for prefix, namespace in prefixes.items():
         target.bind(prefix, URIRef(namespace))
-    if not is_dataset:
-        target.addN((s, p, o, target) for s, p, o, _ in converted)
-        return True
-    graphs: dict = {}
-    default = target.default_graph
-    for s, p, o, name in converted:
-        graph = default if name is None else graphs.get(name)
-        if graph is None:
-            graph = graphs[name] = target.graph(name)
-        graph.add((s, p, o))
     return True

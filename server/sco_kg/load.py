@@ -162,16 +162,22 @@ def read_text(path: Path) -> str:
 def read_triples(path: Path, fmt: str | None = None) -> Graph:
     """Parse a triple syntax file (Turtle...) into a Graph."""
     path = Path(path)
+    fmt = fmt or rdf_format(path)
     graph = Graph()
-    _parse(graph, path, fmt or rdf_format(path), fast=True)
+    if not parse_into(graph, read_text(path), fmt, BASE):
+        graph = Graph()  # rdflib parses it (and reports any error) into a fresh graph
+        _parse(graph, path, fmt)
     return graph
 
 
 def read_quads(path: Path, fmt: str | None = None) -> Dataset:
     """Parse a quad syntax file (TriG...); its default graph must be empty."""
     path = Path(path)
+    fmt = fmt or rdf_format(path)
     ds = Dataset()
-    _parse(ds, path, fmt or rdf_format(path), fast=True)
+    if not parse_into(ds, read_text(path), fmt, BASE):
+        ds = Dataset()  # rdflib parses it (and reports any error) into a fresh dataset
+        _parse(ds, path, fmt)
     stray = sorted(ds.default_graph, key=lambda t: tuple(str(x) for x in t))
     if stray:
         s, p, o = stray[0]
@@ -183,12 +189,8 @@ def read_quads(path: Path, fmt: str | None = None) -> Dataset:
     return ds
 
 
-def _parse(target: Graph, path: Path, fmt: str, fast: bool = False) -> None:
-    """Parse ``path`` into ``target``; with ``fast``, by pyoxigraph where it makes the same
-    terms as rdflib (:mod:`sco_kg.fastparse`), else (and for every error) by rdflib."""
+def _parse(target: Graph, path: Path, fmt: str) -> None:
     text = read_text(path)
-    if fast and parse_into(target, text, fmt, BASE):
-        return
     try:
         with warnings.catch_warnings():
             # rdflib 7.6's own Dataset.parse uses its deprecated ConjunctiveGraph API

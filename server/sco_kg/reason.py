@@ -78,6 +78,11 @@ def fastrl_reasoner(graph: Graph) -> Closure:
     return fastrl.reasoner(graph)
 
 
+# fastrl reads any iterable of triples: reason() hands it the asserted graphs one after the
+# other instead of copying them into one union Graph first (a third of the step at 1M triples)
+fastrl_reasoner.reads_triples = True
+
+
 #: name -> reasoner
 REASONERS: dict[str, Reasoner] = {"owlrl": owlrl_reasoner}
 if importlib.util.find_spec(f"{__package__}.fastrl") is not None:
@@ -161,6 +166,14 @@ def asserted_union(dataset: Dataset, exclude: Iterable[URIRef] = (INFERRED_GRAPH
     return union
 
 
+def asserted_triples(dataset: Dataset, exclude: Iterable[URIRef] = (INFERRED_GRAPH,)):
+    """Every triple of every named graph but ``exclude``, graph after graph (repeats possible)."""
+    skip = set(exclude)
+    for graph in list(dataset.graphs()):
+        if graph.identifier not in skip:
+            yield from graph.triples((None, None, None))
+
+
 def _run_description(closure: Closure, reasoner: str, ended: datetime) -> Graph:
     """The reasoning run that made ``kgg:inferred``: engine, version, time."""
     description = Graph()
@@ -187,7 +200,10 @@ def reason(dataset: Dataset, reasoner: str = "fastrl", *, now: datetime | None =
     Returns the inferred graph.
     """
     fn = get_reasoner(reasoner)
-    closure = fn(asserted_union(dataset))
+    if getattr(fn, "reads_triples", False):
+        closure = fn(asserted_triples(dataset))
+    else:
+        closure = fn(asserted_union(dataset))
     if closure.errors:
         raise InconsistencyError(closure.errors, closure.engine or reasoner)
     dataset.remove_graph(INFERRED_GRAPH)
