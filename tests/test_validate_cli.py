@@ -177,3 +177,14 @@ def test_unknown_format_exits_2(runner):
     result = run(runner, "--format", "nonsense", BASE)
     assert result.exit_code == 2
     assert "unknown RDF syntax" in result.stderr
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_sparql_constraint_message_is_the_english_one(engine):
+    """pySHACL drops the language tags of SHACL-SPARQL messages, and the fast engine does
+    not name the constraint: the report for people still shows the English message."""
+    from sco_kg.validate import validate_files
+
+    report = validate_files([INVALID / "quotation-not-verbatim.ttl"], engine=engine)
+    [result] = [r for r in report.results if r.component == "SPARQLConstraintComponent"]
+    assert result.message.startswith("The quoted words are not verbatim in any article")

@@ -17,6 +17,8 @@ SHACL's ``sh:conforms`` (false on any result, whatever its severity), as the W3C
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +258,7 @@ def _results(report: Graph, shapes: Graph, labels, nm: NamespaceManager) -> list
         shape = report.value(node, SH.sourceShape)
         severity = report.value(node, SH.resultSeverity)
         component = report.value(node, SH.sourceConstraintComponent)
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        messages = _english_first(report, node, shapes)
         out.append(
             ValidationResult(
                 focus=focus,
@@ -270,6 +272,28 @@ def _results(report: Graph, shapes: Graph, labels, nm: NamespaceManager) -> list
             )
         )
     return sorted(out, key=lambda r: (str(r.focus), r.path or "", r.component, r.message, str(r.value)))
+
+
+def _english_first(report: Graph, node, shapes: Graph) -> list[str]:
+    """The result's messages, the English one first.
+
+    pySHACL drops the language tags of SHACL-SPARQL messages, so an English message is
+    told by its tag when it has one, else by matching the English template of its
+    constraint (``{?var}`` / ``{$var}`` stand for anything); the rest sorted after it.
+    """
+    messages = list(report.objects(node, SH.resultMessage))
+    english = [m for m in messages if isinstance(m, Literal) and m.language == "en"]
+    if not english:
+        shape = report.value(node, SH.sourceShape)
+        sources = [report.value(node, SH.sourceConstraint), shape,
+                   *(shapes.objects(shape, SH.sparql) if shape is not None else ())]
+        templates = [t for source in sources if source is not None
+                     for t in shapes.objects(source, SH.message) if isinstance(t, Literal) and t.language == "en"]
+        patterns = [re.compile(".*?".join(re.escape(part) for part in re.split(r"\{[?$]\w+\}", str(t))) + r"\Z",
+                               re.DOTALL) for t in templates]
+        english = [m for m in messages if any(p.match(str(m)) for p in patterns)]
+    first = sorted(str(m) for m in english)
+    return first + sorted(str(m) for m in messages if str(m) not in first)
 
 
 def label_of(graph, node) -> str | None:
