@@ -354,8 +354,10 @@ def wrk(url: str, cq: dict, connections: int, duration: float, work: Path, serve
     r = json.loads(line[len("WRKJSON "):])
     seconds = r["duration_us"] / 1e6
     errors = sum(r[k] for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
+    stalled = r["requests"] == 0  # no answer within the duration (wrk's 30 s timeout not reached): a failure
     return {
-        "requests": r["requests"], "errors": errors, "rps": round(r["requests"] / seconds, 1),
+        "requests": r["requests"], "errors": errors + stalled, "stalled": stalled,
+        "rps": round(r["requests"] / seconds, 1),
         "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
         "mean_ms": round(r["mean_us"] / 1000, 3), "max_ms": r["max_us"] / 1000,
         "client_cpu_cores": round((rusage.ru_utime + rusage.ru_stime) / seconds, 3),
@@ -452,7 +454,8 @@ def endpoint_summary(ep: dict) -> dict:
                      "ours_p50_ms": ours["p50_ms"], "oxigraph_p50_ms": ox["p50_ms"],
                      "overhead_p50_ms": round(ours["p50_ms"] - ox["p50_ms"], 3),
                      "ours_p99_ms": ours["p99_ms"], "oxigraph_p99_ms": ox["p99_ms"],
-                     "p99_ratio": round(ours["p99_ms"] / ox["p99_ms"], 3) if ox["p99_ms"] else None,
+                     "p99_ratio": round(ours["p99_ms"] / ox["p99_ms"], 3) if ox["p99_ms"] and not ours.get("stalled")
+                     else None,
                      "ours_errors": ours["errors"], "oxigraph_errors": ox["errors"],
                      "client_cpu_cores_max": max(ours["client_cpu_cores"], ox["client_cpu_cores"])})
     c1 = [r for r in rows if r["concurrency"] == 1]
@@ -463,8 +466,8 @@ def endpoint_summary(ep: dict) -> dict:
         "c1_overhead_p50_ms_max": max((r["overhead_p50_ms"] for r in c1), default=None),
         "c8_join_heavy_throughput_ratio_median": med([r["throughput_ratio"] for r in c8]),
         "c8_join_heavy_throughput_ratio_min": min((r["throughput_ratio"] for r in c8), default=None),
-        "c8_join_heavy_p99_ratio_median": med([r["p99_ratio"] for r in c8]),
-        "c8_join_heavy_p99_ratio_max": max((r["p99_ratio"] for r in c8), default=None),
+        "c8_join_heavy_p99_ratio_median": med([r["p99_ratio"] for r in c8 if r["p99_ratio"] is not None]),
+        "c8_join_heavy_p99_ratio_max": max((r["p99_ratio"] for r in c8 if r["p99_ratio"] is not None), default=None),
         "errors_ours": sum(r["ours_errors"] for r in rows),
         "errors_oxigraph": sum(r["oxigraph_errors"] for r in rows),
         "client_cpu_cores_max": max((r["client_cpu_cores_max"] for r in rows), default=None),
