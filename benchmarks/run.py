@@ -241,7 +241,7 @@ def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 300) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"server exited ({proc.returncode}): see its log in the --work folder")
         try:
             if post(url, "ASK {}", "application/sparql-results+json", 5)[0] == 200:
                 return
@@ -368,10 +368,12 @@ def wrk(url: str, cq: dict, connections: int, duration: float, work: Path, serve
 def start_servers(served: Path, work: Path) -> dict:
     """Our server and Oxigraph's, on the same N-Quads; returns name -> (url, process)."""
     ours_port, ox_port = free_port(), free_port()
+    # the servers' logs go to files: a pipe nobody reads fills up (waitress logs a line per queued
+    # task at c=8) and the server then blocks on its next write: it stalled that way once
     ours = subprocess.Popen([PYTHON, "-m", "sco_kg", "serve", "--no-build", "--data", str(served),
                              "--port", str(ours_port), "-q"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
-                            start_new_session=True)
+                            stderr=(work / "sco-kg-serve.log").open("wb"),
+                            env={**os.environ, "PYTHONPATH": str(ROOT / "server")}, start_new_session=True)
     db = work / "oxigraph-db"
     shutil.rmtree(db, ignore_errors=True)
     started = time.perf_counter()
@@ -381,7 +383,8 @@ def start_servers(served: Path, work: Path) -> dict:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ox_load_s = time.perf_counter() - started
     oxi = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(db), "--bind", f"127.0.0.1:{ox_port}"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                           stdout=subprocess.DEVNULL, stderr=(work / "oxigraph-serve.log").open("wb"),
+                           start_new_session=True)
     servers = {"sco-kg": (f"http://127.0.0.1:{ours_port}/sparql", ours),
                "oxigraph": (f"http://127.0.0.1:{ox_port}/query", oxi)}
     for url, proc in servers.values():
