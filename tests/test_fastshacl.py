@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import warnings
 from pathlib import Path
 
@@ -514,3 +515,21 @@ def test_w3c_shacl_core_through_the_fast_engine(capsys):
               f"{len(wrong)} wrong of {len(w3c.CASES)}: wrong {wrong}")
     assert set(wrong) <= set(w3c.KNOWN_FAILURES), f"wrong answers: {wrong}"
     assert len(passed) >= 80
+
+
+@pytest.mark.parametrize("name", ["instant-gyear-invalid", "instant-gyearmonth-invalid"])
+def test_an_invalid_g_type_breaks_sh_datatype_in_a_fresh_process(name):
+    """rdflib checks no xsd:gYear lexical form; pySHACL's inference installs owlrl's checks
+    process-wide, so in a process where pySHACL never ran the fast engine must check itself
+    (found through POST /validate, whose worker runs only the fast engine)."""
+    import subprocess
+    import sys
+
+    shapes_dir = Path(__file__).resolve().parent / "shapes"
+    out = subprocess.run(
+        [sys.executable, "-m", "sco_kg", "validate", str(shapes_dir / "valid" / "base.trig"),
+         str(shapes_dir / "invalid" / f"{name}.ttl"), "--validator", "fast"],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "server")})
+    assert out.returncode == 1, out.stderr
+    assert "DatatypeConstraintComponent" in out.stdout and "PatternConstraintComponent" in out.stdout, out.stdout

@@ -105,7 +105,7 @@ class Ingestor:
     """
 
     def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str,
-                 max_memory_mb: int = 0):
+                 max_memory_mb: int = 0, validator: str = "fast"):
         if loaded.store_root is None or loaded.path is None:
             raise ValueError("the ingest needs the on-disk store (serve --store DIR)")
         self.loaded = loaded
@@ -116,6 +116,7 @@ class Ingestor:
         self.timeout = timeout
         self.base = base
         self.max_memory_mb = max_memory_mb
+        self.validator = validator
         self.lock = threading.Lock()
         self.work = self.root / WORK_DIR
         shutil.rmtree(self.work, ignore_errors=True)  # leftovers of an ingest a crash cut short
@@ -163,6 +164,7 @@ class Ingestor:
                 "sources": [str(p) for p in loaded.sources], "log": [str(p) for p in _log(self.root)],
                 "report_format": report_format, "max_bytes": self.max_bytes,
                 "max_triples": self.max_triples, "base": self.base, "max_memory_mb": self.max_memory_mb,
+                "validator": self.validator,
             }
             result = run_child(job, self.timeout)
             if result["status"] == 422:
@@ -288,7 +290,7 @@ def prepare(job: dict) -> dict:
     for prefix, ns in data.namespaces():
         dataset.bind(prefix, ns, override=False)
     shapes = Sources.default().shapes
-    report = validate(dataset, shapes, stage="asserted")
+    report = validate(dataset, shapes, stage="asserted", engine=job.get("validator", "fast"))
     seconds["validate"] = round(time.perf_counter() - t, 3)
     if not report.conforms:
         return {"status": 422, "report": render_report(report, job["report_format"])}
@@ -368,9 +370,18 @@ def _confine(max_memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _preload() -> None:
+    """Import the code of :func:`prepare` before the memory cap: the cap bounds the work on
+    the data, and an import past it fails as a misleading SyntaxError (CPython's parser
+    out of memory), not as a MemoryError."""
+    from . import disk_store, fastrl, fastshacl, reason, resources, untrusted, validate  # noqa: F401
+    from .web import validate_report  # noqa: F401
+
+
 def main() -> None:
     job = json.loads(sys.stdin.buffer.read())
     _die_with_parent(job["parent"])
+    _preload()
     _confine(int(job.get("max_memory_mb") or 0))
     try:
         result = prepare(job)

@@ -495,7 +495,7 @@ def _datatype_ok(v, dt) -> bool:
     if not isinstance(v, Literal):
         return False
     if v.datatype == dt:
-        if getattr(v, "ill_typed", None) is True:
+        if getattr(v, "ill_typed", None) is True or _ill_formed_g_type(v):
             return False
         return _value_fits(v, dt)
     if dt == RDFS.Literal:
@@ -506,6 +506,28 @@ def _datatype_ok(v, dt) -> bool:
         return _value_fits(v, dt)
     if dt == RDF.langString and v.language:
         return _value_fits(v, dt)
+    return False
+
+
+_G_TYPES = frozenset({XSD.gYear, XSD.gYearMonth, XSD.gMonth, XSD.gDay, XSD.gMonthDay})
+
+
+def _ill_formed_g_type(v: Literal) -> bool:
+    """An xsd:gYear (and the other g types) whose lexical form is not one.
+
+    rdflib does not check these lexical forms, so a Literal's ``ill_typed`` stays None
+    unless owlrl's lexical conversions are installed in rdflib (process-wide) when the
+    literal is made, which pySHACL's RDFS inference does: the reference then reports
+    ``"20x1"^^xsd:gYear`` under sh:datatype. Checked here with owlrl's own conversions, so
+    the verdict no longer depends on what ran earlier in the process."""
+    if v.datatype not in _G_TYPES:
+        return False
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+
+    try:
+        AltXSDToPYTHON[v.datatype](str(v))
+    except ValueError:
+        return True
     return False
 
 

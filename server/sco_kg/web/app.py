@@ -100,6 +100,12 @@ def _settings(config: dict) -> dict:
         value = config.get(config_key(s.name), os.environ.get(config_key(s.name), s.default))
         out[s.name] = type(s.default)(value) if not isinstance(s.default, bool) else (
             value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on"))
+    from ..errors import ConfigError
+    from ..validate import ENGINES
+
+    if out["validator"] not in ENGINES:
+        raise ConfigError(f"{config_key('validator')}={out['validator']!r}: not a validator "
+                          f"(one of: {', '.join(ENGINES)})")
     return out
 
 

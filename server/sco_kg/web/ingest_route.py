@@ -76,6 +76,7 @@ def _setup(state) -> None:
         timeout=_setting(app.config, "SCO_KG_INGEST_TIMEOUT", DEFAULT_TIMEOUT, float),
         max_memory_mb=_setting(app.config, "SCO_KG_INGEST_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB, int),
         base=kg.base,
+        validator=kg.settings["validator"],
     )
 
 

@@ -159,7 +159,7 @@ def validate_body():
     job = {
         "body": body, "media_type": request.headers["Content-Type"], "base": BASE,
         "max_bytes": settings["validate_max_bytes"], "max_triples": settings["validate_max_triples"],
-        "format": fmt, "kg_path": _kg_nquads(kg) if with_kg else None,
+        "format": fmt, "kg_path": _kg_nquads(kg) if with_kg else None, "engine": settings["validator"],
     }
     timeout = settings["validate_timeout"]
     try:
@@ -174,7 +174,8 @@ def validate_body():
     except ValidatorCrashed as exc:
         raise ApiError(500, str(exc), reason="validator-crash") from None
     if not outcome.ok:
-        raise ApiError(outcome.status, outcome.message, line=outcome.line, column=outcome.column)
+        extra = {"reason": outcome.reason} if outcome.reason else {}
+        raise ApiError(outcome.status, outcome.message, line=outcome.line, column=outcome.column, **extra)
     resp = Response(outcome.body, content_type=CONTENT_TYPES[fmt])
     resp.headers["Vary"] = "Accept"
     return resp

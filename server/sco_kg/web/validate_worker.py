@@ -72,6 +72,7 @@ class Outcome:
     message: str = ""
     line: int | None = None
     column: int | None = None
+    reason: str | None = None  # "memory" when the worker's cap stopped it (as when it dies of it)
 
 
 # --- the web side -----------------------------------------------------------------------
@@ -166,7 +167,8 @@ class ValidatorPool:
             self._retire(worker)
             raise
         worker.jobs += 1
-        if worker.jobs >= MAX_JOBS:
+        out_of_memory = isinstance(reply[1], Outcome) and reply[1].reason == "memory"
+        if worker.jobs >= MAX_JOBS or out_of_memory:  # a heap that hit its cap stays near it
             self._retire(worker)
         else:
             self._slots.put(worker)
@@ -226,7 +228,8 @@ def run_job(job: dict) -> Outcome:
         path = Path(folder) / f"body.{name}"
         path.write_bytes(job["body"])
         try:
-            report = validate_files([path], name, with_kg=bool(job.get("kg_path")), sources=sources)
+            report = validate_files([path], name, with_kg=bool(job.get("kg_path")), sources=sources,
+                                    engine=job.get("engine", "fast"))
         except InputError as exc:  # a loading rule of validate_files (the parse itself passed above)
             return Outcome(False, status=400, message=exc.message, line=exc.line, column=exc.column)
     return Outcome(True, body=render(report, job["format"]), conforms=report.conforms)
@@ -257,7 +260,9 @@ def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker proc
 
         isolated = _isolate_network()
     try:
-        import pyshacl  # noqa: F401  (imported once, before the first job)
+        import pyshacl  # noqa: F401  (imported once, before the first job and the memory cap)
+
+        from .. import fastshacl, untrusted, validate  # noqa: F401
 
         from ..resources import Sources
 
@@ -276,7 +281,7 @@ def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker proc
         try:
             reply = ("outcome", run_job(job))
         except MemoryError:
-            reply = ("outcome", Outcome(False, status=413, message=(
+            reply = ("outcome", Outcome(False, status=413, reason="memory", message=(
                 f"validating this input needs more than the {memory_mb} MB a validation may use")))
         except Exception as exc:
             reply = ("failure", f"{type(exc).__name__}: {exc}")
