@@ -34,6 +34,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +85,14 @@ class _Worker:
         package_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, RUST_BACKTRACE="0")
         env["PYTHONPATH"] = package_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        # its stderr kept aside: when it dies, its last words tell running out of memory
+        # (Rust's "memory allocation of N bytes failed", CPython's MemoryError) from a crash
+        self.stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sco_kg.web.validate_worker", str(theirs.fileno()), str(memory_mb),
              "1" if isolate_network else "0"],
-            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, close_fds=True)
+            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, stderr=self.stderr,
+            close_fds=True)
         theirs.close()
         self.sock = mine
         self.jobs = 0
@@ -113,8 +118,28 @@ class _Worker:
         except subprocess.TimeoutExpired:  # pragma: no cover
             code = None
         self.sock.close()
+        self.words = self._read_stderr()
         return code
 
+    def _read_stderr(self, size: int = 4096) -> str:
+        try:
+            self.stderr.seek(0, os.SEEK_END)
+            self.stderr.seek(max(0, self.stderr.tell() - size))
+            return self.stderr.read().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
+        finally:
+            self.stderr.close()
+
+    def last_words(self) -> str:
+        """The end of what the worker wrote to stderr (after :meth:`kill`), logged."""
+        text = getattr(self, "words", "")
+        if text.strip():
+            logging.getLogger(__name__).warning("validation worker's last words: %s", text.strip()[-1000:])
+        return text
+
+
+OUT_OF_MEMORY_WORDS = ("memory allocation of", "MemoryError", "Cannot allocate memory", "out of memory")
 
 class ValidatorPool:
     """``workers`` validation processes, started on first use; :meth:`validate` runs one job."""
@@ -159,7 +184,8 @@ class ValidatorPool:
             raise ValidationTimeout(f"the validation did not finish within {timeout:g} s and was stopped") from None
         except (EOFError, OSError, pickle.UnpicklingError):
             code = self._retire(worker)
-            if code == -signal.SIGABRT:
+            words = worker.last_words() if worker is not None else ""
+            if code == -signal.SIGABRT or any(w in words for w in OUT_OF_MEMORY_WORDS):
                 raise ValidatorOutOfMemory(
                     f"validating this input needs more memory than the limit of {self.memory_mb} MB") from None
             raise ValidatorCrashed("the validation worker died on this input (it was replaced)") from None
@@ -271,25 +297,34 @@ def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker proc
     except Exception as exc:
         _send(sock, ("failed", f"{type(exc).__name__}: {exc}"))
         return
+    # Room kept aside under the cap: freed when the cap is hit, so that the refusal can
+    # still be pickled and sent (without it, the worker died mid-reply or in the
+    # interpreter, and the client got a 500 instead of a 413).
+    reserve = bytearray(16 << 20)
     _limit_memory(memory_mb)
     _send(sock, ("ready", isolated))
+    out_of_memory = Outcome(False, status=413, reason="memory", message=(
+        f"validating this input needs more than the {memory_mb} MB a validation may use"))
     while True:
+        job = None
         try:
             job = _recv(sock)
+            reply = ("outcome", run_job(job))
         except (EOFError, OSError):
             return
-        try:
-            reply = ("outcome", run_job(job))
-        except MemoryError:
-            reply = ("outcome", Outcome(False, status=413, reason="memory", message=(
-                f"validating this input needs more than the {memory_mb} MB a validation may use")))
+        except (MemoryError, SystemError) as exc:  # SystemError: CPython out of memory in C code
+            if isinstance(exc, SystemError) and memory_mb <= 0:
+                reply = ("failure", f"{type(exc).__name__}: {exc}")
+            else:
+                reserve.clear()  # freed: room to answer (the pool then retires this worker)
+                reply = ("outcome", out_of_memory)
         except Exception as exc:
             reply = ("failure", f"{type(exc).__name__}: {exc}")
+        del job
         try:
             _send(sock, reply)
         except OSError:
             return
-
 
 if __name__ == "__main__":  # pragma: no cover
     # run as the module's real name, so that what it pickles (Outcome) unpickles in the server
