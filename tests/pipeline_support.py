@@ -3,6 +3,7 @@ folders have conftest.py files of their own, and ``import conftest`` would be am
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -28,3 +29,35 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@contextmanager
+def reused_sparql_translations():
+    """Speed only. pySHACL hands each SHACL-SPARQL query to rdflib as a string once per
+    focus node and rdflib parses it every time, which is most of a validation's cost.
+    Within this block, the translated query is reused per (text, base, prefixes), the way
+    rdflib's own prepareQuery() is meant to be reused with different initBindings."""
+    import pytest
+
+    try:
+        from rdflib.plugins.sparql import processor
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        original = processor.SPARQLProcessor.query
+    except (ImportError, AttributeError):  # another rdflib: run uncached
+        yield
+        return
+    cache: dict = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in cache:
+                cache[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
+            strOrQuery = cache[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(processor.SPARQLProcessor, "query", query)
+        yield

@@ -21,6 +21,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
+from pipeline_support import reused_sparql_translations
 from sco_kg import fastshacl
 from sco_kg.errors import ConfigError
 from sco_kg.validate import render_path
@@ -66,25 +67,8 @@ def read(*paths: Path) -> Graph:
 
 @pytest.fixture(scope="module", autouse=True)
 def _reuse_parsed_sparql():
-    """Speed only (as in tests/test_shapes.py): pySHACL hands each SHACL-SPARQL query to
-    rdflib once per focus node and rdflib parses it every time; reuse the translation."""
-    from rdflib.plugins.sparql import processor
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    original = processor.SPARQLProcessor.query
-    cache: dict = {}
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
-            if key not in cache:
-                cache[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
-            strOrQuery = cache[key]
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(processor.SPARQLProcessor, "query", query)
+    """Speed only: see pipeline_support.reused_sparql_translations."""
+    with reused_sparql_translations():
         yield
 
 

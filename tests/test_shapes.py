@@ -29,6 +29,8 @@ from pyshacl import validate
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
+from pipeline_support import reused_sparql_translations
+
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
 SHAPES_FILE = ONTOLOGY / "shapes.ttl"
@@ -84,31 +86,8 @@ PARAMETERS = {
 
 @pytest.fixture(scope="module", autouse=True)
 def _reuse_parsed_sparql():
-    """Speed only. pySHACL hands each SHACL-SPARQL query to rdflib as a string once per
-    focus node and rdflib parses it every time, which is most of a validation's cost.
-    Reuse the translated query per (text, base, prefixes), the way rdflib's own
-    prepareQuery() is meant to be reused with different initBindings."""
-    try:
-        from rdflib.plugins.sparql import processor
-        from rdflib.plugins.sparql.algebra import translateQuery
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        original = processor.SPARQLProcessor.query
-    except (ImportError, AttributeError):  # another rdflib: run uncached
-        yield
-        return
-    cache: dict = {}
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
-            if key not in cache:
-                cache[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
-            strOrQuery = cache[key]
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(processor.SPARQLProcessor, "query", query)
+    """Speed only: see pipeline_support.reused_sparql_translations."""
+    with reused_sparql_translations():
         yield
 
 
