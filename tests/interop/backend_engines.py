@@ -7,14 +7,14 @@ free ports, in a temporary directory; a missing engine fails the tests (never a 
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from interop_engines import ENGINES, START_TIMEOUT, Endpoint, free_port, oxigraph_command, require, run, wait_until
+from interop_engines import (ENGINES, START_TIMEOUT, Endpoint, free_port, oxigraph_command, require, run,
+                             stop_process, wait_until)
 
 #: the Oxigraph server's own query time limit: the timeout test leaves a query running there
 BACKEND_QUERY_TIMEOUT = 10
@@ -57,14 +57,7 @@ class WritableOxigraph:
         return Writable("oxigraph", base + "/query", base + "/store")
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=20)
+        stop_process(self.proc)
 
 
 class EmptyVirtuoso:

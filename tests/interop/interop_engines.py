@@ -180,6 +180,18 @@ def wait_until(check, what: str, timeout: int = START_TIMEOUT, proc: subprocess.
     pytest.fail(f"{what} did not answer in {timeout}s", pytrace=False)
 
 
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """SIGTERM an engine's server process, then SIGKILL it if it is not gone in 20 s."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=20)
+
+
 # --- Oxigraph server -------------------------------------------------------------------
 
 
@@ -226,14 +238,7 @@ class OxigraphServer:
         return self.endpoint
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=20)
+        stop_process(self.proc)
 
 
 # --- Virtuoso --------------------------------------------------------------------------
