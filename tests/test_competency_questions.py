@@ -138,7 +138,7 @@ def store_without_inference(built_dataset) -> ox.Store:
 @pytest.fixture(scope="module")
 def union_dataset(built_dataset) -> Dataset:
     """The same graphs in rdflib, the default graph being their union."""
-    return Dataset(store=built_dataset.store, default_union=True)
+    return Dataset(store=built_dataset.to_dataset().store, default_union=True)
 
 
 # --- the questions -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from rdflib.namespace import RDF
 from .errors import ValidationError
 from .load import load
 from .namespaces import INFERRED_GRAPH, is_schema_graph
+from .quadset import QuadSet
 from .reason import reason
 from .resources import Sources
 from .validate import ValidationReport, validate
@@ -29,7 +30,7 @@ STEPS = ("load", "validate", "reason", "validate closure")
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    dataset: QuadSet  # rdflib's Dataset API over sets (``.to_dataset()`` for a real one)
     report: ValidationReport  # of the closure when validated, else of the asserted data
     stats: dict
     reports: dict[str, ValidationReport] = field(default_factory=dict)  # per stage
@@ -79,14 +80,14 @@ def build(
     return BuildResult(dataset, report, compute_stats(dataset), reports, timings)
 
 
-def _validate(dataset: Dataset, shapes, stage: str, engine: str = "fast") -> ValidationReport:
+def _validate(dataset: QuadSet, shapes, stage: str, engine: str = "fast") -> ValidationReport:
     report = validate(dataset, shapes, stage=stage, engine=engine)
     if not report.conforms:
         raise ValidationError(report, stage)
     return report
 
 
-def named_graphs(dataset: Dataset) -> list:
+def named_graphs(dataset: QuadSet | Dataset) -> list:
     """The non-empty named graphs, sorted by name."""
     default = dataset.default_graph.identifier
     return sorted(
@@ -95,7 +96,7 @@ def named_graphs(dataset: Dataset) -> list:
     )
 
 
-def compute_stats(dataset: Dataset) -> dict:
+def compute_stats(dataset: QuadSet | Dataset) -> dict:
     """Triples per graph, asserted and inferred counts, instances per class (in the union)."""
     graphs = named_graphs(dataset)
     per_graph = {str(g.identifier): len(g) for g in graphs}

@@ -38,9 +38,9 @@ class _Unsupported(Exception):
     pass
 
 
-def parse_into(target: Graph, text: str, fmt: str, base: str) -> bool:
-    """Parse ``text`` (rdflib format name ``fmt``) into ``target`` (a Graph, or a Dataset for
-    quad syntaxes). False where rdflib must parse it instead: ``target`` may then hold part
+def parse_into(target, text: str, fmt: str, base: str) -> bool:
+    """Parse ``text`` (rdflib format name ``fmt``) into ``target`` (a Graph, or a Dataset or
+    :class:`~sco_kg.quadset.QuadSet` for quad syntaxes). False where rdflib must parse it instead: ``target`` may then hold part
     of the text, so give a fresh one to rdflib. Streams (no list of the quads is kept)."""
     oxfmt = FORMATS.get(fmt)
     if oxfmt is None or _DIFFERS.search(text):
@@ -67,7 +67,7 @@ def parse_into(target: Graph, text: str, fmt: str, base: str) -> bool:
             return Literal(t.value) if datatype == _XSD_STRING else Literal(t.value, datatype=term(t.datatype))
         raise _Unsupported(kind.__name__)
 
-    is_dataset = isinstance(target, Dataset)
+    is_dataset = isinstance(target, Dataset) or hasattr(target, "default_graph")  # or a QuadSet
     default = target.default_graph if is_dataset else target
     graphs: dict = {}
     parser = ox.parse(input=text, format=oxfmt, base_iri=base)
@@ -87,6 +87,7 @@ def parse_into(target: Graph, text: str, fmt: str, base: str) -> bool:
         prefixes = dict(parser.prefixes)
     except (SyntaxError, _Unsupported):
         return False
-    for prefix, namespace in prefixes.items():
-        target.bind(prefix, URIRef(namespace))
+    if hasattr(target, "bind"):
+        for prefix, namespace in prefixes.items():
+            target.bind(prefix, URIRef(namespace))
     return True

@@ -1,4 +1,5 @@
-"""Read the hand-written files into one ``rdflib.Dataset``, every fact in a named graph.
+"""Read the hand-written files into one dataset (a :class:`~sco_kg.quadset.QuadSet`: the
+rdflib Dataset API the pipeline uses, over plain sets), every fact in a named graph.
 
 * ``ontology/sco-kg.ttl``       -> ``kgg:ontology``
 * ``ontology/imports/<x>.ttl``  -> ``kgg:imports/<x>``
@@ -27,6 +28,7 @@ from rdflib.util import guess_format
 
 from .errors import InputError
 from .fastparse import parse_into
+from .quadset import QuadSet
 from .namespaces import (
     BASE,
     KGG,
@@ -44,20 +46,18 @@ QUAD_FORMATS = {"trig", "nquads", "trix", "json-ld"}
 _EXTRA_FORMATS = {".jsonld": "json-ld", ".json": "json-ld", ".nq": "nquads", ".nt": "nt"}
 
 
-def new_dataset() -> Dataset:
-    """An empty Dataset with the project's prefixes; the default graph is not the union."""
-    ds = Dataset(default_union=False)
-    bind_prefixes(ds)
-    return ds
+def new_dataset() -> QuadSet:
+    """An empty dataset with the project's prefixes; the default graph is not the union."""
+    return QuadSet()
 
 
-def load(sources: Sources | None = None) -> Dataset:
+def load(sources: Sources | None = None) -> QuadSet:
     """Load the ontology, its imports and every data file of ``sources`` (default: the packaged ones)."""
     sources = sources or Sources.default()
     ds = new_dataset()
-    add_graph(ds, ONTOLOGY_GRAPH, read_triples(sources.ontology, "turtle"))
+    add_graph(ds, ONTOLOGY_GRAPH, read_triple_set(sources.ontology, "turtle"))
     for path in sources.imports:
-        add_graph(ds, import_graph(path.stem), read_triples(path, "turtle"))
+        add_graph(ds, import_graph(path.stem), read_triple_set(path, "turtle"))
     for data_dir in sources.data_dirs:
         load_data_dir(ds, data_dir)
     for path in sources.extra:
@@ -65,7 +65,7 @@ def load(sources: Sources | None = None) -> Dataset:
     return ds
 
 
-def load_data_dir(ds: Dataset, data_dir: Path) -> None:
+def load_data_dir(ds: QuadSet, data_dir: Path) -> None:
     """``*.trig`` at the top of ``data_dir``, then every ``articles/<id>/``."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
@@ -78,7 +78,7 @@ def load_data_dir(ds: Dataset, data_dir: Path) -> None:
             load_article(ds, article_dir)
 
 
-def load_article(ds: Dataset, article_dir: Path) -> None:
+def load_article(ds: QuadSet, article_dir: Path) -> None:
     """One article: its ``*.trig`` files and its text, read from article.txt."""
     article_id = article_dir.name
     text_path = article_dir / "article.txt"
@@ -92,14 +92,14 @@ def load_article(ds: Dataset, article_dir: Path) -> None:
     )
 
 
-def load_extra(ds: Dataset, path: Path) -> None:
+def load_extra(ds: QuadSet, path: Path) -> None:
     """An extra RDF file: quads keep their graphs, triples go to ``kgg:extra/<stem>``."""
     path = Path(path)
     fmt = rdf_format(path)
     if fmt in QUAD_FORMATS:
         add_quads(ds, read_quads(path, fmt))
     else:
-        add_graph(ds, KGG[f"extra/{path.stem}"], read_triples(path, fmt))
+        add_graph(ds, KGG[f"extra/{path.stem}"], read_triple_set(path, fmt))
 
 
 # -- reading ------------------------------------------------------------------------
@@ -170,14 +170,31 @@ def read_triples(path: Path, fmt: str | None = None) -> Graph:
     return graph
 
 
-def read_quads(path: Path, fmt: str | None = None) -> Dataset:
+def read_triple_set(path: Path, fmt: str | None = None) -> QuadSet:
+    """Parse a triple syntax file (Turtle...) into the default graph of a QuadSet (its
+    prefixes kept): what the build loads, without the cost of an rdflib Graph."""
+    path = Path(path)
+    fmt = fmt or rdf_format(path)
+    parsed = QuadSet()
+    if not parse_into(parsed, read_text(path), fmt, BASE):
+        graph = Graph()  # rdflib parses it (and reports any error)
+        _parse(graph, path, fmt)
+        parsed = QuadSet()
+        parsed.default_graph.update(graph)
+        for prefix, namespace in graph.namespaces():
+            parsed.bind(prefix, namespace, override=False)
+    return parsed
+
+
+def read_quads(path: Path, fmt: str | None = None) -> QuadSet:
     """Parse a quad syntax file (TriG...); its default graph must be empty."""
     path = Path(path)
     fmt = fmt or rdf_format(path)
-    ds = Dataset()
+    ds = QuadSet()
     if not parse_into(ds, read_text(path), fmt, BASE):
-        ds = Dataset()  # rdflib parses it (and reports any error) into a fresh dataset
-        _parse(ds, path, fmt)
+        parsed = Dataset()  # rdflib parses it (and reports any error) into a fresh dataset
+        _parse(parsed, path, fmt)
+        ds = QuadSet.from_dataset(parsed)
     stray = sorted(ds.default_graph, key=lambda t: tuple(str(x) for x in t))
     if stray:
         s, p, o = stray[0]
@@ -230,14 +247,16 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
 # -- merging ------------------------------------------------------------------------
 
 
-def add_graph(ds: Dataset, name: URIRef, graph: Iterable) -> None:
-    target = ds.graph(name)
-    for triple in graph:
-        target.add(triple)
+def add_graph(ds: QuadSet, name: URIRef, graph: Iterable | QuadSet) -> None:
+    """Add the triples of ``graph`` (a QuadSet: its default graph) to graph ``name``."""
+    if isinstance(graph, QuadSet):
+        graph = graph.default_graph
+    ds.graph(name).update(graph)
 
 
-def add_quads(ds: Dataset, source: Dataset) -> None:
+def add_quads(ds: QuadSet, source: QuadSet) -> None:
+    """Every non-empty named graph of ``source``."""
     for graph in source.graphs():
         if graph.identifier == source.default_graph.identifier or len(graph) == 0:
             continue
-        add_graph(ds, graph.identifier, graph)
+        ds.graph(graph.identifier).update(graph)

@@ -180,7 +180,8 @@ def add_results(report, failures: list[dict]):
 
 def _union(context) -> Graph:
     union = Graph()
-    for triple in context.quads((None, None, None, None)) if isinstance(context, Dataset) else context:
+    quads = isinstance(context, Dataset) or hasattr(context, "default_graph")  # or a QuadSet
+    for triple in context.quads((None, None, None, None)) if quads else context:
         union.add(triple[:3])
     return union
 

@@ -15,13 +15,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from .errors import ConfigError, InconsistencyError
 from .namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, REASONING_RUN, is_schema_graph
+
+if TYPE_CHECKING:
+    from .quadset import QuadSet
 
 Triple = tuple
 
@@ -154,7 +157,7 @@ def reasoning_time() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def asserted_union(dataset: Dataset, exclude: Iterable[URIRef] = (INFERRED_GRAPH,)) -> Graph:
+def asserted_union(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (INFERRED_GRAPH,)) -> Graph:
     """One Graph holding every triple of every named graph but ``exclude``."""
     skip = set(exclude)
     union = Graph()
@@ -166,7 +169,7 @@ def asserted_union(dataset: Dataset, exclude: Iterable[URIRef] = (INFERRED_GRAPH
     return union
 
 
-def asserted_triples(dataset: Dataset, exclude: Iterable[URIRef] = (INFERRED_GRAPH,)):
+def asserted_triples(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (INFERRED_GRAPH,)):
     """Every triple of every named graph but ``exclude``, graph after graph (repeats possible)."""
     skip = set(exclude)
     for graph in list(dataset.graphs()):
@@ -193,8 +196,9 @@ def _run_description(closure: Closure, reasoner: str, ended: datetime) -> Graph:
     return description
 
 
-def reason(dataset: Dataset, reasoner: str = "fastrl", *, now: datetime | None = None) -> Graph:
-    """Add ``kgg:inferred`` to ``dataset``: the closure minus noise, described inside itself.
+def reason(dataset: "QuadSet | Dataset", reasoner: str = "fastrl", *, now: datetime | None = None):
+    """Add ``kgg:inferred`` to ``dataset`` (a :class:`~sco_kg.quadset.QuadSet` or an rdflib
+    Dataset): the closure minus noise, described inside itself.
 
     Raises :class:`InconsistencyError` when the reasoner reports an inconsistency.
     Returns the inferred graph.
@@ -208,9 +212,7 @@ def reason(dataset: Dataset, reasoner: str = "fastrl", *, now: datetime | None =
         raise InconsistencyError(closure.errors, closure.engine or reasoner)
     dataset.remove_graph(INFERRED_GRAPH)
     inferred = dataset.graph(INFERRED_GRAPH)
-    for triple in closure.triples:
-        if not is_noise(triple):
-            inferred.add(triple)
+    _add_all(inferred, (t for t in closure.triples if not is_noise(t)))
     description = _run_description(closure, reasoner, now or reasoning_time())
     # The description answers in standard terms too: reason over it with the ontology
     # (only the ontology's graphs: what it says of the run follows from the axioms alone).
@@ -225,3 +227,12 @@ def reason(dataset: Dataset, reasoner: str = "fastrl", *, now: datetime | None =
         if not is_noise(triple) and triple not in tbox:
             inferred.add(triple)
     return inferred
+
+
+def _add_all(graph, triples) -> None:
+    """Add ``triples`` to ``graph``: at once into a QuadSet's graph, one by one into rdflib's."""
+    if hasattr(graph, "update") and not isinstance(graph, Graph):
+        graph.update(triples)
+    else:
+        for triple in triples:
+            graph.add(triple)

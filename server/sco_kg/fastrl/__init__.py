@@ -59,7 +59,7 @@ class ClosureResult:
 
 
 def _source_triples(source, exclude=()) -> Iterable[tuple]:
-    if isinstance(source, Dataset):
+    if isinstance(source, Dataset) or hasattr(source, "default_graph"):  # or a sco_kg QuadSet
         skip = set(exclude)
         for graph in source.graphs():
             if graph.identifier not in skip:
