@@ -15,7 +15,8 @@ stage alone, its peak memory (``ru_maxrss``, input included) is read by the pare
 ``wait4``. A measurement past ``--stage-timeout`` is killed and recorded as such.
 
 * parse: ours (``sco_kg.load.load`` with ``--data``: the ontology, imports and the file into
-  an rdflib Dataset, parsed by pyoxigraph, :mod:`sco_kg.fastparse`) vs rdflib's own parsers
+  the build's :class:`~sco_kg.quadset.QuadSet`, rdflib terms in sets, parsed by pyoxigraph,
+  :mod:`sco_kg.fastparse`) vs rdflib's own parsers
   (``Dataset.parse``) and ``pyoxigraph.parse`` alone (no rdflib terms) on the same files;
 * validate: ``sco_kg.validate.validate`` with pySHACL vs the fast validator
   (``engine="fast"``, when ``sco_kg.validate.validate`` has it);
@@ -34,8 +35,13 @@ graph into the default graph, so both answer the same; checked on every CQ befor
 The load is driven by wrk (C, epoll: one thread costs a few percent of a core at these rates;
 its CPU time is recorded beside the servers' so a saturated client would show), POSTing each
 competency question (``application/sparql-query``) for a fixed duration at concurrency 1
-(every CQ) and 8 (the join-heavy ones: seven or more triple patterns), same client, same
-flags for both servers. The machine has 2 cores: client and server share them.
+and 8 (every CQ), same client, same flags for both servers. The machine has 2 cores: client and
+server share them. A CQ counts as join-heavy when Oxigraph server itself needs at least
+``JOIN_HEAVY_MS`` at p50 at concurrency 1 to answer it: the engine's join work then outweighs
+any HTTP stack's. Counting triple patterns (the first version of this script) called
+anchored lookups join-heavy: 03 and 10 have seven patterns, all hanging off one IRI, and
+Oxigraph answers them in 0.2 ms. The summary gives the ratios of both groups; the targets
+are about the join-heavy one.
 """
 
 from __future__ import annotations
@@ -64,7 +70,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 PYTHON = sys.executable
 OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
 SEED = 1
-JOIN_HEAVY = 7  # triple patterns from which a CQ counts as join-heavy
+JOIN_HEAVY_MS = 1.0  # Oxigraph server's own p50 at c=1 from which a CQ counts as join-heavy
 UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 TARGETS = {
     "build_1M_s": "< 180",
@@ -407,7 +413,7 @@ def endpoint(size: int, synth_file: Path, work: Path, c1_duration: float, c8_dur
     result: dict = {"data": f"project data + sco-kg synth {size} (seed {SEED}), fastrl closure", "git": git,
                     "load_average_before": [round(x, 2) for x in os.getloadavg()],
                     "quads": sum(1 for _ in served.open(encoding="utf-8")), "oxigraph_load_s": ox_load_s,
-                    "join_heavy": [c["name"] for c in cqs if c["patterns"] >= JOIN_HEAVY], "agreement": {}, "runs": []}
+                    "join_heavy_ms": JOIN_HEAVY_MS, "agreement": {}, "runs": []}
     try:
         disagree = []
         for cq in cqs:
@@ -421,7 +427,7 @@ def endpoint(size: int, synth_file: Path, work: Path, c1_duration: float, c8_dur
         result["agreement"] = {"cqs": len(cqs), "same_answers": len(cqs) - len(disagree), "different": disagree}
         print(f"  the {len(cqs)} CQs: {len(cqs) - len(disagree)} answered the same by both servers {disagree or ''}",
               flush=True)
-        plan = [(1, c1_duration, c) for c in cqs] + [(8, c8_duration, c) for c in cqs if c["patterns"] >= JOIN_HEAVY]
+        plan = [(1, c1_duration, c) for c in cqs] + [(8, c8_duration, c) for c in cqs]
         for connections, duration, cq in plan:
             for name, (url, proc) in servers.items():
                 r = wrk(url, cq, connections, duration, work, proc.pid)
@@ -462,9 +468,14 @@ def endpoint_summary(ep: dict) -> dict:
                      "ours_errors": ours["errors"], "oxigraph_errors": ox["errors"],
                      "client_cpu_cores_max": max(ours["client_cpu_cores"], ox["client_cpu_cores"])})
     c1 = [r for r in rows if r["concurrency"] == 1]
-    c8 = [r for r in rows if r["concurrency"] == 8]
+    heavy = sorted(r["cq"] for r in c1 if r["oxigraph_p50_ms"] >= ep.get("join_heavy_ms", JOIN_HEAVY_MS))
+    c8 = [r for r in rows if r["concurrency"] == 8 and r["cq"] in heavy]
+    light = [r for r in rows if r["concurrency"] == 8 and r["cq"] not in heavy]
     med = lambda xs: round(statistics.median(xs), 3) if xs else None  # noqa: E731
     summary = {
+        "join_heavy": heavy,
+        "c8_light_throughput_ratio_median": med([r["throughput_ratio"] for r in light]),
+        "c8_light_p99_ratio_median": med([r["p99_ratio"] for r in light if r["p99_ratio"] is not None]),
         "c1_overhead_p50_ms_median": med([r["overhead_p50_ms"] for r in c1]),
         "c1_overhead_p50_ms_max": max((r["overhead_p50_ms"] for r in c1), default=None),
         "c8_join_heavy_throughput_ratio_median": med([r["throughput_ratio"] for r in c8]),
@@ -537,7 +548,7 @@ def run(opts) -> dict:
             s["reason"]["owlrl"] = stage("reason", "owlrl", f, work, t)
         s["store"] = {"memory": stage("store", "memory", f, work, t), "disk": stage("store", "disk", f, work, t)}
         if n <= opts.export_max:
-            s["export"] = {"rdflib": stage("export", "rdflib", f, work, t)}
+            s["export"] = {"ours": stage("export", "ours", f, work, t)}
         s["build"] = {"no_validate": whole_build(f, work, opts.build_timeout, validate=False)}
         if not big:
             s["build"]["validated"] = whole_build(f, work, opts.build_timeout, validate=True)
@@ -592,7 +603,7 @@ def markdown(doc: dict) -> str:
                 ("validate", s["validate"].get("fast"), "pyshacl", s["validate"].get("pyshacl"), "fast validator"),
                 ("reason", s["reason"].get("fastrl"), "owlrl", s["reason"].get("owlrl"), "fastrl"),
                 ("store load", s["store"].get("memory"), "on disk", s["store"].get("disk"), "in memory"),
-                ("export", (s.get("export") or {}).get("rdflib"), "", None, "every dump"),
+                ("export", (s.get("export") or {}).get("ours"), "", None, "every dump"),
                 ("build (no validation)", s["build"].get("no_validate"), "", None, "sco-kg build"),
                 ("build (validated)", s["build"].get("validated"), "", None, "sco-kg build")]
         for name, ours, peer_name, peer, ours_name in rows:
@@ -607,12 +618,15 @@ def markdown(doc: dict) -> str:
         lines += ["", f"## Endpoint ({ep['data']}, {ep['quads']:,} quads; wrk POST, loopback)", "",
                   f"Both servers gave the same answers to {ep['agreement']['same_answers']} of {ep['agreement']['cqs']} CQs"
                   + (f" (different: {', '.join(ep['agreement']['different'])})" if ep["agreement"]["different"] else "") + ".",
-                  f"Join-heavy ({JOIN_HEAVY}+ triple patterns): {', '.join(ep['join_heavy'])}.", "",
+                  f"Join-heavy (Oxigraph server's own p50 at c=1 >= {ep.get('join_heavy_ms', JOIN_HEAVY_MS)} ms): "
+                  f"{', '.join(s['join_heavy'])}.", "",
                   f"* c=1, overhead at p50 over Oxigraph server (ours - theirs): median {s['c1_overhead_p50_ms_median']} ms, "
                   f"max {s['c1_overhead_p50_ms_max']} ms (target <= 1 ms)",
                   f"* c=8, join-heavy: throughput ours/theirs median {s['c8_join_heavy_throughput_ratio_median']}, "
                   f"min {s['c8_join_heavy_throughput_ratio_min']} (target >= 0.8); p99 ours/theirs median "
                   f"{s['c8_join_heavy_p99_ratio_median']}, max {s['c8_join_heavy_p99_ratio_max']} (target <= 1.5)",
+                  f"* c=8, the other CQs (lookups, where the HTTP stack is the cost): throughput ours/theirs median "
+                  f"{s['c8_light_throughput_ratio_median']}, p99 ratio median {s['c8_light_p99_ratio_median']}",
                   f"* errors: ours {s['errors_ours']}, Oxigraph {s['errors_oxigraph']}; wrk used at most "
                   f"{s['client_cpu_cores_max']} of a core", "",
                   "| c | CQ | ours req/s | Oxigraph req/s | ratio | ours p50 / p99 ms | Oxigraph p50 / p99 ms | p99 ratio |",
