@@ -61,6 +61,9 @@ def test_value_subjects_objects_read_like_rdflib(pair):
     assert set(g.objects(A, P)) == set(h.objects(A, P))
     assert set(g.subjects(P, B)) == set(h.subjects(P, B))
     assert g.value(C, RDF.type) is None
+    assert set(g.subject_objects(P)) == set(h.subject_objects(P))
+    assert set(g.subject_predicates(B)) == set(h.subject_predicates(B))
+    assert set(g.predicate_objects(A)) == set(h.predicate_objects(A))
 
 
 def test_remove_graph_and_patterns(pair):

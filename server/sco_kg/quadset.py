@@ -105,6 +105,12 @@ class TripleSet:
     def predicate_objects(self, subject=None, unique: bool = False):
         return ((p, o) for _, p, o in self.triples((subject, None, None)))
 
+    def subject_objects(self, predicate=None, unique: bool = False):
+        return ((s, o) for s, _, o in self.triples((None, predicate, None)))
+
+    def subject_predicates(self, object=None, unique: bool = False):
+        return ((s, p) for s, p, _ in self.triples((None, None, object)))
+
     def value(self, subject=None, predicate=None, object=None, default=None):
         """The one unknown term of the pattern (the first found), as rdflib's Graph.value."""
         for s, p, o in self.triples((subject, predicate, object)):
