@@ -198,7 +198,7 @@ def _subclasses(graph: Graph, cls: URIRef) -> set:
 
 def _describes_provenance(s, p, facts: Graph, graph_names: set) -> bool:
     """A triple about a graph, an article, a span or a selector (the provenance graph)."""
-    if s in graph_names or (s, PROV.wasDerivedFrom, None) in facts:
+    if s in graph_names or (s, PROV.wasDerivedFrom, None) in facts and not _has_words(s, facts):
         return True  # the description of a graph
     if p in (OA.hasSource, OA.hasSelector) or (None, PROV.wasDerivedFrom, s) in facts:
         return True  # a span
@@ -206,6 +206,13 @@ def _describes_provenance(s, p, facts: Graph, graph_names: set) -> bool:
         return True  # a selector, an article
     types = set(facts.objects(s, RDF.type))
     return bool(types & {OA.SpecificResource, OA.TextPositionSelector, OA.TextQuoteSelector, SCHEMA.NewsArticle})
+
+
+def _has_words(s, facts: Graph) -> bool:
+    """Whether ``s`` has words (``schema:text``): a quotation, which is
+    ``prov:wasDerivedFrom`` its sentence's span as that sentence's graph is, but is a fact
+    (whose graph must be derived), not a graph; or an article, recognised below."""
+    return (s, SCHEMA.text, None) in facts
 
 
 def _brief(term) -> str:

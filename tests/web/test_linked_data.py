@@ -394,6 +394,9 @@ def test_article_page_links_each_sentence_to_its_graph(real_client):
     spans = re.findall(r'<a class="span" id="(s\d+)" href="([^"]+)"', section)
     assert len(spans) >= 20
     assert ("s18", f"/graph/{ARTICLE}/s18") in spans
+    # every sentence links to its graph, also those whose quotation is derived from the same span
+    assert ("s02", f"/graph/{ARTICLE}/s02") in spans
+    assert all(href == f"/graph/{ARTICLE}/{anchor}" for anchor, href in spans), spans
     from html import unescape
 
     source = (Path(__file__).resolve().parents[2] / "data" / "articles" / ARTICLE / "article.txt").read_text(

@@ -205,10 +205,13 @@ def build_index(store: ox.Store, base: str) -> Index:
         return None
 
     kgg = base + "graph/"
+    graph_names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
     for q in source_quads(store, None, ox.NamedNode(PROV + "wasDerivedFrom"), None, None):
         graph, span = q.subject, q.object
         if not isinstance(graph, ox.NamedNode) or not isinstance(span, ox.NamedNode):
             continue
+        if graph.value not in graph_names:
+            continue  # a quotation derived from its sentence's span: not a graph of facts
         src = Source(graph.value, "sentence", span=span.value)
         article = first(span, OA + "hasSource")
         src.article = article.value if isinstance(article, ox.NamedNode) else ""
