@@ -7,7 +7,7 @@ from collections import defaultdict
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 
 from sco_kg import fastrl, reason, synth
 from sco_kg.build import build
@@ -70,13 +70,16 @@ def test_selectors_match_the_article_text_exactly(small):
         quote = next(x for x in selectors if (x, RDF.type, OA.TextQuoteSelector) in union)
         start, end = int(union.value(position, OA.start)), int(union.value(position, OA.end))
         assert text[start:end] == str(union.value(quote, OA.exact))
-    # quotations are verbatim: their words are in the article they come from
-    all_text = "\n".join(texts.values())
-    quotations = list(union.subjects(RDF.type, SKG.Quotation))
-    assert quotations
-    for q in quotations:
+    # quotations are derived from the span of the graph they sit in, and are verbatim in its words
+    derived_from = {s: o for s, _p, o, _g in small.quads((None, PROV.wasDerivedFrom, None, None))}
+    graph_of = {s: g for s, _p, _o, g in small.quads((None, RDF.type, SKG.Quotation, None))}
+    assert graph_of
+    for q, graph in graph_of.items():
         words = union.value(q, SCHEMA.text)
-        assert isinstance(words, Literal) and words.language == "fr" and str(words) in all_text
+        assert isinstance(words, Literal) and words.language == "fr"
+        assert list(union.objects(q, PROV.wasDerivedFrom)) == [derived_from[graph]], q
+        exact = [union.value(x, OA.exact) for x in union.objects(derived_from[graph], OA.hasSelector)]
+        assert any(x is not None and str(words) in str(x) for x in exact), q
 
 
 def test_uses_only_declared_ontology_terms(small):

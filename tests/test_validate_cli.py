@@ -187,4 +187,4 @@ def test_sparql_constraint_message_is_the_english_one(engine):
 
     report = validate_files([INVALID / "quotation-not-verbatim.ttl"], engine=engine)
     [result] = [r for r in report.results if r.component == "SPARQLConstraintComponent"]
-    assert result.message.startswith("The quoted words are not verbatim in any article")
+    assert result.message.startswith("The quoted words are not verbatim in the article of the span they are derived from")

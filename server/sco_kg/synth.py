@@ -11,8 +11,9 @@ The data has the layout of data/: a vocabulary graph (``kgg:vocabulary``: the ro
 article with its ``schema:text`` (there is no article.txt beside a single file) and, for
 every sentence graph, a span with a position selector and a quote selector that match
 the text exactly (0-based code points, end exclusive). Quotations are verbatim substrings
-of their sentence. Facts use the skg: terms as the real data does: meetings chaired and
-attended, held at places nested by ``skg:locatedIn``; declarations adopted at events and
+of their sentence and ``prov:wasDerivedFrom`` its span, as the real data's are. Facts use
+the skg: terms as the real data does: meetings chaired and attended, held at places
+nested by ``skg:locatedIn``; declarations adopted at events and
 signed; quotations and reported statements; memberships with roles and intervals (an
 observer status ending where the full membership begins); posts in ministries or
 countries; accessions; founding of organisations; proposals about exercises.
@@ -196,6 +197,10 @@ class _Article:
     def sentence(self, text: str, triples: list) -> None:
         self.sentences.append((text, triples))
 
+    def span(self, n: int) -> URIRef:
+        """The span of sentence ``n`` (1-based): what graph ``sNN`` and its quotations derive from."""
+        return URIRef(f"{self.base}/span/s{n:02d}")
+
     def meeting(self) -> URIRef:
         w, t = self.w, []
         event = KG[f"event-meeting-{self.id}"]
@@ -232,6 +237,7 @@ class _Article:
             (q, RDF.type, SKG.Quotation),
             (q, SKG.speaker, self.chair[0]),
             (q, SKG.saidAt, event),
+            (q, PROV.wasDerivedFrom, self.span(len(self.sentences) + 1)),  # the sentence added below
             (q, SCHEMA.text, Literal(words, lang="fr")),
         ]
         self.label(q, f"citation de {self.chair[1]} ({n})", f"quotation of {self.chair[2]} ({n})")
@@ -423,7 +429,7 @@ class _Article:
             yield g, RDF.type, SKG.EditorialGraph, prov
             yield g, RDFS.comment, Literal(comment, lang="en"), prov
         for g, n, start, end, text in spans:
-            span = URIRef(f"{art}/span/s{n:02d}")
+            span = self.span(n)
             pos, quote = URIRef(f"{span}-position"), URIRef(f"{span}-quote")
             yield g, PROV.wasDerivedFrom, span, prov
             yield span, RDF.type, OA.SpecificResource, prov
