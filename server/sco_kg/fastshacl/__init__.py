@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 
 from ..namespaces import SH
-from .data import DataGraph
+from .data import DataGraph, gc_paused
 from .engine import Result, Validator
 from .shapes import ShapesGraph
 
@@ -38,7 +38,8 @@ def validate(triples: Iterable[tuple], shapes: Graph, *, inference: str = "none"
     """
     compiled = ShapesGraph(shapes)
     data = data if data is not None else DataGraph.from_triples(triples, inference)
-    results = Validator(compiled, data).run()
+    with gc_paused():  # indexes and the Oxigraph view are built during the run (see gc_paused)
+        results = Validator(compiled, data).run()
     return not results, report_graph(results, shapes), results
 
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -23,8 +26,21 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ..errors import ConfigError
 from ..namespaces import SH
 from .data import DataGraph
-from .scope import predicates
+from .scope import predicates, type_objects
 from .shapes import COMPONENTS, Shape, ShapesGraph, refuse, sparql_path
+
+# namespace terms read in hot loops, looked up once (rdflib's Namespace.__getattr__ builds a
+# new URIRef on every access: 0.7 s per 100k triples when read per focus node)
+SH_SPARQL, SH_FLAGS = SH.sparql, SH.flags
+SH_QUALIFIED_MIN, SH_QUALIFIED_MAX = SH.qualifiedMinCount, SH.qualifiedMaxCount
+QUALIFIED_MIN_COMPONENT = SH.QualifiedMinCountConstraintComponent
+QUALIFIED_MAX_COMPONENT = SH.QualifiedMaxCountConstraintComponent
+SPARQL_COMPONENT = SH.SPARQLConstraintComponent
+IGNORED_PROPERTIES = SH.ignoredProperties
+#: parameters whose check asks whether a value conforms to another shape
+SHAPE_REFERENCES = frozenset({SH.node, SH["not"], SH["and"], SH["or"], SH.xone, SH.qualifiedValueShape})
+XSD_STRING, XSD_INTEGER, LANG_STRING = XSD.string, XSD.integer, RDF.langString
+RDFS_LITERAL, RDFS_DATATYPE = RDFS.Literal, RDFS.Datatype
 
 NODE_KINDS = {
     SH.IRI: (URIRef,),
@@ -54,8 +70,11 @@ class Validator:
         self.data = data
         self.sg = shapes.graph
         self._conforms: dict = {}
-        self._patterns: dict = {}
         self._paths: dict = {}
+        self._checks: dict = {}  # shape node -> [(component, check)]
+        self._value_fns: dict = {}  # shape node -> focus -> value nodes
+        self._simple: dict = {}  # shape node -> conformance needs no other shape
+        self._messages: dict = {}  # (shape node, component) -> messages
 
     # -- the run --------------------------------------------------------------------
 
@@ -99,28 +118,52 @@ class Validator:
                 self.report(prop, values, sink)
 
     def conforms(self, shape: Shape, node) -> bool:
-        """Does ``node`` conform to ``shape`` (with its property shapes): no result at all."""
+        """Does ``node`` conform to ``shape`` (with its property shapes): no result at all.
+
+        A shape that refers to no other shape (no sh:property, sh:sparql, sh:node, sh:or...)
+        is checked directly: it cannot recurse, and its checks cost less than a cache entry
+        (sh:qualifiedValueShape [ sh:languageIn ... ] asks once per label)."""
+        simple = self._simple.get(shape.node)
+        if simple is None:
+            simple = self._simple[shape.node] = not (
+                shape.properties or shape.sparql or any(p in SHAPE_REFERENCES for p in shape.params)
+            )
+        if simple:
+            return not self.fails(shape, node)
         key = (shape.node, node)
         known = self._conforms.get(key)
         if known is None:
-            sink: list = []
             self._conforms[key] = True  # a shape that refers to itself: assume, as pySHACL's recursion does
-            self.core(shape, node, sink, stop_at_first=True)
-            if not sink and shape.sparql:
+            failed = self.fails(shape, node)
+            if not failed and shape.sparql:
+                sink: list = []
                 self.sparql(shape, [node], sink)
-            if not sink and shape.properties:
+                failed = bool(sink)
+            if not failed and shape.properties:
                 values = self.values(shape, node)
-                if not all(self.conforms(prop, v) for prop in shape.properties for v in values):
-                    sink.append(None)
-            known = self._conforms[key] = not sink
+                failed = not all(self.conforms(prop, v) for prop in shape.properties for v in values)
+            known = self._conforms[key] = not failed
         return known
 
     # -- SHACL Core -----------------------------------------------------------------
 
     def values(self, shape: Shape, focus) -> list:
+        fn = self._value_fns.get(shape.node)
+        if fn is None:
+            fn = self._value_fns[shape.node] = self._values_fn(shape)
+        return fn(focus)
+
+    def _values_fn(self, shape: Shape):
+        """focus node -> value nodes of ``shape``, bound once per shape. A predicate path
+        reads its index directly: the index comes from a set of pairs, so its lists hold
+        each object once (what ``dict.fromkeys`` gave)."""
         if shape.path is None:
-            return [focus]
-        return self.path_values(shape.path, focus)
+            return lambda focus: [focus]
+        if isinstance(shape.path, URIRef):
+            get = self.data.fwd(shape.path).get
+            return lambda focus: get(focus, [])
+        path_fn = self._path_fn(shape.path)
+        return lambda focus: list(dict.fromkeys(path_fn([focus])))
 
     def path_values(self, path, node) -> list:
         if isinstance(path, URIRef):
@@ -170,23 +213,54 @@ class Validator:
                 return _repeat(step, zero, many)
         raise ConfigError(f"unknown SHACL path {path!r}")
 
-    def core(self, shape: Shape, focus, sink: list, stop_at_first: bool = False) -> None:
+    def checks(self, shape: Shape) -> list:
+        """The shape's Core constraints as ``(component, check)``, in the order of its
+        parameters, each check bound to its parameter once: ``check(focus, values)`` gives
+        the failing values (instead of dispatching on the parameter per focus node)."""
+        found = self._checks.get(shape.node)
+        if found is None:
+            found = []
+            for param, objects in shape.params.items():
+                name = COMPONENTS.get(param)
+                if name is None or param == SH_SPARQL:
+                    continue
+                make = getattr(self, "_" + name)
+                for obj in objects:
+                    check = make(shape, obj)
+                    if check is not None:
+                        found.append((_component(name), check))
+            self._checks[shape.node] = found
+        return found
+
+    def core(self, shape: Shape, focus, sink: list) -> None:
+        checks = self._checks.get(shape.node)
+        if checks is None:
+            checks = self.checks(shape)
         values = self.values(shape, focus)
-        for param, objects in shape.params.items():
-            name = COMPONENTS.get(param)
-            if name is None or param == SH.sparql:
-                continue
-            check = getattr(self, "_" + name)
-            for obj in objects:
-                for value in check(shape, focus, values, obj):
-                    component, path = SH[name], None
-                    if isinstance(value, _Tagged):
-                        component, path, value = value.component or component, value.path, value.value
-                    sink.append(self._result(shape, focus, value, component, path=path))
-                    if stop_at_first:
-                        return
+        for component, check in checks:
+            for value in check(focus, values):
+                if isinstance(value, _Tagged):
+                    sink.append(self._result(shape, focus, value.value, value.component or component, path=value.path))
+                else:
+                    sink.append(self._result(shape, focus, value, component))
+
+    def fails(self, shape: Shape, node) -> bool:
+        """Does any Core constraint of ``shape`` fail on ``node`` (the first one found)?"""
+        checks = self._checks.get(shape.node)
+        if checks is None:
+            checks = self.checks(shape)
+        values = self.values(shape, node)
+        for _, check in checks:
+            if check(node, values):
+                return True
+        return False
 
     def _result(self, shape: Shape, focus, value, component, path=None, messages=None) -> Result:
+        if messages is None:
+            key = (shape.node, component)
+            messages = self._messages.get(key)
+            if messages is None:
+                messages = self._messages[key] = tuple(shape.messages or _generic(component))
         return Result(
             focus=focus,
             path=path if path is not None else shape.path,
@@ -194,151 +268,171 @@ class Validator:
             component=component,
             shape=shape.node,
             severity=shape.severity,
-            messages=tuple(messages if messages is not None else (shape.messages or _generic(component))),
+            messages=tuple(messages),
         )
 
-    # one method per component: (shape, focus, value nodes, parameter) -> failing values
+    # one factory per component: (shape, parameter) -> check(focus, value nodes) giving the
+    # failing values, or None when the parameter can never fail (sh:closed false...)
 
-    def _ClassConstraintComponent(self, shape, focus, values, cls):
+    def _ClassConstraintComponent(self, shape, cls):
         members = self.data.class_members(cls)
-        return [v for v in values if isinstance(v, Literal) or v not in members]
+        return lambda focus, values: [v for v in values if isinstance(v, Literal) or v not in members]
 
-    def _DatatypeConstraintComponent(self, shape, focus, values, dt):
-        return [v for v in values if not _datatype_ok(v, dt)]
+    def _DatatypeConstraintComponent(self, shape, dt):
+        ok = _datatype_test(dt)
+        return lambda focus, values: [v for v in values if not ok(v)]
 
-    def _NodeKindConstraintComponent(self, shape, focus, values, kind):
+    def _NodeKindConstraintComponent(self, shape, kind):
         kinds = NODE_KINDS.get(kind)
         if kinds is None:
             raise ConfigError(f"sh:nodeKind {kind} is not a node kind")
-        return [v for v in values if not isinstance(v, kinds)]
+        return lambda focus, values: [v for v in values if not isinstance(v, kinds)]
 
-    def _MinCountConstraintComponent(self, shape, focus, values, n):
-        return [NO_VALUE] if len(values) < int(n) else []
-
-    def _MaxCountConstraintComponent(self, shape, focus, values, n):
-        return [NO_VALUE] if len(values) > int(n) else []
-
-    def _PatternConstraintComponent(self, shape, focus, values, pattern):
-        key = (shape.node, pattern)
-        matcher = self._patterns.get(key)
-        if matcher is None:
-            flags = shape.one(SH.flags)
-            re_flags = 0
-            if flags is not None:
-                text = str(flags.value).lower()
-                re_flags |= (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
-                re_flags |= (re.S if "s" in text else 0) | (re.X if "x" in text else 0)
-            matcher = self._patterns[key] = re.compile(str(pattern.value), re_flags)
-        return [v for v in values if isinstance(v, BNode) or not matcher.search(_string(v))]
-
-    def _LanguageInConstraintComponent(self, shape, focus, values, head):
-        wanted = {str(lang.value).lower() for lang in shape.lists[head]}
-        out = []
-        for v in values:
-            lang = v.language if isinstance(v, Literal) else None
-            ok = bool(lang) and ("*" in wanted or lang.lower() in wanted or lang.split("-")[0].lower() in wanted)
-            if not ok:
-                out.append(v)
-        return out
-
-    def _UniqueLangConstraintComponent(self, shape, focus, values, flag):
-        if not (isinstance(flag, Literal) and flag.value is True):
-            return []
-        seen, duplicated = set(), set()
-        for v in values:
-            if isinstance(v, Literal) and v.language:
-                lang = v.language.lower()
-                (duplicated if lang in seen else seen).add(lang)
-        return [NO_VALUE] * len(duplicated)
-
-    def _OrConstraintComponent(self, shape, focus, values, head):
-        members = [self.shapes.get(m) for m in shape.lists[head]]
-        return [v for v in values if not any(self.conforms(m, v) for m in members)]
-
-    def _AndConstraintComponent(self, shape, focus, values, head):
-        members = [self.shapes.get(m) for m in shape.lists[head]]
-        return [v for v in values if not all(self.conforms(m, v) for m in members)]
-
-    def _XoneConstraintComponent(self, shape, focus, values, head):
-        members = [self.shapes.get(m) for m in shape.lists[head]]
-        return [v for v in values if sum(1 for m in members if self.conforms(m, v)) != 1]
-
-    def _NotConstraintComponent(self, shape, focus, values, other):
-        negated = self.shapes.get(other)
-        return [v for v in values if self.conforms(negated, v)]
-
-    def _NodeConstraintComponent(self, shape, focus, values, other):
-        target = self.shapes.get(other)
-        return [v for v in values if not self.conforms(target, v)]
-
-    def _QualifiedValueShapeConstraintComponent(self, shape, focus, values, other):
-        qualified = self.shapes.get(other)
-        count = sum(1 for v in values if self.conforms(qualified, v))
-        out = []
-        low, high = shape.one(SH.qualifiedMinCount), shape.one(SH.qualifiedMaxCount)
-        if low is not None and count < int(low):
-            out.append(_Tagged(NO_VALUE, SH.QualifiedMinCountConstraintComponent))
-        if high is not None and count > int(high):
-            out.append(_Tagged(NO_VALUE, SH.QualifiedMaxCountConstraintComponent))
-        return out
-
-    def _InConstraintComponent(self, shape, focus, values, head):
-        allowed = set(shape.lists[head])
-        return [v for v in values if v not in allowed]
-
-    def _HasValueConstraintComponent(self, shape, focus, values, wanted):
-        return [] if wanted in values else [NO_VALUE]
-
-    def _MinLengthConstraintComponent(self, shape, focus, values, n):
+    def _MinCountConstraintComponent(self, shape, n):
         n = int(n)
-        return [v for v in values if n != 0 and (isinstance(v, BNode) or len(_string(v)) < n)]
+        return lambda focus, values: [NO_VALUE] if len(values) < n else []
 
-    def _MaxLengthConstraintComponent(self, shape, focus, values, n):
-        return [v for v in values if isinstance(v, BNode) or len(_string(v)) > int(n)]
+    def _MaxCountConstraintComponent(self, shape, n):
+        n = int(n)
+        return lambda focus, values: [NO_VALUE] if len(values) > n else []
 
-    def _LessThanConstraintComponent(self, shape, focus, values, other):
-        return self._compare(focus, values, other, strict=True)
+    def _PatternConstraintComponent(self, shape, pattern):
+        flags = shape.one(SH_FLAGS)
+        re_flags = 0
+        if flags is not None:
+            text = str(flags.value).lower()
+            re_flags |= (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
+            re_flags |= (re.S if "s" in text else 0) | (re.X if "x" in text else 0)
+        search = re.compile(str(pattern.value), re_flags).search
+        return lambda focus, values: [v for v in values if isinstance(v, BNode) or not search(_string(v))]
 
-    def _LessThanOrEqualsConstraintComponent(self, shape, focus, values, other):
-        return self._compare(focus, values, other, strict=False)
+    def _LanguageInConstraintComponent(self, shape, head):
+        wanted = {str(lang.value).lower() for lang in shape.lists[head]}
+        anything = "*" in wanted
 
-    def _compare(self, focus, values, other, strict):
-        others = set(self.data.objects(focus, other))
-        out = []
-        for v in set(values):
-            a, a_str = _comparable(v)
-            for w in others:
-                b, b_str = _comparable(w)
-                try:
-                    fails = a_str != b_str or not (a < b if strict else a <= b)
-                except TypeError as exc:
-                    raise ConfigError(f"sh:lessThan cannot compare {v!r} with {w!r}: {exc}") from exc
-                if fails:
+        def check(focus, values):
+            out = []
+            for v in values:
+                lang = v.language if isinstance(v, Literal) else None
+                if not (lang and (anything or lang.lower() in wanted or lang.split("-")[0].lower() in wanted)):
                     out.append(v)
-        return out
+            return out
 
-    def _EqualsConstraintComponent(self, shape, focus, values, other):
-        others = list(dict.fromkeys(self.data.objects(focus, other)))
-        mine = set(values)
-        return [v for v in values if v not in set(others)] + [w for w in others if w not in mine]
+        return check
 
-    def _DisjointConstraintComponent(self, shape, focus, values, other):
-        others = set(self.data.objects(focus, other))
-        return [v for v in values if v in others]
+    def _UniqueLangConstraintComponent(self, shape, flag):
+        if not (isinstance(flag, Literal) and flag.value is True):
+            return None
 
-    def _ClosedConstraintComponent(self, shape, focus, values, flag):
+        def check(focus, values):
+            seen, duplicated = set(), set()
+            for v in values:
+                if isinstance(v, Literal) and v.language:
+                    lang = v.language.lower()
+                    (duplicated if lang in seen else seen).add(lang)
+            return [NO_VALUE] * len(duplicated)
+
+        return check
+
+    def _OrConstraintComponent(self, shape, head):
+        members, conforms = [self.shapes.get(m) for m in shape.lists[head]], self.conforms
+        return lambda focus, values: [v for v in values if not any(conforms(m, v) for m in members)]
+
+    def _AndConstraintComponent(self, shape, head):
+        members, conforms = [self.shapes.get(m) for m in shape.lists[head]], self.conforms
+        return lambda focus, values: [v for v in values if not all(conforms(m, v) for m in members)]
+
+    def _XoneConstraintComponent(self, shape, head):
+        members, conforms = [self.shapes.get(m) for m in shape.lists[head]], self.conforms
+        return lambda focus, values: [v for v in values if sum(1 for m in members if conforms(m, v)) != 1]
+
+    def _NotConstraintComponent(self, shape, other):
+        negated, conforms = self.shapes.get(other), self.conforms
+        return lambda focus, values: [v for v in values if conforms(negated, v)]
+
+    def _NodeConstraintComponent(self, shape, other):
+        target, conforms = self.shapes.get(other), self.conforms
+        return lambda focus, values: [v for v in values if not conforms(target, v)]
+
+    def _QualifiedValueShapeConstraintComponent(self, shape, other):
+        qualified, conforms = self.shapes.get(other), self.conforms
+        low, high = shape.one(SH_QUALIFIED_MIN), shape.one(SH_QUALIFIED_MAX)
+        low = None if low is None else int(low)
+        high = None if high is None else int(high)
+
+        def check(focus, values):
+            count = sum(1 for v in values if conforms(qualified, v))
+            out = []
+            if low is not None and count < low:
+                out.append(_Tagged(NO_VALUE, QUALIFIED_MIN_COMPONENT))
+            if high is not None and count > high:
+                out.append(_Tagged(NO_VALUE, QUALIFIED_MAX_COMPONENT))
+            return out
+
+        return check
+
+    def _InConstraintComponent(self, shape, head):
+        allowed = set(shape.lists[head])
+        return lambda focus, values: [v for v in values if v not in allowed]
+
+    def _HasValueConstraintComponent(self, shape, wanted):
+        return lambda focus, values: [] if wanted in values else [NO_VALUE]
+
+    def _MinLengthConstraintComponent(self, shape, n):
+        n = int(n)
+        if n == 0:
+            return None
+        return lambda focus, values: [v for v in values if isinstance(v, BNode) or len(_string(v)) < n]
+
+    def _MaxLengthConstraintComponent(self, shape, n):
+        n = int(n)
+        return lambda focus, values: [v for v in values if isinstance(v, BNode) or len(_string(v)) > n]
+
+    def _LessThanConstraintComponent(self, shape, other):
+        get = self.data.fwd(other).get
+        return lambda focus, values: _compare(values, get(focus, ()), strict=True)
+
+    def _LessThanOrEqualsConstraintComponent(self, shape, other):
+        get = self.data.fwd(other).get
+        return lambda focus, values: _compare(values, get(focus, ()), strict=False)
+
+    def _EqualsConstraintComponent(self, shape, other):
+        get = self.data.fwd(other).get
+
+        def check(focus, values):
+            others = list(dict.fromkeys(get(focus, ())))
+            mine, theirs = set(values), set(others)
+            return [v for v in values if v not in theirs] + [w for w in others if w not in mine]
+
+        return check
+
+    def _DisjointConstraintComponent(self, shape, other):
+        get = self.data.fwd(other).get
+
+        def check(focus, values):
+            others = set(get(focus, ()))
+            return [v for v in values if v in others]
+
+        return check
+
+    def _ClosedConstraintComponent(self, shape, flag):
         if not (isinstance(flag, Literal) and flag.value is True) or shape.is_property_shape:
-            return []
+            return None
         allowed = {p.path for p in shape.properties if isinstance(p.path, URIRef)}
-        for head in shape.params.get(SH.ignoredProperties, ()):
+        for head in shape.params.get(IGNORED_PROPERTIES, ()):
             allowed.update(shape.lists[head])
-        out = []
-        for p, pairs in self.data.by_p.items():
-            if p in allowed:
-                continue
-            for o in self.data.fwd(p).get(focus, ()):
-                out.append(_Tagged(o, None, path=p))
-        return out
+        data = self.data
+
+        def check(focus, values):
+            out = []
+            for p in data.by_p:
+                if p in allowed:
+                    continue
+                for o in data.fwd(p).get(focus, ()):
+                    out.append(_Tagged(o, None, path=p))
+            return out
+
+        return check
 
     # -- SHACL-SPARQL ---------------------------------------------------------------
 
@@ -396,21 +490,14 @@ class Validator:
 
     def store(self):
         """The Oxigraph store, loaded with the predicates the shapes' queries name (all of
-        them if one query has a variable predicate)."""
+        them if one query has a variable predicate), and of rdf:type only the classes they
+        name (all of them if one query reads rdf:type otherwise)."""
         if self.data._store is None:
-            wanted: set | None = set()
+            queries = []
             for shape in self.shapes.shapes.values():
-                queries = [self.optimised(t) for t in shape.sparql_targets]
+                queries += [self.optimised(t) for t in shape.sparql_targets]
                 queries += [self.constraint_query(shape, c) for c in shape.sparql if c.messages is not None]
-                for query in queries:
-                    found = predicates(query)
-                    if found is None:
-                        wanted = None
-                        break
-                    wanted |= found
-                if wanted is None:
-                    break
-            return self.data.store(wanted)
+            return self.data.store(_union(map(predicates, queries)), _union(map(type_objects, queries)))
         return self.data.store()
 
     def optimised(self, query: str) -> str:
@@ -432,6 +519,16 @@ _CLASS_PATH = re.compile(
     r"(?:rdfs:subClassOf|<http://www\.w3\.org/2000/01/rdf-schema#subClassOf>)\s*\*"
 )
 _AGGREGATE = re.compile(r"(?i)\b(COUNT|SUM|AVG|MIN|MAX|SAMPLE|GROUP_CONCAT)\s*\(|\bGROUP\s+BY\b")
+
+
+def _union(sets) -> set | None:
+    """The union of ``sets``, or None (everything) if one of them is None."""
+    out: set = set()
+    for found in sets:
+        if found is None:
+            return None
+        out |= found
+    return out
 
 
 def _standard_prefixes(query: str) -> bool:
@@ -490,23 +587,58 @@ def _comparable(v):
     return v, False
 
 
+def _compare(values, others, strict: bool) -> list:
+    """sh:lessThan / sh:lessThanOrEquals: the values not below every value of the other
+    property (a failing value is listed once per value it is not below, as pySHACL does)."""
+    others = set(others)
+    out = []
+    for v in set(values):
+        a, a_str = _comparable(v)
+        for w in others:
+            b, b_str = _comparable(w)
+            try:
+                fails = a_str != b_str or not (a < b if strict else a <= b)
+            except TypeError as exc:
+                raise ConfigError(f"sh:lessThan cannot compare {v!r} with {w!r}: {exc}") from exc
+            if fails:
+                out.append(v)
+    return out
+
+
 def _datatype_ok(v, dt) -> bool:
     """pySHACL 0.40's sh:datatype test."""
-    if not isinstance(v, Literal):
-        return False
-    if v.datatype == dt:
-        if getattr(v, "ill_typed", None) is True or _ill_formed_g_type(v):
+    return _datatype_test(dt)(v)
+
+
+@lru_cache(maxsize=None)
+def _datatype_test(dt):
+    """pySHACL 0.40's sh:datatype test for ``dt``, with what depends on ``dt`` alone
+    (which branch can accept, which Python value fits) decided once."""
+    fits = _fits(dt)
+    checks_g_type = dt in _G_TYPES
+    accepts_any_literal = dt == RDFS_LITERAL
+    accepts_typed = dt == RDFS_DATATYPE
+    is_string, is_lang_string = dt == XSD_STRING, dt == LANG_STRING
+
+    def ok(v) -> bool:
+        if not isinstance(v, Literal):
             return False
-        return _value_fits(v, dt)
-    if dt == RDFS.Literal:
-        return True
-    if dt == RDFS.Datatype and v.datatype:
-        return True
-    if v.datatype is None and v.language is None and dt == XSD.string:
-        return _value_fits(v, dt)
-    if dt == RDF.langString and v.language:
-        return _value_fits(v, dt)
-    return False
+        datatype = v.datatype
+        if datatype == dt:
+            if getattr(v, "ill_typed", None) is True or (checks_g_type and _ill_formed_g_type(v)):
+                return False
+            return fits(v)
+        if accepts_any_literal:
+            return True
+        if accepts_typed and datatype:
+            return True
+        if is_string and datatype is None and v.language is None:
+            return fits(v)
+        if is_lang_string and v.language:
+            return fits(v)
+        return False
+
+    return ok
 
 
 _G_TYPES = frozenset({XSD.gYear, XSD.gYearMonth, XSD.gMonth, XSD.gDay, XSD.gMonthDay})
@@ -531,17 +663,18 @@ def _ill_formed_g_type(v: Literal) -> bool:
     return False
 
 
-def _value_fits(v: Literal, dt) -> bool:
-    from datetime import date, datetime, time
-    from decimal import Decimal
+def _fits(dt):
+    """v -> does the Python value of literal ``v`` fit ``dt`` (pySHACL's check of the value)."""
+    if dt in (XSD_STRING, LANG_STRING):
+        return lambda v: isinstance(v.value, (str, bytes))
+    kind = _VALUE_KINDS.get(dt)
+    if kind is None:
+        return lambda v: True
+    return lambda v: isinstance(v.value, kind)
 
-    value = v.value
-    if dt in (XSD.string, RDF.langString):
-        return isinstance(value, (str, bytes))
-    kinds = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date,
-             XSD.time: time, XSD.dateTime: datetime}
-    kind = kinds.get(dt)
-    return True if kind is None else isinstance(value, kind)
+
+_VALUE_KINDS = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date,
+                XSD.time: time, XSD.dateTime: datetime}
 
 
 _VAR = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -574,6 +707,12 @@ def _project_this(query: str) -> str:
     return query[:head_end] + "?this " + rest
 
 
-def _generic(component) -> list:
+@lru_cache(maxsize=None)
+def _generic(component) -> tuple:
     name = str(component).rsplit("#", 1)[-1]
-    return [Literal(f"{name} failed")]
+    return (Literal(f"{name} failed"),)
+
+
+@lru_cache(maxsize=None)
+def _component(name: str) -> URIRef:
+    return SH[name]

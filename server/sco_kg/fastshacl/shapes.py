@@ -114,8 +114,9 @@ class ShapesGraph:
         nodes = set()
         for t in SHAPE_TYPES:
             nodes.update(g.subjects(RDF.type, t))
-        # as pySHACL finds them: sh:target alone (SHACL-AF) does not make a shape
-        for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path):
+        # as pySHACL finds them: sh:target alone (SHACL-AF) does not make a shape; the
+        # subject of sh:property or sh:node does
+        for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path, SH.property, SH.node):
             nodes.update(g.subjects(p, None))
         for p in SHAPE_VALUED:
             nodes.update(g.objects(None, p))
