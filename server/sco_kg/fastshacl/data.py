@@ -23,6 +23,7 @@ Oxigraph store, whose subjects are IRIs or blank nodes: SHACL-SPARQL queries do 
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict
 from contextlib import contextmanager
 from operator import itemgetter
@@ -41,6 +42,11 @@ INTEGER_TYPES = frozenset(
     ).split()
 )
 META_TYPES = frozenset({RDF.Property, RDFS.Class, RDFS.Datatype, RDFS.ContainerMembershipProperty})
+_XSD_STRING, _XSD_INTEGER, _LANG_STRING = str(XSD.string), str(XSD.integer), str(RDF.langString)
+#: what N-Triples refuses in an IRI (IRIREF), and the language tags it takes (LANGTAG)
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_LANGUAGE = re.compile(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*")
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 @contextmanager
@@ -297,31 +303,81 @@ class DataGraph:
 
 
 class OxigraphView:
-    """The data in a pyoxigraph Store, with the term mapping both ways."""
+    """The data in a pyoxigraph Store, with the term mapping both ways.
+
+    Triples go in as N-Triples text parsed by Oxigraph: building a pyoxigraph ``Quad`` per
+    triple cost more than Oxigraph's parser and insertion together (about 4 us a quad).
+    Oxigraph renames the blank nodes of a document it parses, so a triple with a blank node
+    (or a term N-Triples cannot spell as it is) goes in as ``Quad`` objects, with one
+    ``BlankNode`` per data blank node: the answers map back to the data's own terms."""
 
     def __init__(self, data: DataGraph, predicates: set | None = None, classes: set | None = None) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
-        self._to_ox: dict = {}
-        self._from_ox: dict = {}
+        self._to_ox: dict = {}  # the data's term -> its pyoxigraph term (the Quad path)
+        self._blank_nodes: dict = {}  # pyoxigraph BlankNode -> the data's BNode
+        self._texts: dict = {}  # the data's term -> its N-Triples text, or None: not spelled
+        self._by_key: dict = {}  # (lexical form, language, datatype IRI) -> the data's literal
         self._literals: dict = defaultdict(list)  # lexical form -> the data's literals
         self.store = ox.Store()
+        as_quads = []
         for p, pairs in data.by_p.items():
             if predicates is not None and p not in predicates:
                 continue
             if p == TYPE and classes is not None:
                 pairs = [(s, o) for s, o in pairs if o in classes]
-            self.store.bulk_extend(self._quads(p, pairs))
+            text = self._ntriples(p, pairs, as_quads)
+            if text:
+                self.store.load(text.encode(), ox.RdfFormat.N_TRIPLES)
+        if as_quads:
+            dg = ox.DefaultGraph()
+            self.store.extend([ox.Quad(self.to_ox(s), self.to_ox(p), self.to_ox(o), dg) for s, p, o in as_quads])
 
-    def _quads(self, p, pairs):
-        """Oxigraph quads (default graph) of ``p``'s pairs; literal subjects left out."""
-        to_ox, get, Quad, dg = self.to_ox, self._to_ox.get, self.ox.Quad, self.ox.DefaultGraph()
-        op = to_ox(p)
+    def _ntriples(self, p, pairs, as_quads: list) -> str:
+        """N-Triples of ``p``'s pairs; literal subjects left out, and the triples N-Triples
+        cannot carry as they are added to ``as_quads``."""
+        texts, spell = self._texts, self._spell
+        pt = texts.get(p) or spell(p)
+        lines = []
         for s, o in pairs:
             if isinstance(s, Literal):
                 continue
-            yield Quad(get(s) or to_ox(s), op, get(o) or to_ox(o), dg)
+            st = texts.get(s) or spell(s)
+            ot = texts.get(o) or spell(o)
+            if st is None or ot is None or pt is None:
+                as_quads.append((s, p, o))
+            else:
+                lines.append(f"{st} {pt} {ot} .\n")
+        return "".join(lines)
+
+    def _spell(self, term):
+        """The N-Triples text of ``term`` (remembered), or None for a blank node or a term
+        whose IRI or language tag N-Triples would refuse (the Quad path reports those)."""
+        text = None
+        if isinstance(term, URIRef):
+            if not _BAD_IRI.search(term):
+                text = f"<{term}>"
+        elif isinstance(term, Literal):
+            lexical, language, datatype = str(term), term.language, term.datatype
+            if language:
+                if _LANGUAGE.fullmatch(language):
+                    text = f'"{lexical.translate(_NT_ESCAPES)}"@{language}'
+            elif datatype is not None:
+                if not _BAD_IRI.search(datatype):
+                    text = f'"{lexical.translate(_NT_ESCAPES)}"^^<{datatype}>'
+            else:
+                text = f'"{lexical.translate(_NT_ESCAPES)}"'
+            if text is not None:
+                self._remember(term)
+        self._texts[term] = text
+        return text
+
+    def _remember(self, literal: Literal) -> None:
+        language = literal.language.lower() if literal.language else None
+        datatype = str(literal.datatype) if literal.datatype else (_LANG_STRING if language else _XSD_STRING)
+        self._by_key[(str(literal), language, datatype)] = literal
+        self._literals[str(literal)].append(literal)
 
     def to_ox(self, term):
         found = self._to_ox.get(term)
@@ -332,6 +388,7 @@ class OxigraphView:
             found = ox.NamedNode(str(term))
         elif isinstance(term, BNode):
             found = ox.BlankNode()
+            self._blank_nodes[found] = term
         elif isinstance(term, Literal):
             if term.language:
                 found = ox.Literal(str(term), language=term.language)
@@ -339,38 +396,38 @@ class OxigraphView:
                 found = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
             else:
                 found = ox.Literal(str(term))
+            self._remember(term)
         else:  # pragma: no cover - a variable or graph term in data
             raise TypeError(f"cannot store {term!r}")
         self._to_ox[term] = found
-        self._from_ox[found] = term
-        if isinstance(term, Literal):
-            self._literals[str(term)].append(term)
         return found
 
     def from_ox(self, term, from_data: bool = False):
         if term is None:
             return None
-        found = self._from_ox.get(term)
-        if found is not None:
-            return found
         ox = self.ox
         if isinstance(term, ox.NamedNode):
             return URIRef(term.value)
         if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
+            found = self._blank_nodes.get(term)
+            return found if found is not None else BNode(term.value)
         if isinstance(term, ox.Literal):
+            datatype = term.datatype.value
             # Oxigraph gives xsd:integer for the integer types derived from it (a stored
             # "3"^^xsd:nonNegativeInteger comes back as "3"^^xsd:integer): for a variable
             # bound to a data term (from_data), the data's own term
-            if from_data and term.datatype.value == str(XSD.integer):
+            if from_data and datatype == _XSD_INTEGER:
                 for original in self._literals.get(term.value, ()):
                     if original.datatype in INTEGER_TYPES:
                         return original
+            found = self._by_key.get((term.value, term.language, datatype))
+            if found is not None:
+                return found
             if term.language:
                 return Literal(term.value, lang=term.language)
-            if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            if datatype == _XSD_STRING:
                 return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(term.datatype.value))
+            return Literal(term.value, datatype=URIRef(datatype))
         raise TypeError(f"unexpected SPARQL result term {term!r}")
 
     def select(self, query: str, data_vars=("this", "path", "value")) -> list[dict]:
