@@ -81,7 +81,12 @@ def _transitive(edges: dict) -> dict:
 
 
 def rdfs_closure(triples: Iterable[tuple]) -> dict:
-    """owlrl's RDFS closure (as pySHACL runs it) of ``triples``: predicate -> set of (s, o).
+    """owlrl's RDFS closure (as pySHACL runs it) of ``triples``: predicate -> set of (s, o)."""
+    return _rdfs_closure(triples)[0]
+
+
+def _rdfs_closure(triples: Iterable[tuple]) -> tuple:
+    """The closure (predicate -> set of pairs), and its rdf:type as class -> instances.
 
     Types are kept as class -> set of instances while closing (set unions in C instead of
     a Python loop per triple); a round repeats only while the schema itself grows."""
@@ -152,7 +157,7 @@ def rdfs_closure(triples: Iterable[tuple]) -> dict:
         if _schema_size(by_p, instances) == before:
             out = {p: pairs for p, pairs in by_p.items() if pairs}
             out[TYPE] = {(x, c) for c, xs in instances.items() for x in xs}
-            return out
+            return out, {c: xs for c, xs in instances.items() if xs}
 
 
 def _input_nodes(by_p: dict, instances: dict) -> set:
@@ -202,6 +207,7 @@ class DataGraph:
         self._fwd: dict = {}
         self._inv: dict = {}
         self._class_members: dict = {}
+        self._instances: dict | None = None  # class -> set of its direct instances (rdf:type)
         self._subclasses: dict | None = None
         self._store = None
         self._types_closed: bool | None = None
@@ -210,7 +216,10 @@ class DataGraph:
     def from_triples(cls, triples: Iterable[tuple], inference: str) -> "DataGraph":
         if inference == "rdfs":
             with gc_paused():
-                return cls(rdfs_closure(triples))
+                by_p, instances = _rdfs_closure(triples)
+                data = cls(by_p)
+                data._instances = instances  # the same pairs as by_p[rdf:type], by class
+                return data
         if inference != "none":
             from ..errors import ConfigError
 
@@ -270,22 +279,28 @@ class DataGraph:
                     if sub not in classes:
                         classes.add(sub)
                         stack.append(sub)
-            by_class = self.inv(TYPE)
+            by_class = self.instances()
             members = set()
             for c in classes:
                 members.update(by_class.get(c, ()))
             self._class_members[cls] = members
         return members
 
+    def instances(self) -> dict:
+        """class -> the set of nodes typed with it (rdf:type as given, no subclass)."""
+        if self._instances is None:
+            by_class: dict = defaultdict(set)
+            for x, c in self.by_p.get(TYPE, ()):
+                by_class[c].add(x)
+            self._instances = dict(by_class)
+        return self._instances
+
     def types_closed_under_subclass(self) -> bool:
         """Is every instance of a class an instance of its superclasses (``rdf:type`` closed
         under ``rdfs:subClassOf``, as in an RDFS or OWL RL closure)? Then
         ``rdf:type/rdfs:subClassOf*`` and ``rdf:type`` give the same pairs."""
         if self._types_closed is None:
-            direct = defaultdict(set)
-            for x, c in self.by_p.get(TYPE, ()):
-                direct[c].add(x)
-            empty: set = set()
+            direct, empty = self.instances(), frozenset()
             self._types_closed = all(
                 direct.get(a, empty) <= direct.get(b, empty) for a, b in self.by_p.get(SUBCLASS, ()) if a != b
             )
