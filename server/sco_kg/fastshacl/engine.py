@@ -106,8 +106,7 @@ class Validator:
     def report(self, shape: Shape, focus_nodes: list, sink: list) -> None:
         if shape.deactivated:
             return
-        for focus in focus_nodes:
-            self.core(shape, focus, sink)
+        self.core_all(shape, focus_nodes, sink)
         if shape.sparql:
             self.sparql(shape, focus_nodes, sink)
         if shape.properties:  # sh:property applies to the value nodes (the focus nodes of a node shape)
@@ -150,8 +149,14 @@ class Validator:
     def values(self, shape: Shape, focus) -> list:
         fn = self._value_fns.get(shape.node)
         if fn is None:
-            fn = self._value_fns[shape.node] = self._values_fn(shape)
+            fn = self.values_fn(shape)
         return fn(focus)
+
+    def values_fn(self, shape: Shape):
+        fn = self._value_fns.get(shape.node)
+        if fn is None:
+            fn = self._value_fns[shape.node] = self._values_fn(shape)
+        return fn
 
     def _values_fn(self, shape: Shape):
         """focus node -> value nodes of ``shape``, bound once per shape. A predicate path
@@ -232,17 +237,24 @@ class Validator:
             self._checks[shape.node] = found
         return found
 
-    def core(self, shape: Shape, focus, sink: list) -> None:
-        checks = self._checks.get(shape.node)
-        if checks is None:
-            checks = self.checks(shape)
-        values = self.values(shape, focus)
-        for component, check in checks:
-            for value in check(focus, values):
-                if isinstance(value, _Tagged):
-                    sink.append(self._result(shape, focus, value.value, value.component or component, path=value.path))
-                else:
-                    sink.append(self._result(shape, focus, value, component))
+    def core_all(self, shape: Shape, focus_nodes: list, sink: list) -> None:
+        """The Core results of ``shape`` on each focus node in turn, with the shape's checks
+        and value function looked up once, not once per focus node."""
+        checks = self.checks(shape)
+        values_of = self.values_fn(shape)  # built even without checks: a path it refuses raises
+        if not checks:
+            return
+        result = self._result
+        for focus in focus_nodes:
+            values = values_of(focus)
+            for component, check in checks:
+                failing = check(focus, values)
+                if failing:
+                    for value in failing:
+                        if isinstance(value, _Tagged):
+                            sink.append(result(shape, focus, value.value, value.component or component, path=value.path))
+                        else:
+                            sink.append(result(shape, focus, value, component))
 
     def fails(self, shape: Shape, node) -> bool:
         """Does any Core constraint of ``shape`` fail on ``node`` (the first one found)?"""
