@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
 from pipeline_support import reused_sparql_translations
 from sco_kg import fastshacl
@@ -223,9 +223,12 @@ def synth_graph(triples: int) -> Graph:
 def plant_defects(g: Graph) -> None:
     """A few defects of different kinds, in the synthetic data."""
     schema, oa = Namespace("https://schema.org/"), Namespace("http://www.w3.org/ns/oa#")
-    quotations = sorted(g.subjects(RDF.type, URIRef("https://w3id.org/sco-kg/ontology#Quotation")))[:3]
+    quotations = sorted(g.subjects(RDF.type, URIRef("https://w3id.org/sco-kg/ontology#Quotation")))[:4]
     g.remove((quotations[0], schema.text, None))  # minCount
     g.set((quotations[1], schema.text, Literal("never said", lang="fr")))  # SPARQL: not verbatim
+    g.remove((quotations[2], PROV.wasDerivedFrom, None))  # minCount: no span
+    # SPARQL: derived from a span of another article, where its numbered words are not
+    g.set((quotations[3], PROV.wasDerivedFrom, g.value(quotations[0], PROV.wasDerivedFrom)))
     ends = sorted(g.subject_objects(oa.end))[:2]
     g.set((ends[0][0], oa.end, Literal(10**6, datatype=XSD.nonNegativeInteger)))  # past the text
     g.add((ends[1][0], oa.end, Literal(5)))  # datatype (xsd:integer), maxCount, quote mismatch
