@@ -196,3 +196,112 @@ def test_cli_single_format_still_works(runner, tiny_env, tmp_path):
     res = runner.invoke(main, ["export", "--format", "ntriples", "-o", str(tmp_path / "x.nt"), "-q"])
     assert res.exit_code == 0, res.output
     assert len(Graph().parse(tmp_path / "x.nt", format="nt")) > 0
+
+
+class _DatasetSubset:
+    """Only the part of rdflib's Dataset API that export may use (the build's container
+    offers this much): graphs with identifier, len and iteration, the default graph's
+    identifier, namespaces()."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._graphs = [_GraphSubset(g.identifier, list(g)) for g in dataset.graphs()]
+        self.default_graph = _GraphSubset(dataset.default_graph.identifier, list(dataset.default_graph))
+        self._namespaces = list(dataset.namespaces())
+
+    def graphs(self):
+        return iter(self._graphs)
+
+    def namespaces(self):
+        return iter(self._namespaces)
+
+
+class _GraphSubset:
+    def __init__(self, identifier, triples: list) -> None:
+        self.identifier, self._triples = identifier, triples
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __iter__(self):
+        return iter(self._triples)
+
+
+def test_export_reads_only_the_dataset_subset_and_writes_the_same_bytes(mini_export, tmp_path):
+    """The build's own container answers only this subset: the bytes must not depend on
+    which container holds the same quads."""
+    from sco_kg.build import BuildResult, compute_stats
+
+    dataset, out = mini_export
+    # summary.json's counts of a bare dataset come from compute_stats (build.py, which reads
+    # more than the subset): a BuildResult carries them, as the build's does
+    result = BuildResult(_DatasetSubset(dataset), report=None, stats=compute_stats(dataset))
+    export(result, tmp_path / "subset")
+    for name in (*DUMPS, VOID):  # summary.json says the build's verdicts (none here), so the manifest differs
+        assert (out / name).read_bytes() == (tmp_path / "subset" / name).read_bytes(), name
+
+
+def test_serialize_writes_the_bytes_of_each_dump(mini_export):
+    from sco_kg.export import FORMATS, serialize
+
+    dataset, out = mini_export
+    for fmt, dump in FORMATS.items():
+        assert serialize(dataset, fmt).encode("utf-8") == (out / dump.file).read_bytes(), fmt
+
+
+EXN = Namespace("https://w3id.org/sco-kg/id/")
+XSD_NS = Namespace("http://www.w3.org/2001/XMLSchema#")
+
+
+def _literal_dataset() -> Dataset:
+    """Literals a store would canonicalise or reject, as rdflib holds them."""
+    ds = Dataset()
+    g = ds.graph(URIRef("https://w3id.org/sco-kg/graph/literals"))
+    g.add((EXN.a, EXN.quantity, Literal("007", datatype=XSD_NS.nonNegativeInteger, normalize=False)))
+    g.add((EXN.a, EXN.bad, Literal("abc", datatype=XSD_NS.integer)))
+    g.add((EXN.a, EXN.double, Literal("1.50", datatype=XSD_NS.double, normalize=False)))
+    g.add((EXN.a, EXN.label, Literal("Shanghaï", lang="fr-FR")))
+    return ds
+
+
+def test_dumps_keep_lexical_forms_and_datatypes(tmp_path):
+    import pyoxigraph as ox
+
+    export(_literal_dataset(), tmp_path / "dist")
+    expected = {
+        ('"007"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'),
+        ('"abc"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        ('"1.50"^^<http://www.w3.org/2001/XMLSchema#double>'),
+        '"Shanghaï"@fr-fr',  # pyoxigraph lowercases language tags (BCP 47: case-insensitive)
+    }
+    syntaxes = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".ttl": ox.RdfFormat.TURTLE,
+                ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD}
+    for name in DUMPS:
+        path = tmp_path / "dist" / name
+        written = {str(q.object) for q in ox.parse(path=str(path), format=syntaxes[path.suffix])}
+        assert written == expected, name
+
+
+def test_quads_and_union_are_deduplicated_and_counted(tmp_path):
+    """A triple in two graphs is two quads and one union triple; "x" and "x"^^xsd:string
+    are one RDF term (rdflib tells them apart), written once."""
+    ds = Dataset()
+    one = ds.graph(URIRef("https://w3id.org/sco-kg/graph/one"))
+    two = ds.graph(URIRef("https://w3id.org/sco-kg/graph/two"))
+    one.add((EXN.a, EXN.p, Literal("x")))
+    one.add((EXN.a, EXN.p, Literal("x", datatype=XSD_NS.string)))
+    two.add((EXN.a, EXN.p, Literal("x")))
+    export(ds, tmp_path / "dist")
+    entries = {e["name"]: e for e in json.loads((tmp_path / "dist" / MANIFEST).read_text(encoding="utf-8"))["files"]}
+    assert entries["sco-kg.nq"]["quads"] == 2 and entries["sco-kg.nt"]["triples"] == 1
+    assert (tmp_path / "dist" / "sco-kg.nq").read_text(encoding="utf-8").count("\n") == 2
+    assert (tmp_path / "dist" / "sco-kg.nt").read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_dumps_are_sorted_by_graph_subject_predicate_object(mini_export):
+    _, out = mini_export
+    lines = (out / "sco-kg.nq").read_text(encoding="utf-8").splitlines()
+    keys = [(line.rsplit(" ", 2)[-2], line) for line in lines]  # graph name, then the rest
+    assert len(lines) == len(set(lines)) > 0
+    assert [g for g, _ in keys] == sorted(g for g, _ in keys)
+    nt = (out / "sco-kg.nt").read_text(encoding="utf-8").splitlines()
+    assert nt == sorted(nt) and len(nt) == len(set(nt))
