@@ -28,6 +28,7 @@ from rdflib.util import guess_format
 
 from .errors import InputError
 from .fastparse import parse_into
+from .gc_pause import gc_paused
 from .quadset import QuadSet
 from .namespaces import (
     BASE,
@@ -55,13 +56,14 @@ def load(sources: Sources | None = None) -> QuadSet:
     """Load the ontology, its imports and every data file of ``sources`` (default: the packaged ones)."""
     sources = sources or Sources.default()
     ds = new_dataset()
-    add_graph(ds, ONTOLOGY_GRAPH, read_triple_set(sources.ontology, "turtle"))
-    for path in sources.imports:
-        add_graph(ds, import_graph(path.stem), read_triple_set(path, "turtle"))
-    for data_dir in sources.data_dirs:
-        load_data_dir(ds, data_dir)
-    for path in sources.extra:
-        load_extra(ds, path)
+    with gc_paused():  # millions of terms and tuples, no cycles (1M triples: 9.7 s -> 8.5 s)
+        add_graph(ds, ONTOLOGY_GRAPH, read_triple_set(sources.ontology, "turtle"))
+        for path in sources.imports:
+            add_graph(ds, import_graph(path.stem), read_triple_set(path, "turtle"))
+        for data_dir in sources.data_dirs:
+            load_data_dir(ds, data_dir)
+        for path in sources.extra:
+            load_extra(ds, path)
     return ds
 
 

@@ -25,13 +25,13 @@ message names the individual (owlrl names the class twice).
 
 from __future__ import annotations
 
-import gc
 import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from rdflib import Dataset, Graph
 
+from ..gc_pause import gc_paused
 from .engine import Engine
 from .vocab import is_noise
 
@@ -74,9 +74,7 @@ def closure_of_triples(triples: Iterable[tuple], keep_noise: bool = False) -> Cl
     """The OWL 2 RL closure of an iterable of ``(s, p, o)`` rdflib terms (TBox and ABox together)."""
     # The engine makes millions of tuples and no reference cycles: the cyclic garbage
     # collector would only walk them (and the caller's graph) again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         t0 = time.perf_counter()
         eng = Engine()
         eng.load(triples)
@@ -87,9 +85,6 @@ def closure_of_triples(triples: Iterable[tuple], keep_noise: bool = False) -> Cl
         errors = eng.errors()
         out = list(eng.inferred(keep_noise=keep_noise))
         t3 = time.perf_counter()
-    finally:
-        if collecting:
-            gc.enable()
     stats = {
         "asserted": sum(len(v) for v in eng.input_P.values()) + sum(len(v) for v in eng.input_T.values()),
         "inferred": len(out),
@@ -122,11 +117,6 @@ def reasoner(graph: Graph):
     from ..reason import Closure  # at call time: reason.py may register this module
 
     result = closure(graph)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         triples = set(result.triples)
-    finally:
-        if collecting:
-            gc.enable()
     return Closure(triples, result.errors, ENGINE_NAME, ENGINE_VERSION)

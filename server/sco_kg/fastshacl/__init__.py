@@ -22,8 +22,9 @@ from typing import Iterable
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 
+from ..gc_pause import gc_paused
 from ..namespaces import SH
-from .data import DataGraph, gc_paused
+from .data import DataGraph
 from .engine import Result, Validator
 from .shapes import ShapesGraph
 

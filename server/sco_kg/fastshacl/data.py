@@ -22,15 +22,15 @@ Oxigraph store, whose subjects are IRIs or blank nodes: SHACL-SPARQL queries do 
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
-from contextlib import contextmanager
 from operator import itemgetter
 from typing import Iterable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+
+from ..gc_pause import gc_paused
 
 TYPE, SUBCLASS, SUBPROP, DOMAIN, RANGE = RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range
 META_PREDICATES = frozenset({SUBCLASS, SUBPROP, DOMAIN, RANGE})
@@ -47,23 +47,6 @@ _XSD_STRING, _XSD_INTEGER, _LANG_STRING = str(XSD.string), str(XSD.integer), str
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _LANGUAGE = re.compile(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*")
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-@contextmanager
-def gc_paused():
-    """Run a block with Python's cyclic garbage collector off (as it was, after).
-
-    Why: indexing a million triples makes millions of tuples and sets that live until
-    the validation ends; each full collection walks all of them again, so the collector
-    took 6 of the 9 s of the RDFS closure at 1M triples. What is built here holds no
-    reference cycles worth collecting (reference counting frees it), so nothing waits."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _transitive(edges: dict) -> dict:
