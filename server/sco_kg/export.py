@@ -142,18 +142,13 @@ class SortedQuads:
             yield g, s, p, o
 
     def ox_quads(self) -> Iterator[ox.Quad]:
-        terms, n = self.terms, self.base
-        for q in self.quads:
-            gsp, o = divmod(q, n)
-            gs, p = divmod(gsp, n)
-            g, s = divmod(gs, n)
+        terms = self.terms
+        for g, s, p, o in self.quad_ranks():
             yield ox.Quad(terms[s], terms[p], terms[o], terms[g])
 
     def ox_triples(self) -> Iterator[ox.Triple]:
-        terms, n = self.terms, self.base
-        for t in self.triples:
-            sp, o = divmod(t, n)
-            s, p = divmod(sp, n)
+        terms = self.terms
+        for s, p, o in map(self.unpack, self.triples):
             yield ox.Triple(terms[s], terms[p], terms[o])
 
 
@@ -225,8 +220,8 @@ def _write(fmt: ox.RdfFormat, dataset, output=None) -> bytes | None:
             turtle.write(out, sq.terms, rows, PREFIXES, graphs=quads)
         return None
     # JSON-LD could hold the graphs too: its dump holds the union, as the other triple syntaxes
-    items = sq.ox_quads() if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else sq.ox_triples()
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    items = sq.ox_quads() if fmt == ox.RdfFormat.N_QUADS else sq.ox_triples()
+    prefixes = PREFIXES if fmt == ox.RdfFormat.RDF_XML else None
     return ox.serialize(items, output=None if output is None else str(output), format=fmt, prefixes=prefixes)
 
 

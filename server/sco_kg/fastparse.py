@@ -22,6 +22,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from .quadset import is_dataset
+
 #: rdflib's format name -> pyoxigraph's
 FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -67,8 +69,8 @@ def parse_into(target, text: str, fmt: str, base: str) -> bool:
             return Literal(t.value) if datatype == _XSD_STRING else Literal(t.value, datatype=term(t.datatype))
         raise _Unsupported(kind.__name__)
 
-    is_dataset = isinstance(target, Dataset) or hasattr(target, "default_graph")  # or a QuadSet
-    default = target.default_graph if is_dataset else target
+    holds_graphs = is_dataset(target)
+    default = target.default_graph if holds_graphs else target
     graphs: dict = {}
     parser = ox.parse(input=text, format=oxfmt, base_iri=base)
     try:
@@ -77,7 +79,7 @@ def parse_into(target, text: str, fmt: str, base: str) -> bool:
             if isinstance(name, ox.DefaultGraph):
                 graph = default
             else:
-                if not is_dataset:
+                if not holds_graphs:
                     return False
                 name = term(name)
                 graph = graphs.get(name)

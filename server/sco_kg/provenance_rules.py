@@ -40,6 +40,7 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from .namespaces import OA, SCHEMA, SH, SKG
+from .quadset import is_dataset
 
 SKGSH = Namespace("https://w3id.org/sco-kg/shapes#")
 
@@ -180,8 +181,7 @@ def add_results(report, failures: list[dict]):
 
 def _union(context) -> Graph:
     union = Graph()
-    quads = isinstance(context, Dataset) or hasattr(context, "default_graph")  # or a QuadSet
-    for triple in context.quads((None, None, None, None)) if quads else context:
+    for triple in context.quads((None, None, None, None)) if is_dataset(context) else context:
         union.add(triple[:3])
     return union
 

@@ -31,6 +31,11 @@ from .namespaces import bind_prefixes
 Triple = tuple
 
 
+def is_dataset(obj) -> bool:
+    """Whether ``obj`` holds named graphs: an rdflib Dataset or a :class:`QuadSet` (not a Graph)."""
+    return isinstance(obj, (Dataset, QuadSet))
+
+
 def _matches(triple: Triple, pattern: tuple) -> bool:
     return all(want is None or want == have for want, have in zip(pattern, triple))
 

@@ -212,7 +212,9 @@ def reason(dataset: "QuadSet | Dataset", reasoner: str = "fastrl", *, now: datet
         raise InconsistencyError(closure.errors, closure.engine or reasoner)
     dataset.remove_graph(INFERRED_GRAPH)
     inferred = dataset.graph(INFERRED_GRAPH)
-    _add_all(inferred, (t for t in closure.triples if not is_noise(t)))
+    for triple in closure.triples:
+        if not is_noise(triple):
+            inferred.add(triple)
     description = _run_description(closure, reasoner, now or reasoning_time())
     # The description answers in standard terms too: reason over it with the ontology
     # (only the ontology's graphs: what it says of the run follows from the axioms alone).
@@ -228,11 +230,3 @@ def reason(dataset: "QuadSet | Dataset", reasoner: str = "fastrl", *, now: datet
             inferred.add(triple)
     return inferred
 
-
-def _add_all(graph, triples) -> None:
-    """Add ``triples`` to ``graph``: at once into a QuadSet's graph, one by one into rdflib's."""
-    if hasattr(graph, "update") and not isinstance(graph, Graph):
-        graph.update(triples)
-    else:
-        for triple in triples:
-            graph.add(triple)

@@ -22,6 +22,7 @@ from typing import IO, Iterable, Iterator
 import pyoxigraph as ox
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: local names written after a prefix: a letter or underscore first, then no escape, percent,
 #: dot or colon (PN_LOCAL's plain subset, which Turtle 1.0 and SPARQL 1.0 parsers read too)
 SAFE_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
@@ -55,8 +56,6 @@ class Renderer:
             return f"{lexical}^^{self.iri(term.datatype.value)}"
         return str(term)  # a blank node, a plain or language-tagged literal: N-Triples form
 
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _blocks(rows: Iterable[tuple[int, int, int]], text: list[str], a: int | None, indent: str) -> Iterator[str]:

@@ -32,6 +32,7 @@ from typing import Iterable
 from rdflib import Dataset, Graph
 
 from ..gc_pause import gc_paused
+from ..quadset import is_dataset
 from .engine import Engine
 from .vocab import is_noise
 
@@ -59,7 +60,7 @@ class ClosureResult:
 
 
 def _source_triples(source, exclude=()) -> Iterable[tuple]:
-    if isinstance(source, Dataset) or hasattr(source, "default_graph"):  # or a sco_kg QuadSet
+    if is_dataset(source):
         skip = set(exclude)
         for graph in source.graphs():
             if graph.identifier not in skip:
