@@ -1,7 +1,7 @@
 """Wheel build hook: ship ontology/, data/ and queries/ inside the package.
 
 They land in ``sco_kg/_resources/{ontology,data,queries}``, where
-``sco_kg.resources`` finds them in an installed package. ontology/ and data/ are
+``sco_kg.pipeline.sources`` finds them in an installed package. ontology/ and data/ are
 required; queries/ is shipped when present.
 """
 

@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=8)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "server"))
-    from sco_kg.store import cached_build, open_store
+    from sco_kg.store.served import cached_build, open_store
     from sco_kg.web import create_app
 
     load = os.getloadavg()

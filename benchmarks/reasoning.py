@@ -6,9 +6,9 @@
 
 Each measurement runs in a fresh Python process, so that its peak memory is its own:
 the process generates ``sco-kg synth`` data (seed 1), loads it with the ontology and its
-imports into one rdflib Graph (the input of every reasoner of ``sco_kg.reason``), then
+imports into one rdflib Graph (the input of every reasoner of ``sco_kg.pipeline.reason``), then
 times the registered reasoner functions themselves (``reason.owlrl_reasoner`` and
-``fastrl.reasoner``: input Graph -> set of inferred triples and error messages). Where
+``reason.fastrl_reasoner``: input Graph -> set of inferred triples and error messages). Where
 both engines run on a size, the owlrl process also runs fastrl afterwards and checks
 that the two closures are equal after ``fastrl.is_noise``.
 
@@ -54,10 +54,9 @@ def load_input(triples: int):
     """ontology + imports + ``triples`` synthetic triples, as one rdflib Graph."""
     sys.path.insert(0, str(ROOT / "server"))
     from rdflib import Graph
-
-    from sco_kg import synth
-    from sco_kg.load import load
-    from sco_kg.resources import Sources, ontology_dir
+    from sco_kg.pipeline import synth
+    from sco_kg.pipeline.load import load
+    from sco_kg.pipeline.sources import Sources, ontology_dir
 
     union = Graph()
     for s, p, o, _g in load(Sources.from_dirs(ontology_dir())).quads((None, None, None, None)):
@@ -72,10 +71,10 @@ def child(engine: str, triples: int, repeats: int) -> dict:
     started = time.perf_counter()
     graph = load_input(triples)
     loaded_in = time.perf_counter() - started
-    from sco_kg import fastrl, reason
+    from sco_kg.pipeline import fastrl, reason
 
     baseline = current_rss_mib()
-    fn = {"owlrl": reason.owlrl_reasoner, "fastrl": fastrl.reasoner}[engine]
+    fn = {"owlrl": reason.owlrl_reasoner, "fastrl": reason.fastrl_reasoner}[engine]
     samples, result = [], None
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -94,7 +93,7 @@ def child(engine: str, triples: int, repeats: int) -> dict:
     }
     if engine == "owlrl":  # check the closures agree, after owlrl's peak was read
         ref = {t for t in result.triples if not fastrl.is_noise(*t)}
-        mine = {t for t in fastrl.reasoner(graph).triples if not fastrl.is_noise(*t)}
+        mine = {t for t in reason.fastrl_reasoner(graph).triples if not fastrl.is_noise(*t)}
         out["equal_to_fastrl"] = ref == mine
         out["owlrl_only"] = len(ref - mine)
         out["fastrl_only"] = len(mine - ref)
@@ -157,11 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             entry["ratio_owlrl_over_fastrl"] = round(entry["owlrl"]["median_s"] / entry["fastrl"]["median_s"], 1)
         sizes.append(entry)
     report = {
-        "benchmark": "reasoning: owlrl vs fastrl, reasoner functions of sco_kg.reason on one rdflib Graph",
+        "benchmark": "reasoning: owlrl vs fastrl, reasoner functions of sco_kg.pipeline.reason on one rdflib Graph",
         "command": "benchmarks/reasoning.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "machine": machine(),
-        "data": f"ontology + imports + sco_kg.synth (seed {SEED})",
+        "data": f"ontology + imports + sco_kg.pipeline.synth (seed {SEED})",
         "targets": {"ratio_at_100k": ">= 20", "fastrl_1M_s": "< 60"},
         "sizes": sizes,
     }

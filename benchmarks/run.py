@@ -14,16 +14,16 @@ measurement runs in a fresh Python process: its time is measured inside it aroun
 stage alone, its peak memory (``ru_maxrss``, input included) is read by the parent with
 ``wait4``. A measurement past ``--stage-timeout`` is killed and recorded as such.
 
-* parse: ours (``sco_kg.load.load`` with ``--data``: the ontology, imports and the file into
-  the build's :class:`~sco_kg.quadset.QuadSet`, rdflib terms in sets, parsed by pyoxigraph,
-  :mod:`sco_kg.fastparse`) vs rdflib's own parsers
+* parse: ours (``sco_kg.pipeline.load.load`` with ``--data``: the ontology, imports and the file into
+  the build's :class:`~sco_kg.rdf.quadset.QuadSet`, rdflib terms in sets, parsed by pyoxigraph,
+  :mod:`sco_kg.rdf.fastparse`) vs rdflib's own parsers
   (``Dataset.parse``) and ``pyoxigraph.parse`` alone (no rdflib terms) on the same files;
-* validate: ``sco_kg.validate.validate`` with pySHACL vs the fast validator
-  (``engine="fast"``, when ``sco_kg.validate.validate`` has it);
-* reason: ``sco_kg.reason.reason`` with fastrl vs owlrl (owlrl only up to ``--owlrl-max``);
+* validate: ``sco_kg.pipeline.validate.validate`` with pySHACL vs the fast validator
+  (``engine="fast"``, when ``sco_kg.pipeline.validate.validate`` has it);
+* reason: ``sco_kg.pipeline.reason.reason`` with fastrl vs owlrl (owlrl only up to ``--owlrl-max``);
 * store: the same files into a pyoxigraph store as ``sco-kg serve`` does
-  (``sco_kg.store.open_store``: bulk load + union default graph), in memory vs on disk;
-* export: ``sco_kg.export.export`` of the reasoned dataset (every dump);
+  (``sco_kg.store.served.open_store``: bulk load + union default graph), in memory vs on disk;
+* export: ``sco_kg.store.export.export`` of the reasoned dataset (every dump);
 * build: the whole ``sco-kg build --data FILE`` command (targets: 1M under 180 s, 4 GB).
 
 Endpoint (``--endpoint-size``, default 100k): the project's data plus the synthetic file,
@@ -89,35 +89,33 @@ TARGETS = {
 def child(stage: str, engine: str, path: str, out: str | None) -> dict:
     """One measurement in this fresh process; returns what it saw (seconds of the stage alone)."""
     sys.path.insert(0, str(ROOT / "server"))
-    from sco_kg.resources import Sources
+    from sco_kg.pipeline.sources import Sources
 
     sources = Sources.default(data_files=[path])
     files = [sources.ontology, *sources.imports, Path(path)]
     if stage == "parse" and engine == "pyoxigraph":
         import pyoxigraph as ox
-
-        from sco_kg.store import parse_format
+        from sco_kg.store.memory import parse_format
 
         started = time.perf_counter()
         n = sum(sum(1 for _ in ox.parse(path=str(f), format=parse_format(f))) for f in files)
         return {"seconds": time.perf_counter() - started, "quads": n}
     if stage == "store":
-        from sco_kg.store import open_store
+        from sco_kg.store.served import open_store
 
         started = time.perf_counter()
         loaded = open_store(files=files, store_path=Path(out) if engine == "disk" else None)
         seconds = time.perf_counter() - started
         return {"seconds": seconds, "quads": len(loaded.store)}
 
-    from sco_kg.load import load
-    from sco_kg.reason import reason
+    from sco_kg.pipeline.load import load
+    from sco_kg.pipeline.reason import reason
 
     if stage == "parse" and engine == "rdflib":  # rdflib's own parsers, as the build used them before
         import warnings
 
         from rdflib import Dataset
-
-        from sco_kg.load import rdf_format
+        from sco_kg.rdf.readers import rdf_format
 
         started = time.perf_counter()
         ds = Dataset()
@@ -128,7 +126,7 @@ def child(stage: str, engine: str, path: str, out: str | None) -> dict:
         return {"seconds": time.perf_counter() - started, "quads": sum(len(g) for g in ds.graphs())}
 
     if stage == "served":  # the endpoint's data: project data + synthetic file, reasoned, N-Quads
-        from sco_kg.export import FORMATS
+        from sco_kg.store.export import FORMATS
 
         started = time.perf_counter()
         dataset = load(Sources.default(extra=[path]))
@@ -142,11 +140,11 @@ def child(stage: str, engine: str, path: str, out: str | None) -> dict:
     if stage == "parse":
         return {"seconds": loaded_s, "quads": sum(len(g) for g in dataset.graphs())}
     if stage == "validate":
-        from sco_kg.validate import validate
+        from sco_kg.pipeline.validate import validate
 
         kwargs = {"engine": engine} if "engine" in inspect.signature(validate).parameters else {}
         if engine != "pyshacl" and not kwargs:
-            return {"unavailable": "sco_kg.validate.validate has no engine= yet (fast validator not merged)"}
+            return {"unavailable": "sco_kg.pipeline.validate.validate has no engine= yet (fast validator not merged)"}
         started = time.perf_counter()
         report = validate(dataset, sources.shapes, stage="asserted", **kwargs)
         return {"seconds": time.perf_counter() - started, "conforms": report.conforms,
@@ -156,7 +154,7 @@ def child(stage: str, engine: str, path: str, out: str | None) -> dict:
         inferred = reason(dataset, engine)
         return {"seconds": time.perf_counter() - started, "inferred": len(inferred), "input_s": loaded_s}
     if stage == "export":
-        from sco_kg.export import export
+        from sco_kg.store.export import export
 
         reason(dataset, "fastrl")
         started = time.perf_counter()
@@ -538,7 +536,7 @@ def run(opts) -> dict:
         f = files[n]
         print(f"stages at {n} triples ({f.name})", flush=True)
         s: dict = {}
-        s["parse"] = {"sco_kg.load": stage("parse", "load", f, work, t), "rdflib": stage("parse", "rdflib", f, work, t),
+        s["parse"] = {"sco_kg.pipeline.load": stage("parse", "load", f, work, t), "rdflib": stage("parse", "rdflib", f, work, t),
                       "pyoxigraph": stage("parse", "pyoxigraph", f, work, t)}
         s["validate"] = {"fast": stage("validate", "fast", f, work, t)}
         if n <= opts.pyshacl_max:
@@ -553,7 +551,7 @@ def run(opts) -> dict:
                       "validated": whole_build(f, work, opts.build_timeout, validate=True)}
         s["ratios"] = {
             "parse_rdflib_over_pyoxigraph": ratio(s["parse"]["rdflib"], s["parse"]["pyoxigraph"]),
-            "parse_rdflib_over_load": ratio(s["parse"]["rdflib"], s["parse"]["sco_kg.load"]),
+            "parse_rdflib_over_load": ratio(s["parse"]["rdflib"], s["parse"]["sco_kg.pipeline.load"]),
             "validate_pyshacl_over_fast": ratio(s["validate"].get("pyshacl", {}), s["validate"]["fast"]),
             "reason_owlrl_over_fastrl": ratio(s["reason"].get("owlrl", {}), s["reason"]["fastrl"]),
             "store_disk_over_memory": ratio(s["store"]["disk"], s["store"]["memory"]),
@@ -597,7 +595,7 @@ def markdown(doc: dict) -> str:
              "## Stages (time of the stage alone / peak RSS of its process)", "",
              "| triples | stage | ours | peer | peer / ours |", "|---|---|---|---|---|"]
     for n, s in doc["stages"].items():
-        rows = [("parse", s["parse"].get("sco_kg.load"), "rdflib parser", s["parse"].get("rdflib"), "sco_kg.load"),
+        rows = [("parse", s["parse"].get("sco_kg.pipeline.load"), "rdflib parser", s["parse"].get("rdflib"), "sco_kg.pipeline.load"),
                 ("parse (peers)", s["parse"].get("pyoxigraph"), "rdflib parser", s["parse"].get("rdflib"),
                  "pyoxigraph parse alone"),
                 ("validate", s["validate"].get("fast"), "pyshacl", s["validate"].get("pyshacl"), "fast validator"),

@@ -1,4 +1,4 @@
-"""Validation benchmark: pySHACL against sco_kg.fastshacl on synthetic data (not part of the test run).
+"""Validation benchmark: pySHACL against sco_kg.pipeline.fastshacl on synthetic data (not part of the test run).
 
     .venv/bin/python benchmarks/validation.py                       # 10k and 100k both, 1M fast only
     .venv/bin/python benchmarks/validation.py --sizes 10000         # a quick run
@@ -7,7 +7,7 @@
 Each measurement runs in a fresh Python process, so that its peak memory is its own. The
 process parses the same input for both engines: the ontology with its imports (the
 build's loader) and ``sco-kg synth`` data (seed 1) written once as TriG and parsed by
-rdflib, into one rdflib Dataset; then it times ``sco_kg.validate.validate(dataset,
+rdflib, into one rdflib Dataset; then it times ``sco_kg.pipeline.validate.validate(dataset,
 shapes, stage="asserted", engine=...)``, the call the build makes (RDFS inference, as
 the asserted stage asks). Times are given both ways: validation alone, and parsing the
 data file plus validation. Where both engines run on a size, the pySHACL process also
@@ -52,7 +52,7 @@ def data_file(triples: int, folder: Path) -> Path:
     path = folder / f"synth-{triples}-{SEED}.trig"
     if not path.exists():
         sys.path.insert(0, str(ROOT / "server"))
-        from sco_kg import synth
+        from sco_kg.pipeline import synth
 
         synth.write(path, triples, SEED)
     return path
@@ -64,8 +64,8 @@ def load_input(path: Path):
     import warnings
 
     sys.path.insert(0, str(ROOT / "server"))
-    from sco_kg.load import load
-    from sco_kg.resources import Sources, ontology_dir
+    from sco_kg.pipeline.load import load
+    from sco_kg.pipeline.sources import Sources, ontology_dir
 
     dataset = load(Sources.from_dirs(ontology_dir()))
     before = len(dataset)
@@ -91,7 +91,7 @@ def canonical(report, data) -> set:
         return "_" + str(sorted((str(p), describe(o, depth - 1)) for p, o in data.predicate_objects(node)))
 
     def path_key(path):
-        from sco_kg.validate import render_path
+        from sco_kg.pipeline.report import render_path
 
         return render_path(report, path, None) if path is not None else None
 
@@ -113,9 +113,8 @@ def child(engine: str, path: Path, repeats: int) -> dict:
     """One measurement, in this (fresh) process."""
     dataset, parse_s, data_triples = load_input(path)
     from rdflib import Graph
-
-    from sco_kg.resources import Sources
-    from sco_kg.validate import validate
+    from sco_kg.pipeline.sources import Sources
+    from sco_kg.pipeline.validate import validate
 
     shapes = Graph().parse(Sources.default().shapes)
     samples, report = [], None
@@ -233,12 +232,12 @@ def main(argv: list[str] | None = None) -> int:
             ratios(entry)
             sizes.append(entry)
     report = {
-        "benchmark": "validation: pySHACL vs sco_kg.fastshacl, sco_kg.validate.validate(stage='asserted') "
+        "benchmark": "validation: pySHACL vs sco_kg.pipeline.fastshacl, sco_kg.pipeline.validate.validate(stage='asserted') "
         "on one rdflib Dataset (ontology + imports + data)",
         "command": "benchmarks/validation.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "machine": machine(),
-        "data": f"ontology + imports + sco_kg.synth (seed {SEED}), written as TriG, parsed by rdflib",
+        "data": f"ontology + imports + sco_kg.pipeline.synth (seed {SEED}), written as TriG, parsed by rdflib",
         "parsing": "median_s excludes parsing the data file; median_with_parse_s adds the same rdflib parse "
         "(parse_s of that process) to each engine",
         "targets": {"ratio_at_100k": ">= 5"},

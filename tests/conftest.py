@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
 from pipeline_support import FIXED_NOW, TINY
-from sco_kg.resources import Sources
+from sco_kg.pipeline.sources import Sources
 
 
 @pytest.fixture(scope="session")
 def built():
     """The build of the project's own data (BuildResult)."""
-    from sco_kg.build import build
+    from sco_kg.pipeline.build import build
 
     return build(now=FIXED_NOW)
 
@@ -43,7 +42,7 @@ def runner() -> CliRunner:
 
 @pytest.fixture
 def tiny_env(monkeypatch):
-    """Make ``sco_kg.resources`` (and so the CLI) use tests/fixtures/tiny/."""
+    """Make ``sco_kg.pipeline.sources`` (and so the CLI) use tests/fixtures/tiny/."""
     monkeypatch.setenv("SCO_KG_RESOURCES", str(TINY))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     return TINY

@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from pipeline_support import PREFIXES, write
 from sco_kg.cli import main
-from sco_kg.export import FILES
+from sco_kg.store.export import FILES
 
 
 def test_build_writes_dist_and_shows_progress(runner, tiny_env, tmp_path):
@@ -143,7 +142,6 @@ def test_version_and_help(runner):
 
 def test_synth_command_writes_the_same_file_for_the_same_seed(tmp_path):
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     runner = CliRunner()

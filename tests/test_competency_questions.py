@@ -21,13 +21,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from pipeline_support import ROOT
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-
-from pipeline_support import ROOT
-from sco_kg.export import to_nquads
-from sco_kg.namespaces import INFERRED_GRAPH
-from sco_kg.store import materialise_union
+from sco_kg.rdf.namespaces import INFERRED_GRAPH
+from sco_kg.store.export import to_nquads
+from sco_kg.store.memory import materialise_union
 
 QUERIES = ROOT / "queries"
 RQ = sorted(QUERIES.glob("*.rq"))

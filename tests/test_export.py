@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from pipeline_support import FIXED_NOW, TINY
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-
-from pipeline_support import FIXED_NOW, TINY
-from sco_kg.build import build
-from sco_kg.export import DUMPS, FILES, MANIFEST, VOID, datasets_isomorphic, export, union_graph
+from sco_kg.pipeline.build import build
+from sco_kg.store.export import DUMPS, FILES, MANIFEST, VOID, datasets_isomorphic, export, union_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 MINI = ROOT / "tests" / "interop" / "fixtures" / "mini" / "dataset.trig"
@@ -26,7 +25,7 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 @pytest.fixture(scope="module")
 def tiny_export(tmp_path_factory):
-    from sco_kg.resources import Sources
+    from sco_kg.pipeline.sources import Sources
 
     result = build(Sources.from_dirs(TINY / "ontology", [TINY / "data"]), now=FIXED_NOW)
     out = tmp_path_factory.mktemp("export") / "dist"
@@ -142,7 +141,7 @@ def test_void_describes_the_dataset_and_each_graph(case, request):
 
 
 _MINI_SCRIPT = (
-    "import sys; from rdflib import Dataset; from sco_kg.export import export; "
+    "import sys; from rdflib import Dataset; from sco_kg.store.export import export; "
     "ds = Dataset(); ds.parse(sys.argv[1], format='trig'); export(ds, sys.argv[2])"
 )
 
@@ -229,7 +228,7 @@ class _GraphSubset:
 def test_export_reads_only_the_dataset_subset_and_writes_the_same_bytes(mini_export, tmp_path):
     """The build's own container answers only this subset: the bytes must not depend on
     which container holds the same quads."""
-    from sco_kg.build import BuildResult, compute_stats
+    from sco_kg.pipeline.build import BuildResult, compute_stats
 
     dataset, out = mini_export
     # summary.json's counts of a bare dataset come from compute_stats (build.py, which reads
@@ -241,7 +240,7 @@ def test_export_reads_only_the_dataset_subset_and_writes_the_same_bytes(mini_exp
 
 
 def test_serialize_writes_the_bytes_of_each_dump(mini_export):
-    from sco_kg.export import FORMATS, serialize
+    from sco_kg.store.export import FORMATS, serialize
 
     dataset, out = mini_export
     for fmt, dump in FORMATS.items():

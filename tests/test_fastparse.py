@@ -1,4 +1,4 @@
-"""sco_kg.fastparse: pyoxigraph's parser into rdflib graphs, the same terms as rdflib's parser,
+"""sco_kg.rdf.fastparse: pyoxigraph's parser into rdflib graphs, the same terms as rdflib's parser,
 and a fallback to rdflib (False) wherever the two would differ or the text is wrong."""
 
 from __future__ import annotations
@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Dataset, Graph
-
-from sco_kg import synth
-from sco_kg.fastparse import parse_into
-from sco_kg.load import rdf_format
-from sco_kg.namespaces import BASE
-from sco_kg.resources import data_dir, ontology_dir
+from sco_kg.pipeline import synth
+from sco_kg.pipeline.sources import data_dir, ontology_dir
+from sco_kg.rdf.fastparse import parse_into
+from sco_kg.rdf.namespaces import BASE
+from sco_kg.rdf.readers import rdf_format
 
 FILES = sorted(p for d in (ontology_dir(), data_dir()) for p in d.rglob("*") if p.suffix in (".ttl", ".trig"))
 
@@ -74,8 +73,8 @@ def test_falls_back_to_rdflib(text):
 
 
 def test_a_syntax_error_is_reported_by_rdflib_with_its_line(tmp_path):
-    from sco_kg.errors import InputError
-    from sco_kg.load import read_quads
+    from sco_kg.core.errors import InputError
+    from sco_kg.rdf.readers import read_quads
 
     bad = tmp_path / "bad.trig"
     bad.write_text("<http://g> { <http://e/a> <http://e/p> <http://e/o> .\n <http://e/a> <http://e/p> . }\n")

@@ -1,9 +1,9 @@
-"""fastrl (sco_kg.fastrl) against owlrl, the reference: the same closure, the same errors.
+"""fastrl (sco_kg.pipeline.fastrl) against owlrl, the reference: the same closure, the same errors.
 
 Both sides are normalised by one function, :func:`normalise` (``fastrl.is_noise``:
 reflexive owl:sameAs, literals typed with datatypes and other literal-subject triples,
 axioms about rdf:/rdfs:/owl:/xsd: terms). owlrl runs as the pipeline runs it
-(:func:`sco_kg.reason.owlrl_reasoner`).
+(:func:`sco_kg.pipeline.reason.owlrl_reasoner`).
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
-
-from sco_kg import fastrl, reason, synth
-from sco_kg.errors import InconsistencyError
-from sco_kg.load import load
-from sco_kg.namespaces import INFERRED_GRAPH, KG, SKG
-from sco_kg.resources import Sources, ontology_dir
+from sco_kg.core.errors import InconsistencyError
+from sco_kg.pipeline import fastrl, reason, synth
+from sco_kg.pipeline.load import load
+from sco_kg.pipeline.sources import Sources, ontology_dir
+from sco_kg.rdf.namespaces import INFERRED_GRAPH, KG, SKG
 
 EX = "http://ex.org/"
 PREFIXES = """\
@@ -296,7 +295,6 @@ def test_inconsistency_owlrl_misses_equals_owlrl(rule):
 
 
 def test_inconsistency_through_the_pipeline_is_an_inconsistency_error(monkeypatch):
-    monkeypatch.setitem(reason.REASONERS, "fastrl", fastrl.reasoner)
     ds = Dataset()
     data = ds.graph(URIRef("https://w3id.org/sco-kg/graph/t/s01"))
     for t in turtle(INCONSISTENT["cax-dw"]):
@@ -307,13 +305,12 @@ def test_inconsistency_through_the_pipeline_is_an_inconsistency_error(monkeypatc
     assert any("Disjoint classes" in m for m in info.value.messages)
 
 
-# -- the reasoner contract of sco_kg.reason -------------------------------------------
+# -- the reasoner contract of sco_kg.pipeline.reason -------------------------------------------
 
 
 def test_reasoner_contract_and_inferred_graph_equal_owlrl(monkeypatch):
-    monkeypatch.setitem(reason.REASONERS, "fastrl", fastrl.reasoner)
     fast_ds, ref_ds = load(Sources.default()), load(Sources.default())
-    closure = fastrl.reasoner(reason.asserted_union(fast_ds))
+    closure = reason.fastrl_reasoner(reason.asserted_union(fast_ds))
     assert isinstance(closure, reason.Closure) and closure.engine == fastrl.ENGINE_NAME and not closure.errors
     fast = set(reason.reason(fast_ds, "fastrl"))
     ref = set(reason.reason(ref_ds, "owlrl"))

@@ -1,10 +1,10 @@
-"""The fast validator (sco_kg.fastshacl) gives pySHACL's results.
+"""The fast validator (sco_kg.pipeline.fastshacl) gives pySHACL's results.
 
 * Every fixture of the shapes corpus (tests/shapes: valid ones alone, invalid ones on
   base.trig): both engines, same verdict and the same set of results, compared as
   (focus, path, value, component, source shape, severity, messages); blank nodes by a
   canonical description (their own triples, blank objects as "_").
-* The project's build, asserted and closure stages, through sco_kg.validate.validate
+* The project's build, asserted and closure stages, through sco_kg.pipeline.validate.validate
   with engine="fast" and engine="pyshacl".
 * sco-kg synth data at 10k triples (conforming) and with defects planted in it.
 * One targeted test per component, and refusals of what is not implemented.
@@ -18,13 +18,12 @@ import warnings
 from pathlib import Path
 
 import pytest
+from pipeline_support import reused_sparql_translations
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, XSD
-
-from pipeline_support import reused_sparql_translations
-from sco_kg import fastshacl
-from sco_kg.errors import ConfigError
-from sco_kg.validate import render_path
+from sco_kg.core.errors import ConfigError
+from sco_kg.pipeline import fastshacl
+from sco_kg.pipeline.report import render_path
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
@@ -160,8 +159,8 @@ DEFECTS = """
 
 
 def compare_engines(dataset: Dataset, stage: str) -> set:
-    from sco_kg.resources import Sources
-    from sco_kg.validate import validate
+    from sco_kg.pipeline.sources import Sources
+    from sco_kg.pipeline.validate import validate
 
     shapes = Graph().parse(Sources.default().shapes)
     union = Graph()
@@ -177,9 +176,9 @@ def compare_engines(dataset: Dataset, stage: str) -> set:
 
 
 def test_build_asserted_and_closure_stages_agree():
-    from sco_kg.load import load
-    from sco_kg.reason import reason
-    from sco_kg.resources import Sources
+    from sco_kg.pipeline.load import load
+    from sco_kg.pipeline.reason import reason
+    from sco_kg.pipeline.sources import Sources
 
     dataset = load(Sources.default())
     assert compare_engines(dataset, "asserted") == set()  # the project's data conforms
@@ -196,7 +195,6 @@ def test_build_asserted_and_closure_stages_agree():
 
 def test_build_with_the_fast_validator_from_the_cli(tmp_path):
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     for validator in ("fast", "pyshacl"):
@@ -212,7 +210,7 @@ def test_build_with_the_fast_validator_from_the_cli(tmp_path):
 
 
 def synth_graph(triples: int) -> Graph:
-    from sco_kg import synth
+    from sco_kg.pipeline import synth
 
     g = Graph()
     for s, p, o, _ in synth.quads(triples, 1):
@@ -387,7 +385,7 @@ def test_sparql_constraint_leaving_this_unbound_is_refused():
 
 
 def test_validate_refuses_an_unknown_engine():
-    from sco_kg.validate import validate
+    from sco_kg.pipeline.validate import validate
 
     with pytest.raises(ConfigError, match="unknown validator 'nope'"):
         validate(Dataset(), shapes_graph(), engine="nope")
@@ -397,7 +395,7 @@ def test_validate_refuses_an_unknown_engine():
 
 
 def test_predicates_a_query_can_read():
-    from sco_kg.fastshacl.scope import predicates
+    from sco_kg.pipeline.fastshacl.scope import predicates
 
     q = "PREFIX s: <http://s/> SELECT ?this WHERE { ?this a s:C ; s:a/s:b* ?x . FILTER NOT EXISTS { ?x ^s:c ?y } }"
     # every IRI named counts (s:C too): a superset of the predicates is harmless
@@ -415,9 +413,9 @@ def test_predicates_a_query_can_read():
 
 
 def test_class_path_read_as_rdf_type_only_when_types_are_closed():
-    from sco_kg.fastshacl.data import DataGraph
-    from sco_kg.fastshacl.engine import Validator
-    from sco_kg.fastshacl.shapes import ShapesGraph
+    from sco_kg.pipeline.fastshacl.data import DataGraph
+    from sco_kg.pipeline.fastshacl.engine import Validator
+    from sco_kg.pipeline.fastshacl.shapes import ShapesGraph
 
     q = "PREFIX rdf: <%s> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?this WHERE { ?this rdf:type/rdfs:subClassOf* <urn:C> }" % RDF
     sub = [(EX.x, RDF.type, EX.Sub), (EX.Sub, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"), URIRef("urn:C"))]
@@ -447,7 +445,7 @@ def test_the_subject_of_sh_property_is_a_shape_as_for_pyshacl():
 
 
 def test_type_objects_a_query_can_read():
-    from sco_kg.fastshacl.scope import type_objects
+    from sco_kg.pipeline.fastshacl.scope import type_objects
 
     s = "PREFIX s: <http://s/> PREFIX rdf: <%s> " % RDF
     C, D = URIRef("http://s/C"), URIRef("http://s/D")
@@ -471,9 +469,9 @@ def test_type_objects_a_query_can_read():
 def test_store_holds_the_rdf_types_of_the_classes_queries_name_and_results_agree():
     """The closed data types every node several times over; a SPARQL target naming its
     classes loads only their rdf:type triples, and the results stay pySHACL's."""
-    from sco_kg.fastshacl.data import DataGraph
-    from sco_kg.fastshacl.engine import Validator
-    from sco_kg.fastshacl.shapes import ShapesGraph
+    from sco_kg.pipeline.fastshacl.data import DataGraph
+    from sco_kg.pipeline.fastshacl.engine import Validator
+    from sco_kg.pipeline.fastshacl.shapes import ShapesGraph
 
     shapes_g = Graph().parse(data=PREFIXES + """ex:S a sh:NodeShape ; sh:target [ a sh:SPARQLTarget ; sh:prefixes ex:decl ;
             sh:select "SELECT ?this WHERE { ?this a ex:C . FILTER NOT EXISTS { ?this a ex:D } }" ] ;
@@ -495,7 +493,7 @@ def test_store_holds_the_rdf_types_of_the_classes_queries_name_and_results_agree
 def test_the_oxigraph_view_gives_back_the_datas_own_terms():
     """N-Triples for most triples, Quad objects for those with a blank node (Oxigraph
     renames a document's blank nodes): every answer maps back to the data's term."""
-    from sco_kg.fastshacl.data import DataGraph
+    from sco_kg.pipeline.fastshacl.data import DataGraph
 
     blank = BNode()
     triples = {
@@ -516,9 +514,8 @@ def test_the_oxigraph_view_gives_back_the_datas_own_terms():
 def test_rdfs_closure_is_owlrls_as_pyshacl_runs_it():
     """The closure pySHACL validates (owlrl RDFS without axioms) and fastshacl's are equal."""
     from owlrl import DeductiveClosure
-
     from pyshacl.inference import CustomRDFSSemantics
-    from sco_kg.fastshacl.data import rdfs_closure
+    from sco_kg.pipeline.fastshacl.data import rdfs_closure
 
     g = read(BASE)
     for t in ontology_triples():
@@ -543,7 +540,7 @@ def _w3c_module():
 def test_w3c_shacl_core_through_the_fast_engine(capsys):
     """Every case whose shapes the fast engine implements gives the expected report; the
     others are refused with a ConfigError (never a wrong answer). Score printed."""
-    from sco_kg.validate import validate
+    from sco_kg.pipeline.validate import validate
 
     w3c = _w3c_module()
     assert w3c.SUITE.is_dir(), f"the W3C SHACL core suite is missing: {w3c.SUITE}"

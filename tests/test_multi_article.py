@@ -4,15 +4,14 @@ with data/, and the entities both articles name are the same IRIs: one node each
 from __future__ import annotations
 
 import pytest
+from pipeline_support import FIXED_NOW, FIXTURES
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
-
-from pipeline_support import FIXED_NOW, FIXTURES
-from sco_kg.build import build
-from sco_kg.export import union_graph
-from sco_kg.namespaces import KG, KGG, SCHEMA, article, article_graph
-from sco_kg.resources import Sources
-from sco_kg.validate import validate
+from sco_kg.pipeline.build import build
+from sco_kg.pipeline.sources import Sources
+from sco_kg.pipeline.validate import validate
+from sco_kg.rdf.namespaces import KG, KGG, SCHEMA, article, article_graph
+from sco_kg.store.export import union_graph
 
 FIRST, SECOND = "000_1cb7668562977704", "001_second_fixture"
 SECOND_DIR = FIXTURES / "second-article"

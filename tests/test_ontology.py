@@ -1,10 +1,9 @@
 """The ontology documents itself: a header, and every term labelled, explained, owned."""
 
 import pytest
+from pipeline_support import ROOT
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
-
-from pipeline_support import ROOT
 
 ONTOLOGY = URIRef("https://w3id.org/sco-kg/ontology")
 SKG = "https://w3id.org/sco-kg/ontology#"

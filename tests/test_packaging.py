@@ -16,7 +16,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from pipeline_support import ROOT
 
 pytestmark = pytest.mark.slow
@@ -86,7 +85,7 @@ def test_the_wheel_carries_the_static_files_npm_fetched(wheel):
 
 def test_the_installed_command_builds_from_the_packaged_resources(installed, tmp_path):
     env = clean_env()
-    where = run(installed / "python", "-c", "import sco_kg.resources as r; print(r.resource_root())",
+    where = run(installed / "python", "-c", "import sco_kg.pipeline.sources as r; print(r.resource_root())",
                 cwd=tmp_path, env=env).stdout.strip()
     assert Path(where).parts[-2:] == ("sco_kg", "_resources")
     assert str(installed.parent) in where

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
+from pipeline_support import FIXED_NOW, PREFIXES, TINY, write
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, XSD
-
-from pipeline_support import FIXED_NOW, PREFIXES, TINY, write
-from sco_kg import resources
-from sco_kg.build import build
-from sco_kg.errors import ConfigError, InconsistencyError, InputError, ValidationError
-from sco_kg.export import FILES, datasets_isomorphic, export, serialize, to_nquads
-from sco_kg.load import load
-from sco_kg.namespaces import INFERRED_GRAPH, KG, KGG, REASONING_RUN, SCHEMA, SKG, article, article_graph
-from sco_kg.reason import Closure, is_noise, reason, register_reasoner, REASONERS
-from sco_kg.resources import Sources
-from sco_kg.validate import validate
+from sco_kg.core.errors import ConfigError, InconsistencyError, InputError, ValidationError
+from sco_kg.pipeline import sources as resources
+from sco_kg.pipeline.build import build
+from sco_kg.pipeline.load import load
+from sco_kg.pipeline.reason import REASONERS, Closure, is_noise, reason, register_reasoner
+from sco_kg.pipeline.sources import Sources
+from sco_kg.pipeline.validate import validate
+from sco_kg.rdf.namespaces import INFERRED_GRAPH, KG, KGG, REASONING_RUN, SCHEMA, SKG, article, article_graph
+from sco_kg.store.export import FILES, datasets_isomorphic, export, serialize, to_nquads
 
 ALICE, MEETING = KG["alice"], KG["meeting"]
 
@@ -392,7 +390,7 @@ def test_export_is_atomic(tiny_sources, tmp_path, monkeypatch):
     out = tmp_path / "dist"
     write(out / "summary.json", "previous build")
     result = build(tiny_sources, now=FIXED_NOW)
-    from sco_kg import export as export_module
+    from sco_kg.store import export as export_module
 
     write_file = export_module.Format.write_file
 
@@ -416,8 +414,7 @@ def test_export_is_atomic(tiny_sources, tmp_path, monkeypatch):
 @pytest.mark.parametrize("fmt", ["trig", "nquads", "turtle", "ntriples", "rdfxml", "jsonld"])
 def test_serialize_round_trips(tiny_sources, fmt):
     from rdflib import Dataset
-
-    from sco_kg.export import FORMATS, union_graph
+    from sco_kg.store.export import FORMATS, union_graph
 
     result = build(tiny_sources, now=FIXED_NOW)
     text = serialize(result.dataset, fmt)

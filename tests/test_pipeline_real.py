@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 
-from rdflib.namespace import PROV, RDF
-
 from pipeline_support import ROOT
-from sco_kg.export import export
-from sco_kg.namespaces import INFERRED_GRAPH, KGG, REASONING_RUN, SCHEMA, article, article_graph
-from sco_kg.reason import is_noise
+from rdflib.namespace import PROV, RDF
+from sco_kg.pipeline.reason import is_noise
+from sco_kg.rdf.namespaces import INFERRED_GRAPH, KGG, REASONING_RUN, SCHEMA, article, article_graph
+from sco_kg.store.export import export
 
 ARTICLES = sorted(p.name for p in (ROOT / "data" / "articles").iterdir() if p.is_dir())
 IMPORTS = sorted(p.stem for p in (ROOT / "ontology" / "imports").glob("*.ttl"))
@@ -63,11 +62,10 @@ def test_the_dumps(built, tmp_path):
 def test_a_person_who_is_an_organisation_makes_the_build_fail(tmp_path):
     """Error provocation on the real ontology: skg:Person owl:disjointWith skg:Organisation."""
     import pytest
-
     from pipeline_support import FIXED_NOW, PREFIXES, write
-    from sco_kg.build import build
-    from sco_kg.errors import InconsistencyError
-    from sco_kg.resources import Sources
+    from sco_kg.core.errors import InconsistencyError
+    from sco_kg.pipeline.build import build
+    from sco_kg.pipeline.sources import Sources
 
     bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:sergei-shoigu a skg:Organisation . }\n")
     with pytest.raises(InconsistencyError) as info:
@@ -77,8 +75,8 @@ def test_a_person_who_is_an_organisation_makes_the_build_fail(tmp_path):
 
 def test_two_builds_give_the_same_bytes():
     from pipeline_support import FIXED_NOW
-    from sco_kg.build import build
-    from sco_kg.export import to_nquads, to_trig
+    from sco_kg.pipeline.build import build
+    from sco_kg.store.export import to_nquads, to_trig
 
     one, two = (build(validate=False, now=FIXED_NOW).dataset for _ in range(2))
     assert to_nquads(one) == to_nquads(two)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import pytest
+from pipeline_support import FIXTURES
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, XSD
-
-from pipeline_support import FIXTURES
-from sco_kg.load import load, read_triples
-from sco_kg.namespaces import FOAF, OA, ORG, PROV, SCHEMA, SKG, SKOS, TIME, is_schema_graph
-from sco_kg.resources import Sources
+from sco_kg.pipeline.load import load
+from sco_kg.pipeline.sources import Sources
+from sco_kg.rdf.namespaces import FOAF, OA, ORG, PROV, SCHEMA, SKG, SKOS, TIME, is_schema_graph
+from sco_kg.rdf.readers import read_triples
 
 DECLARED_IN_ONTOLOGY = tuple(str(ns) for ns in (SKG, ORG, SCHEMA, FOAF, TIME, PROV, SKOS, OA))
 CLOSED = (RDF, RDFS, OWL, XSD, SH, DCTERMS)

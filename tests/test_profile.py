@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 import pytest
+from pipeline_support import ROOT
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
-
-from pipeline_support import ROOT
-from sco_kg.namespaces import (
+from sco_kg.rdf.namespaces import (
     BASE,
     INFERRED_GRAPH,
     KG,

@@ -2,9 +2,9 @@
 file is derived from a span whose selectors match the text of an article present in the
 file or, with ``--with-kg``, in the project's graph.
 
-Checked through ``sco_kg.validate.validate_files`` (what ``sco-kg validate`` runs): the
+Checked through ``sco_kg.pipeline.validate.validate_files`` (what ``sco-kg validate`` runs): the
 shapes (spans, selectors, article text: SHACL-SPARQL in ontology/shapes.ttl) and
-``sco_kg.provenance_rules`` (which graphs exist: not visible to SHACL).
+``sco_kg.pipeline.provenance_rules`` (which graphs exist: not visible to SHACL).
 
 Fixtures, beside the SHACL corpus (conventions of tests/test_shapes.py):
 
@@ -30,10 +30,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
-
-from sco_kg import provenance_rules
 from sco_kg.cli import main
-from sco_kg.validate import validate_files
+from sco_kg.pipeline import provenance_rules
+from sco_kg.pipeline.validate import validate_files
 from test_shapes import BASE, SH, expectations, results, show
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +182,7 @@ def test_blank_node_graph_described_in_its_file(tmp_path):
         "ex:provenance { _:g a prov:Entity . }\n",
         encoding="utf-8",
     )
-    from sco_kg.untrusted import read_untrusted_file
+    from sco_kg.rdf.untrusted import read_untrusted_file
 
     assert provenance_rules.check_dataset(read_untrusted_file(trig), Graph()) == []
     trig.write_text(trig.read_text().replace("_:g a prov:Entity", "ex:provenance a prov:Entity"), encoding="utf-8")

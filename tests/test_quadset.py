@@ -9,9 +9,9 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
-
-from sco_kg.load import load, read_quads
-from sco_kg.quadset import QuadSet, TripleSet
+from sco_kg.pipeline.load import load
+from sco_kg.rdf.quadset import QuadSet, TripleSet
+from sco_kg.rdf.readers import read_quads
 
 EX = "http://example.org/"
 A, B, C, P, Q, G1, G2 = (URIRef(EX + n) for n in ("a", "b", "c", "p", "q", "g1", "g2"))
@@ -103,7 +103,7 @@ def test_loading_the_project_gives_the_graphs_rdflib_gives():
 
 
 def test_a_stray_default_graph_triple_is_still_refused(tmp_path):
-    from sco_kg.errors import InputError
+    from sco_kg.core.errors import InputError
 
     bad = tmp_path / "bad.trig"
     bad.write_text(f"<{EX}a> <{EX}p> <{EX}b> .\n", encoding="utf-8")

@@ -26,15 +26,13 @@ and for each rule, named instances of the article's facts are entailed into
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from pipeline_support import ROOT
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS
-
-from pipeline_support import ROOT
-from sco_kg.namespaces import INFERRED_GRAPH, KG, ORG, REASONING_RUN, SCHEMA, SKG, is_schema_graph
-from sco_kg.reason import asserted_union, owlrl_reasoner
+from sco_kg.pipeline.reason import asserted_union, owlrl_reasoner
+from sco_kg.rdf.namespaces import INFERRED_GRAPH, KG, ORG, REASONING_RUN, SCHEMA, SKG, is_schema_graph
 
 EX = Namespace("http://example.org/fixture/")
 ONTOLOGY_FILES = [ROOT / "ontology" / "sco-kg.ttl", *sorted((ROOT / "ontology" / "imports").glob("*.ttl"))]

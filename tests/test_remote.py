@@ -1,4 +1,4 @@
-"""sco_kg.http_client, sco_kg.remote and the backend executor against a small local HTTP server
+"""sco_kg.store.http_client, sco_kg.store.remote and the backend executor against a small local HTTP server
 (no triple store needed): Basic and bearer credentials (Digest is exercised by Virtuoso in
 tests/interop/test_push_backend.py), credentials only on a challenge, no redirect followed,
 no other origin contacted, the deadline while an answer streams in, the row cap."""
@@ -12,10 +12,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-from sco_kg.errors import ConfigError
-from sco_kg.http_client import Credentials, HttpClient, RemoteError, RemoteTimeout, _challenge
-from sco_kg.remote import UNION_GRAPH, RemoteStore, Target, guess_graph_store
+from sco_kg.core.errors import ConfigError
+from sco_kg.store.http_client import Credentials, HttpClient, RemoteError, RemoteTimeout, _challenge
+from sco_kg.store.remote import UNION_GRAPH, RemoteStore, Target, guess_graph_store
 
 
 class Server:
@@ -279,7 +278,6 @@ def _export(tmp_path):
 
 def test_push_puts_each_graph_and_the_union_then_counts(server, tmp_path):
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     puts = _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
@@ -292,7 +290,6 @@ def test_push_puts_each_graph_and_the_union_then_counts(server, tmp_path):
 
 def test_push_names_the_graph_whose_count_differs(server, tmp_path):
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
@@ -305,7 +302,6 @@ def test_push_names_the_graph_whose_count_differs(server, tmp_path):
 
 def test_push_names_the_graph_whose_count_fails(server, tmp_path):
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     _fake_store(server, lambda g: None if g.endswith("/b") else 1)

@@ -25,11 +25,9 @@ import warnings
 from pathlib import Path
 
 import pytest
+from pipeline_support import reused_sparql_translations
 from pyshacl import validate
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
-
-from pipeline_support import reused_sparql_translations
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"

@@ -1,4 +1,4 @@
-"""The synthetic data generator (sco_kg.synth): deterministic, the shape of the real data, conforming."""
+"""The synthetic data generator (sco_kg.pipeline.synth): deterministic, the shape of the real data, conforming."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import PROV, RDF
-
-from sco_kg import fastrl, reason, synth
-from sco_kg.build import build
-from sco_kg.namespaces import OA, SCHEMA, SKG, VOCABULARY_GRAPH
-from sco_kg.resources import Sources, ontology_dir
+from sco_kg.cli.synth import synth_command
+from sco_kg.pipeline import synth
+from sco_kg.pipeline.build import build
+from sco_kg.pipeline.sources import Sources, ontology_dir
+from sco_kg.rdf.namespaces import OA, SCHEMA, SKG, VOCABULARY_GRAPH
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,6 @@ def test_uses_only_declared_ontology_terms(small):
 
 
 def test_synthetic_data_conforms_to_the_shapes_before_and_after_reasoning(tmp_path, monkeypatch):
-    monkeypatch.setitem(reason.REASONERS, "fastrl", fastrl.reasoner)
     path = tmp_path / "synth.trig"
     synth.write(path, 1_500, seed=3)
     sources = Sources.from_dirs(ontology_dir(), [], extra=[path])
@@ -109,7 +108,7 @@ def test_synthetic_data_conforms_to_the_shapes_before_and_after_reasoning(tmp_pa
 
 def test_synth_command_writes_the_file(tmp_path):
     out = tmp_path / "s.trig"
-    result = CliRunner().invoke(synth.synth_command, ["--triples", "500", "--seed", "2", "--out", str(out)])
+    result = CliRunner().invoke(synth_command, ["--triples", "500", "--seed", "2", "--out", str(out)])
     assert result.exit_code == 0, result.output
     parsed = Dataset()
     parsed.parse(out, format="trig")

@@ -1,4 +1,4 @@
-"""sco_kg.turtle: Turtle and TriG that parse back to the same quads, with prefixes only where
+"""sco_kg.rdf.turtle: Turtle and TriG that parse back to the same quads, with prefixes only where
 the local name needs no escape (Virtuoso 7.2 kept the backslash of ``kgg:a\\/b``)."""
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ import re
 
 import pyoxigraph as ox
 import pytest
-
-from sco_kg import turtle
+from sco_kg.rdf import turtle
 
 EX = "http://example.org/"
 PREFIXES = {"ex": EX, "exs": EX + "sub/", "xsd": "http://www.w3.org/2001/XMLSchema#",

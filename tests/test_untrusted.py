@@ -1,4 +1,4 @@
-"""sco_kg.untrusted: strangers' RDF parsed safely (issue 5 "parsers facing strangers' input",
+"""sco_kg.rdf.untrusted: strangers' RDF parsed safely (issue 5 "parsers facing strangers' input",
 issue 7 "hostile data").
 
 * every syntax by media type; quads keep their graphs, triple syntaxes fill the default graph;
@@ -30,9 +30,8 @@ from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, XSD
-
-from sco_kg.errors import InputError
-from sco_kg.untrusted import (
+from sco_kg.core.errors import InputError
+from sco_kg.rdf.untrusted import (
     MEDIA_TYPES,
     UntrustedInputError,
     parse_untrusted,
@@ -190,7 +189,7 @@ def test_triple_limit_stops_parsing():
 BOMB = textwrap.dedent("""\
     import resource, sys
     sys.path.insert(0, {server!r})
-    from sco_kg.untrusted import UntrustedInputError, parse_untrusted
+    from sco_kg.rdf.untrusted import UntrustedInputError, parse_untrusted
     line = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\\n"
     body = line * 2_000_000                      # 2 million triples, {mb} MB
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -405,7 +404,7 @@ def test_owl_imports_are_never_followed(recorder, tmp_path):
     assert not any(str(s).startswith("http://leak/") for s in ds.default_graph.subjects())
     path = tmp_path / "imports.ttl"
     path.write_text(body, encoding="utf-8")
-    from sco_kg.validate import validate_files  # the CLI's path: parse and validate
+    from sco_kg.pipeline.validate import validate_files  # the CLI's path: parse and validate
 
     validate_files([path])
     assert recorder.hits == []
@@ -485,7 +484,6 @@ def test_random_graphs_round_trip(triples, media_type):
 def test_sco_kg_validate_refuses_hostile_files_with_exit_2(recorder, tmp_path):
     """The CLI reads strangers' files through the same gate and keeps its exit codes."""
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     laughs = tmp_path / "laughs.rdf"

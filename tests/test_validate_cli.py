@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal, Namespace
 from rdflib.namespace import RDF, XSD
-
 from sco_kg.cli import main
 
 FIXTURES = Path(__file__).resolve().parent / "shapes"
@@ -183,7 +182,7 @@ def test_unknown_format_exits_2(runner):
 def test_sparql_constraint_message_is_the_english_one(engine):
     """pySHACL drops the language tags of SHACL-SPARQL messages, and the fast engine does
     not name the constraint: the report for people still shows the English message."""
-    from sco_kg.validate import validate_files
+    from sco_kg.pipeline.validate import validate_files
 
     report = validate_files([INVALID / "quotation-not-verbatim.ttl"], engine=engine)
     [result] = [r for r in report.results if r.component == "SPARQLConstraintComponent"]

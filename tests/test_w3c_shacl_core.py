@@ -3,7 +3,7 @@
 The suite sits in ``shared/w3c/shacl-core/`` beside the repository (``manifest.ttl`` and
 its ``mf:include``s). Every ``sht:Validate`` entry's ``mf:action`` names a
 ``sht:dataGraph`` and a ``sht:shapesGraph``; ``mf:result`` is the expected report. Each
-case is validated with :func:`sco_kg.validate.validate` (the same pySHACL call and options
+case is validated with :func:`sco_kg.pipeline.validate.validate` (the same pySHACL call and options
 as the build: SHACL-SPARQL on), stage ``closure`` (no inference) and no project ontology
 as context; ``sh:conforms`` is read from the report graph (SHACL's: false on any result). As pySHACL's own suite does, the comparison is on
 ``sh:conforms`` and the set of results, each as (focus, path, value, component, source
@@ -17,10 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import RDF
-
-from sco_kg.validate import validate
+from sco_kg.pipeline.validate import validate
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "w3c" / "shacl-core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -1,8 +1,8 @@
 """sco-kg: a knowledge graph of news articles about the Shanghai Cooperation Organisation.
 
 The package turns the hand-written ontology and data (ontology/, data/) into one
-validated, reasoned ``rdflib.Dataset`` (:func:`sco_kg.build.build`), writes it out
-(:mod:`sco_kg.export`) and serves it. Nothing happens at import time.
+validated, reasoned ``rdflib.Dataset`` (:func:`sco_kg.pipeline.build.build`), writes it out
+(:mod:`sco_kg.store.export`) and serves it. Nothing happens at import time.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -55,8 +55,8 @@ def _missing() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser_app(built, tmp_path_factory):
-    from sco_kg.export import export
-    from sco_kg.store import open_store
+    from sco_kg.store.export import export
+    from sco_kg.store.served import open_store
     from sco_kg.web import create_app
 
     root = tmp_path_factory.mktemp("browser")

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
-
 TIMEOUT = 20
 
 

@@ -12,15 +12,14 @@ from __future__ import annotations
 import inspect
 
 import pytest
-
 from crash_support import TOKEN, Server
 
 
 @pytest.fixture(scope="session")
 def build_cache(built, tmp_path_factory):
-    from sco_kg.export import export
-    from sco_kg.resources import Sources
-    from sco_kg.store import cached_build, sources_key
+    from sco_kg.pipeline.sources import Sources
+    from sco_kg.store.export import export
+    from sco_kg.store.served import cached_build, sources_key
 
     cache = tmp_path_factory.mktemp("crash-cache")
     reasoner = inspect.signature(cached_build).parameters["reasoner"].default  # the one serve uses

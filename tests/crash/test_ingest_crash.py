@@ -27,9 +27,8 @@ import threading
 import time
 
 import pytest
-
 from crash_support import TOKEN, body_for
-from sco_kg.disk_store import log_entries
+from sco_kg.store.disk import log_entries
 
 pytestmark = pytest.mark.crash
 

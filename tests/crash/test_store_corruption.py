@@ -6,9 +6,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-
 from crash_support import TOKEN, body_for, server_env
-from sco_kg.disk_store import GENERATIONS_DIR, read_record
+from sco_kg.store.disk import GENERATIONS_DIR, read_record
 
 pytestmark = pytest.mark.crash
 

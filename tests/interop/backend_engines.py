@@ -12,9 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from interop_engines import (ENGINES, START_TIMEOUT, Endpoint, free_port, oxigraph_command, require, run,
-                             stop_process, wait_until)
+from interop_engines import (
+    ENGINES,
+    START_TIMEOUT,
+    Endpoint,
+    free_port,
+    oxigraph_command,
+    require,
+    run,
+    stop_process,
+    wait_until,
+)
 
 #: the Oxigraph server's own query time limit: the timeout test leaves a query running there
 BACKEND_QUERY_TIMEOUT = 10

@@ -1,6 +1,6 @@
 """Fixtures of the interop tests: the dumps, and the engines that load them.
 
-Two dumps, each a directory written by ``sco_kg.export.export``:
+Two dumps, each a directory written by ``sco_kg.store.export.export``:
 
 * ``mini``: tests/interop/fixtures/mini/dataset.trig and its queries (the harness's own
   small case: typed and tagged literals, a blank node, a triple in two graphs);
@@ -29,7 +29,7 @@ from interop_engines import Jena, OxigraphServer, Virtuoso  # noqa: E402
 
 
 def _export(dataset_or_result, out: Path) -> Path:
-    from sco_kg.export import export
+    from sco_kg.store.export import export
 
     export(dataset_or_result, out)
     return out

@@ -6,10 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from interop_engines import ROOT
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-from interop_engines import ROOT
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "fixtures" / "mini"

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from interop_compare import Answer, from_json, from_rdf, query_kind
 
 ROOT = Path(__file__).resolve().parents[2]

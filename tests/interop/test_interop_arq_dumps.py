@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
-
 from interop_compare import RDF_LANGSTRING, XSD_STRING, Answer, diff
 from interop_dumps import DUMP_FORMATS, DUMP_NAMES
 from interop_engines import run
+from rdflib import BNode, Graph, Literal, URIRef
 
 pytestmark = pytest.mark.interop
 

@@ -6,11 +6,10 @@ literals by value only: literals are compared in that canonical form."""
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset, Graph
-
 from interop_compare import canonical_graph, graphs_differ, named_graphs
 from interop_dumps import DUMP_NAMES
 from interop_engines import oxigraph_command, run
+from rdflib import Dataset, Graph
 
 pytestmark = pytest.mark.interop
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from rdflib import Dataset, Graph
-
+from interop_compare import diff, expected_answer
 from interop_dumps import DUMP_FORMATS, DUMP_NAMES, dump_queries
-from interop_compare import expected_answer, diff
+from rdflib import Dataset, Graph
 
 pytestmark = pytest.mark.interop
 

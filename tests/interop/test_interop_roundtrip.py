@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Dataset
-
 from interop_compare import canonical_graph, graphs_differ, graphs_from_json, named_graphs
 from interop_dumps import DUMP_NAMES
 from interop_engines import run
+from rdflib import Dataset
 
 pytestmark = pytest.mark.interop
 

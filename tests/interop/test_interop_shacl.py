@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
-
 from interop_engines import ROOT
+from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from test_shapes import _reuse_parsed_sparql  # noqa: F401  (a module fixture: parsed SHACL-SPARQL reused)
 
 pytestmark = pytest.mark.interop
@@ -240,7 +239,7 @@ def _pinned(case: Case) -> set:
     out = set()
     for focus, path, component, shape in expectations(case.invalid):
         if str(component).endswith("ProvenanceConstraint"):
-            continue  # not SHACL: sco_kg.provenance_rules
+            continue  # not SHACL: sco_kg.pipeline.provenance_rules
         if isinstance(focus, Literal):
             continue  # typed by RDFS inference ("x" a skos:ConceptScheme): a literal subject, not written
         out.add((

@@ -19,12 +19,11 @@ from collections import Counter
 from urllib.parse import quote
 
 import pytest
-from click.testing import CliRunner
-from rdflib import Graph
-
 from backend_engines import ENGINE_CLASSES
+from click.testing import CliRunner
 from interop_compare import canonical_graph, diff, expected_answer, from_json, from_rdf, graphs_differ, query_kind
 from interop_dumps import dump_queries
+from rdflib import Graph
 
 pytestmark = pytest.mark.interop
 
@@ -61,8 +60,8 @@ def cli_push(store, dump_dir, *extra, auth: str | None = "default"):
 
 
 def target_of(store):
-    from sco_kg.http_client import Credentials
-    from sco_kg.remote import Target
+    from sco_kg.store.http_client import Credentials
+    from sco_kg.store.remote import Target
 
     return Target(store.query_url, store.graph_store_url, Credentials.parse(store.auth), timeout=60)
 
@@ -94,7 +93,7 @@ def expected_counts(dump) -> tuple[dict[str, int], int]:
 
 def store_counts(store) -> tuple[dict[str, int], int]:
     """Counted over the store's own endpoint, our graphs named (Virtuoso holds others)."""
-    from sco_kg.remote import parse_results
+    from sco_kg.store.remote import parse_results
 
     target = target_of(store)
     graphs = sorted(store_graphs(target))
@@ -105,7 +104,7 @@ def store_counts(store) -> tuple[dict[str, int], int]:
 
 
 def store_graphs(target) -> set[str]:
-    from sco_kg.remote import parse_results
+    from sco_kg.store.remote import parse_results
 
     resp = target.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                         "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/sco-kg/')) }", [])
@@ -128,7 +127,7 @@ def test_push_fills_every_graph_and_the_union(engine, pushed, dumps):
 def test_push_twice_replaces(engine, pushed, dumps):
     """A graph's earlier content is replaced, not added to: no duplicates, no leftovers."""
     import pyoxigraph as ox
-    from sco_kg.remote import ntriples
+    from sco_kg.store.remote import ntriples
 
     dump = dumps("build")
     store = pushed(engine)
@@ -172,8 +171,8 @@ def test_unreachable_store_is_a_clear_error(dumps):
 
 def test_a_differing_count_names_the_graph(pushed, dumps):
     """check_counts (push's last step, serve --backend's first) names a graph that differs."""
-    from sco_kg.errors import ConfigError
-    from sco_kg.remote import BuildContent, check_counts, connect, ntriples
+    from sco_kg.core.errors import ConfigError
+    from sco_kg.store.remote import BuildContent, check_counts, connect, ntriples
 
     dump = dumps("build")
     store = pushed("oxigraph")
@@ -198,7 +197,7 @@ def test_a_differing_count_names_the_graph(pushed, dumps):
 @pytest.fixture(scope="session")
 def backend_app(pushed, dumps):
     """``backend_app(engine, **config)``: the Flask app answering from that store."""
-    from sco_kg.remote import connect
+    from sco_kg.store.remote import connect
     from sco_kg.web import create_app
 
     apps = {}
@@ -332,7 +331,7 @@ def test_timeout_over_the_backend_is_503(backend_app):
 
 def test_unreachable_backend_at_query_time(dumps):
     from interop_engines import free_port
-    from sco_kg.remote import Target, connect
+    from sco_kg.store.remote import Target, connect
     from sco_kg.web import create_app
 
     loaded = connect(Target(f"http://127.0.0.1:{free_port()}/query", timeout=5), dumps("build").dir, check=False)
@@ -350,8 +349,8 @@ def test_serve_backend_command(pushed, dumps, tmp_path):
     build, or none at all, is a clear error and exit 2."""
     from interop_engines import free_port
     from sco_kg.cli import main
-    from sco_kg.resources import Sources
-    from sco_kg.store import DUMP_FILES, sources_key
+    from sco_kg.pipeline.sources import Sources
+    from sco_kg.store.served import DUMP_FILES, sources_key
 
     cache = tmp_path / "cache"
     build_dir = cache / "builds" / sources_key(Sources.default(), "owlrl", True)
@@ -413,7 +412,7 @@ def test_datasets_as_on_the_embedded_store(engine, case, backend_app, embedded_a
 
 def test_push_and_serve_with_another_union_graph(pushed, dumps):
     """--union-graph: push puts the union there, and a backend told so serves it."""
-    from sco_kg.remote import BuildContent, Target, check_counts, connect
+    from sco_kg.store.remote import BuildContent, Target, check_counts, connect
     from sco_kg.web import create_app
 
     dump = dumps("build")

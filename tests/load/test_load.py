@@ -26,9 +26,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from sco_kg.pipeline.sources import queries_dir
 from serve_process import ServeProcess
-
-from sco_kg.resources import queries_dir
 
 pytestmark = pytest.mark.load
 

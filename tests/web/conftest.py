@@ -97,8 +97,8 @@ def make_app(fixture_files):
 @pytest.fixture(scope="session")
 def real_app(built, tmp_path_factory):
     """The app over the project's own build (exported once, no second build)."""
-    from sco_kg.export import export
-    from sco_kg.store import open_store
+    from sco_kg.store.export import export
+    from sco_kg.store.served import open_store
     from sco_kg.web import create_app
 
     out = tmp_path_factory.mktemp("real") / "dist"

@@ -6,7 +6,6 @@ import threading
 
 import pyoxigraph as ox
 import pytest
-
 from sco_kg.web.executor import Executor
 
 ASK = "ASK { <urn:x:s> <urn:x:p> ?o }"

@@ -105,7 +105,6 @@ def test_a_bad_origin_in_the_setting_stops_the_app(make_app, bad):
 
 def test_serve_refuses_a_bad_cors_origin(fixture_files):
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     result = CliRunner().invoke(main, ["serve", "--no-build", "--data", str(fixture_files[0]), "-q",

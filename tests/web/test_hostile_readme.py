@@ -1,13 +1,13 @@
 """The README's Security section lists every limit and setting as the code has them: the
-table between its markers is exactly :func:`sco_kg.web.settings_doc.table` (regenerate it
-with ``python -m sco_kg.web.settings_doc`` after changing a setting)."""
+table between its markers is exactly :func:`sco_kg.cli.settings_doc.table` (regenerate it
+with ``python -m sco_kg.cli.settings_doc`` after changing a setting)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from sco_kg.cli.settings_doc import BEGIN, END, table
 from sco_kg.web.limits import SETTINGS, config_key
-from sco_kg.web.settings_doc import BEGIN, END, table
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -19,7 +19,7 @@ def readme_table() -> str:
 
 
 def test_readme_settings_table_matches_the_code():
-    assert readme_table() == table(), "README.md is out of date: python -m sco_kg.web.settings_doc"
+    assert readme_table() == table(), "README.md is out of date: python -m sco_kg.cli.settings_doc"
 
 
 def test_every_setting_is_in_the_table_with_its_default():

@@ -12,10 +12,9 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-
-from sco_kg.disk_store import GENERATIONS_DIR, LOG_DIR, StoreCorrupted, log_entries, read_record
-from sco_kg.errors import ConfigError
-from sco_kg.ingest import INGESTED_BASE
+from sco_kg.core.errors import ConfigError
+from sco_kg.store.disk import GENERATIONS_DIR, LOG_DIR, StoreCorrupted, log_entries, read_record
+from sco_kg.store.ingest import INGESTED_BASE
 
 TOKEN = "s3cret-Ingest-T0ken-1234567890"
 KG = "https://w3id.org/sco-kg/id/"
@@ -53,7 +52,7 @@ SECOND = """
 
 @pytest.fixture(scope="session")
 def dumps(built, tmp_path_factory):
-    from sco_kg.export import export
+    from sco_kg.store.export import export
 
     out = tmp_path_factory.mktemp("ingest") / "dist"
     export(built, out)
@@ -68,7 +67,7 @@ def store_dir(tmp_path):
 @pytest.fixture
 def open_app(dumps, store_dir):
     """``open_app(token=TOKEN, **config)``: an app over the on-disk store (a restart: call again)."""
-    from sco_kg.store import open_store
+    from sco_kg.store.served import open_store
     from sco_kg.web import create_app
 
     made = []
@@ -177,8 +176,8 @@ def test_inferred_graph_equals_a_full_rebuild(open_app, store_dir):
     rebuilt = open_app(rebuild=True)
     assert inferred(rebuilt) == after_ingest
     # and the one owlrl (the reference engine) makes over the build's asserted graphs + the log
-    from sco_kg.disk_store import source_dataset
-    from sco_kg.reason import reason
+    from sco_kg.pipeline.reason import reason
+    from sco_kg.store.disk import source_dataset
 
     loaded = app.extensions["sco_kg"].loaded
     reference = reason(source_dataset([*loaded.sources, *log_entries(store_dir)]), "owlrl")

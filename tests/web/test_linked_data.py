@@ -6,8 +6,8 @@ ontology page, named-graph pages, the SCO membership timeline."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox

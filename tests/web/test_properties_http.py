@@ -18,7 +18,6 @@ from urllib.parse import quote, quote_from_bytes, urlencode
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from sco_kg.web import conneg
 
 SETTINGS = settings(max_examples=120, deadline=timedelta(seconds=5), database=None,

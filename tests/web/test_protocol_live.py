@@ -168,7 +168,7 @@ def test_latency_over_http(server_url, app):
 
 def test_latency_of_the_competency_questions(real_app, live_server):
     """Median latency over HTTP of every queries/*.rq against the real build (printed)."""
-    from sco_kg.resources import queries_dir
+    from sco_kg.pipeline.sources import queries_dir
 
     files = sorted(queries_dir().glob("*.rq")) if queries_dir().is_dir() else []
     assert files, "no competency questions in queries/"

@@ -19,9 +19,9 @@ def count(client, query="SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") -> int:
 
 
 def test_build_is_cached_by_inputs(tmp_path, monkeypatch):
-    from sco_kg import build as build_module
-    from sco_kg.resources import Sources
-    from sco_kg.store import DUMP_FILES, cached_build
+    from sco_kg.pipeline import build as build_module
+    from sco_kg.pipeline.sources import Sources
+    from sco_kg.store.served import DUMP_FILES, cached_build
 
     sources = Sources.from_dirs(TINY / "ontology", [TINY / "data"])
     first, key = cached_build(sources, cache_dir=tmp_path)
@@ -44,7 +44,7 @@ def test_on_disk_store(make_app, fixture_files, tmp_path):
     app = make_app(SCO_KG_STORE=store)
     n = count(app.test_client())
     assert n > 10 and (store / "oxigraph").is_dir() and (store / "build.json").is_file()
-    generation = app.extensions["sco_kg"].loaded.path  # a generation folder (sco_kg.disk_store)
+    generation = app.extensions["sco_kg"].loaded.path  # a generation folder (sco_kg.store.disk)
     app.extensions["sco_kg"].close()
     marker = (store / "build.json").stat().st_mtime_ns
     again = make_app(SCO_KG_STORE=store)  # a restart: the same content, reopened as is
@@ -73,7 +73,6 @@ def test_triple_files_go_to_the_default_graph_inside_the_union(make_app, tmp_pat
 
 def test_serve_get_smoke(fixture_files, tmp_path):
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     runner = CliRunner()
@@ -88,7 +87,6 @@ def test_serve_get_smoke(fixture_files, tmp_path):
 
 def test_serve_help_lists_the_limits():
     from click.testing import CliRunner
-
     from sco_kg.cli import main
 
     result = CliRunner().invoke(main, ["serve", "--help"])

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from sco_kg.web.ui import parse_question
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,8 +6,7 @@ sentences (Iran's observer status, in s15 and s19) must come back once.
 """
 
 import pyoxigraph as ox
-
-from sco_kg.store import open_store
+from sco_kg.store.served import open_store
 
 TWO_GRAPHS = """
 <http://example.org/a> <http://example.org/p> <http://example.org/b> <http://example.org/g1> .
@@ -62,7 +61,7 @@ def test_pages_cite_the_sentence_graphs_not_the_union_copy(real_client):
 
 
 def test_source_quads_keep_triples_only_the_default_graph_holds(tmp_path):
-    from sco_kg.store import source_quads
+    from sco_kg.store.memory import source_quads
 
     two = tmp_path / "two.nq"
     two.write_text(TWO_GRAPHS, encoding="utf-8")

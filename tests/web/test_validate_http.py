@@ -18,18 +18,18 @@
 from __future__ import annotations
 
 import http.client
-import io
 import importlib.util
+import io
 import json
 import resource
 import threading
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -203,8 +203,8 @@ SAMPLE = [p for p in INVALID if p.stem in {"about-literal", "altlabel-untagged",
 @pytest.mark.parametrize("path", SAMPLE, ids=lambda p: p.name)
 def test_same_results_as_the_cli(client, path, tmp_path):
     """The CLI's function (sco-kg validate BASE FILE) and HTTP agree result by result."""
-    from sco_kg.validate import validate_files
-    from sco_kg.web.validate_report import term_text
+    from sco_kg.pipeline.report_formats import term_text
+    from sco_kg.pipeline.validate import validate_files
 
     cli = validate_files([BASE, path])
     http = summary(post(client, with_base(path), "text/turtle"))
@@ -365,7 +365,7 @@ def test_remote_context_xxe_entities_and_owl_imports_never_reach_out(client, lis
 
 
 def test_the_time_limit_is_503_and_the_next_request_is_served(make_app, tmp_path):
-    from sco_kg.synth import write
+    from sco_kg.pipeline.synth import write
 
     path = tmp_path / "big.trig"
     write(path, 20_000, 7)  # ~3.4 MB: several seconds of validation (5,000 triples: 2-3 s)
@@ -383,7 +383,7 @@ def test_past_the_memory_cap_is_413_and_the_next_request_is_served(make_app, tmp
     """Measured peaks of a worker's address space: ~260 MB for an empty body, ~370 MB for
     20,000 triples, ~565 MB for 60,000; with a cap of 330 MB, 150,000 triples cannot fit (40,000
     did fit in one run: the peaks vary with the engine's path, so the margin is wide)."""
-    from sco_kg.synth import write
+    from sco_kg.pipeline.synth import write
 
     path = tmp_path / "big.trig"
     write(path, 150_000, 7)
@@ -408,7 +408,7 @@ def test_the_validation_worker_is_network_isolated_like_the_query_workers(client
 def test_many_validations_at_once_get_503_busy_while_queries_are_answered(make_app, tmp_path):
     """One validation worker admits two requests (one running, one waiting); the others get
     503 at once instead of holding the server's threads, and SPARQL is answered meanwhile."""
-    from sco_kg.synth import write
+    from sco_kg.pipeline.synth import write
 
     path = tmp_path / "slow.trig"
     write(path, 3_000, 5)  # ~1-2 s of validation each
@@ -492,7 +492,7 @@ def test_random_graphs_always_get_a_report(client, triples, fmt):
 
 def test_both_validators_give_the_same_report_and_an_unknown_one_stops_the_app(make_app):
     """SCO_KG_VALIDATOR: the fast engine (default) and pySHACL, the reference, over HTTP."""
-    from sco_kg.errors import ConfigError
+    from sco_kg.core.errors import ConfigError
 
     path = next(p for p in INVALID if p.stem == "quotation-not-verbatim")
     seen = {}

@@ -3,8 +3,8 @@
 
 Config keys (``create_app({...})``; each limit of :data:`.limits.SETTINGS` is ``SCO_KG_<NAME>``):
 
-``SCO_KG_LOADED``   a ready :class:`sco_kg.store.Loaded` (tests, the ``serve`` command), or a
-                    :class:`sco_kg.remote.RemoteLoaded` (``serve --backend``: another store answers)
+``SCO_KG_LOADED``   a ready :class:`sco_kg.store.served.Loaded` (tests, the ``serve`` command), or a
+                    :class:`sco_kg.store.remote.RemoteLoaded` (``serve --backend``: another store answers)
 ``SCO_KG_FILES``    RDF files to serve instead of a build (no build at all)
 ``SCO_KG_BUILD``    build (or reuse the cached build of) the packaged sources (default True)
 ``SCO_KG_DATA``     further RDF files served beside the graph (``serve --data``)
@@ -26,7 +26,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Flask, current_app
 
+from ..core.errors import ConfigError
+from ..pipeline.validate import ENGINES
+from ..store.served import cached_build, open_store
 from . import errors
+from .backend import BackendExecutor
 from .executor import Executor
 from .limits import DEFAULTS, SETTINGS, config_key
 
@@ -51,8 +55,6 @@ class KG:
         self.graphs: frozenset[str] = frozenset(
             g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
         if getattr(loaded, "remote", False):  # serve --backend: queries go to another store
-            from .backend import BackendExecutor
-
             self.executor = BackendExecutor(self.store, workers=settings["workers"])
         else:
             self.executor = Executor(
@@ -100,9 +102,6 @@ def _settings(config: dict) -> dict:
         value = config.get(config_key(s.name), os.environ.get(config_key(s.name), s.default))
         out[s.name] = type(s.default)(value) if not isinstance(s.default, bool) else (
             value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on"))
-    from ..errors import ConfigError
-    from ..validate import ENGINES
-
     if out["validator"] not in ENGINES:
         raise ConfigError(f"{config_key('validator')}={out['validator']!r}: not a validator "
                           f"(one of: {', '.join(ENGINES)})")
@@ -110,8 +109,6 @@ def _settings(config: dict) -> dict:
 
 
 def load_from_config(config: dict):
-    from ..store import cached_build, open_store
-
     if config.get("SCO_KG_LOADED") is not None:
         return config["SCO_KG_LOADED"]
     extra = config.get("SCO_KG_DATA") or ()

@@ -16,7 +16,7 @@ The limits hold as with the embedded store:
   Virtuoso ``MaxQueryExecutionTime``);
 * the answer is parsed as it streams and cut at the row cap (the rest is not read), then
   written in the negotiated format by the same serialisers (:func:`.executor.serialize_result`);
-* the dataset is the build's, named in each request (:meth:`sco_kg.remote.RemoteStore.dataset`).
+* the dataset is the build's, named in each request (:meth:`sco_kg.store.remote.RemoteStore.dataset`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import re
 import threading
 import time
 
-from ..http_client import RemoteError, RemoteTimeout, error_detail
-from ..remote import GRAPH_ACCEPT, RESULTS_ACCEPT, RemoteStore, parse_results, parse_triples, query_form
+from ..store.http_client import RemoteError, RemoteTimeout, error_detail
+from ..store.remote import GRAPH_ACCEPT, RESULTS_ACCEPT, RemoteStore, parse_results, parse_triples, query_form
 from .executor import BackendFailed, QueryError, QueryTimeout, Reply, WorkersBusy, serialize_result
 from .limits import inspect_query
 

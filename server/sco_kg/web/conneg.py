@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
+from ..rdf import formats
+from ..rdf.namespaces import PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -181,13 +182,10 @@ RESULT_FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", "results", ("tsv",), (), boolean=False),
 )
 
-GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", "graph", ("turtle", "ttl"), ("application/x-turtle",), oxigraph=ox.RdfFormat.TURTLE),
-    Format("ntriples", "application/n-triples", "graph", ("ntriples", "nt"), ("text/plain",), oxigraph=ox.RdfFormat.N_TRIPLES),
-    Format("nquads", "application/n-quads", "graph", ("nquads", "nq"), (), oxigraph=ox.RdfFormat.N_QUADS),
-    Format("trig", "application/trig", "graph", ("trig",), (), oxigraph=ox.RdfFormat.TRIG),
-    Format("jsonld", "application/ld+json", "graph", ("jsonld", "json-ld", "json"), ("application/json",), oxigraph=ox.RdfFormat.JSON_LD),
-    Format("rdfxml", "application/rdf+xml", "graph", ("rdfxml", "rdf", "xml"), ("application/xml", "text/xml"), oxigraph=ox.RdfFormat.RDF_XML),
+#: the RDF syntaxes a graph is answered in (the first is the default), from the one registry
+GRAPH_FORMATS: tuple[Format, ...] = tuple(
+    Format(s.key, s.media_type, "graph", s.names, s.aliases + s.answers_to, oxigraph=s.oxigraph)
+    for s in map(formats.BY_KEY.get, ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"))
 )
 
 RESULT_SERIALIZERS: dict[str, Callable] = {"json": results_json, "xml": results_xml, "csv": results_csv, "tsv": results_tsv}

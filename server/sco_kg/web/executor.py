@@ -20,7 +20,7 @@ Design:
   for the reply until the deadline. On timeout it SIGKILLs the worker (its CPU is freed at
   once), asks the zygote for a fresh one and answers 503; other requests are served by the
   other workers meanwhile. If a worker dies (a crash in the engine), the same.
-* After an ingest (:mod:`sco_kg.ingest`) the served on-disk store is a new folder:
+* After an ingest (:mod:`sco_kg.store.ingest`) the served on-disk store is a new folder:
   :meth:`Executor.repoint` tells the zygote the new path; idle workers are replaced at
   once and busy ones when their query ends, so no worker reads a folder being written
   (pyoxigraph's read-only opening is undefined while another process writes).
@@ -40,7 +40,6 @@ holds the store, over budget).
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import queue
@@ -54,9 +53,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..core.sandbox import isolate_network, recv, recv_exact, send
 from . import conneg
-
-_LEN = struct.Struct("!Q")
 
 
 class QueryTimeout(Exception):
@@ -94,29 +92,6 @@ class Reply:
     format_key: str
     truncated: bool = False
     count: int = 0
-
-
-# --- framing ----------------------------------------------------------------------------
-
-
-def _send(sock: socket.socket, obj) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    sock.sendall(_LEN.pack(len(data)) + data)
-
-
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = sock.recv(min(n - len(buf), 1 << 20))
-        if not chunk:
-            raise EOFError
-        buf += chunk
-    return bytes(buf)
-
-
-def _recv(sock: socket.socket):
-    (n,) = _LEN.unpack(_recv_exact(sock, _LEN.size))
-    return pickle.loads(_recv_exact(sock, n))
 
 
 # --- the worker side --------------------------------------------------------------------
@@ -194,7 +169,7 @@ def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None) 
     def loop():
         while True:
             try:
-                job = _recv(sock)
+                job = recv(sock)
             except (EOFError, OSError):
                 return
             try:
@@ -202,7 +177,7 @@ def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None) 
             except Exception as exc:  # the engine failed on this query: report, keep serving
                 reply = ("failure", f"{type(exc).__name__}: {exc}")
             try:
-                _send(sock, reply)
+                send(sock, reply)
             except OSError:
                 return
 
@@ -210,30 +185,6 @@ def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None) 
     t = threading.Thread(target=loop, name="sco-kg-worker")
     t.start()
     t.join()
-
-
-def _isolate_network() -> bool:
-    """Move this process into a new, empty network namespace (no interface is up)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
-        if os.geteuid() == 0 and libc.unshare(CLONE_NEWNET) == 0:
-            return True
-        uid, gid = os.geteuid(), os.getegid()
-        if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
-            return False
-        try:  # keep our own uid inside the namespace (file permissions unchanged)
-            with open("/proc/self/setgroups", "w") as f:
-                f.write("deny")
-            with open("/proc/self/uid_map", "w") as f:
-                f.write(f"{uid} {uid} 1")
-            with open("/proc/self/gid_map", "w") as f:
-                f.write(f"{gid} {gid} 1")
-        except OSError:
-            pass
-        return True
-    except Exception:
-        return False
 
 
 def _zygote_main(ctl: socket.socket, store: ox.Store | None, path: str | None, isolate: bool) -> None:
@@ -247,14 +198,14 @@ def _zygote_main(ctl: socket.socket, store: ox.Store | None, path: str | None, i
                 os.close(fd)
             except OSError:
                 pass
-    isolated = _isolate_network() if isolate else False
+    isolated = isolate_network() if isolate else False
     ctl.sendall(struct.pack("!?", isolated))
     while True:
         try:
             msg, fds, _flags, _addr = socket.recv_fds(ctl, 1, 1)
             if msg == b"P":  # repoint: workers forked from now on open this on-disk store
-                (size,) = struct.unpack("!I", _recv_exact(ctl, 4))
-                path = _recv_exact(ctl, size).decode("utf-8")
+                (size,) = struct.unpack("!I", recv_exact(ctl, 4))
+                path = recv_exact(ctl, size).decode("utf-8")
                 ctl.sendall(b"K")
                 continue
         except (OSError, EOFError):
@@ -316,7 +267,7 @@ class Executor:
         child.close()
         self._ctl = ctl
         self._zygote = pid
-        self.isolated = struct.unpack("!?", _recv_exact(ctl, 1))[0]
+        self.isolated = struct.unpack("!?", recv_exact(ctl, 1))[0]
         for _ in range(self.size):
             self._idle.put(self._spawn())
 
@@ -324,7 +275,7 @@ class Executor:
         mine, theirs = socket.socketpair()
         with self._zlock:
             socket.send_fds(self._ctl, [b"S"], [theirs.fileno()])
-            (pid,) = struct.unpack("!i", _recv_exact(self._ctl, 4))
+            (pid,) = struct.unpack("!i", recv_exact(self._ctl, 4))
             generation = self._generation
         theirs.close()
         self.spawned += 1
@@ -356,7 +307,7 @@ class Executor:
         data = path.encode("utf-8")
         with self._zlock:
             self._ctl.sendall(b"P" + struct.pack("!I", len(data)) + data)
-            _recv_exact(self._ctl, 1)
+            recv_exact(self._ctl, 1)
             self._generation += 1
             self._path = path
         stale = []
@@ -385,8 +336,8 @@ class Executor:
         worker = self._take(timeout)
         try:
             worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
-            _send(worker.sock, job)
-            reply = _recv(worker.sock)
+            send(worker.sock, job)
+            reply = recv(worker.sock)
         except (socket.timeout, TimeoutError):
             self._discard(worker)
             raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped") from None

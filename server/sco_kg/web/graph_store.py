@@ -10,29 +10,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, send_from_directory
+from flask import Blueprint, Response, abort, request, send_from_directory
 
+from ..rdf import formats
 from . import conneg
 from .app import current_kg
 from .errors import ApiError
 from .executor import EngineError, QueryTimeout, WorkerCrashed, WorkersBusy
+from .params import url_params
 from .service_description import dump_files
-from .sparql import url_params
 
 bp = Blueprint("graph_store", __name__)
 
-DUMP_TYPES = {
-    ".trig": "application/trig; charset=utf-8",
-    ".nq": "application/n-quads; charset=utf-8",
-    ".ttl": "text/turtle; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-}
 
 
 @bp.route("/graph", methods=["GET"])
 def graph():
-    from flask import request
-
     kg = current_kg()
     params = url_params()
     names = [v for k, v in params if k == "graph"]
@@ -61,6 +54,17 @@ def graph():
     return resp
 
 
+def _media_type(name: str) -> str:
+    """A dump's media type: its RDF syntax's (:mod:`sco_kg.rdf.formats`), or JSON for summary.json."""
+    if name.endswith(".json") and not name.endswith(".jsonld"):
+        return "application/json; charset=utf-8"
+    try:
+        syntax = formats.by_extension(name)
+    except formats.UnknownSyntax:
+        return "application/octet-stream"
+    return syntax.media_type + ("" if syntax.key == "jsonld" else "; charset=utf-8")
+
+
 @bp.route("/dumps/")
 def dumps_index():
     kg = current_kg()
@@ -74,6 +78,5 @@ def dump(name: str):
         abort(404)
     if not (kg.dumps_dir / name).is_file():
         abort(404)
-    suffix = "." + name.rsplit(".", 1)[-1]
-    resp = send_from_directory(kg.dumps_dir, name, mimetype=DUMP_TYPES.get(suffix, "application/octet-stream"))
+    resp = send_from_directory(kg.dumps_dir, name, mimetype=_media_type(name))
     return resp

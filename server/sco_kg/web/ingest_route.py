@@ -1,4 +1,4 @@
-"""POST /data: the one route that writes, behind a bearer token (:mod:`sco_kg.ingest` does the work).
+"""POST /data: the one route that writes, behind a bearer token (:mod:`sco_kg.store.ingest` does the work).
 
 * The token is ``SCO_KG_INGEST_TOKEN`` (config, or the environment variable of the same
   name; ``serve --ingest-token-file FILE`` reads it from a file, so it never shows in
@@ -29,12 +29,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, json, request
 
-from ..errors import ConfigError
-from ..ingest import Accepted, Ingestor, IngestRefused
+from ..core.errors import ConfigError
+from ..pipeline.report_formats import CONTENT_TYPES, REPORT_MEDIA_TYPES
+from ..store.ingest import Accepted, Ingestor, IngestRefused
 from .conneg import best_of
 from .errors import ApiError
-from .sparql import url_params
-from .validate_report import CONTENT_TYPES, REPORT_MEDIA_TYPES
+from .params import url_params
 
 bp = Blueprint("ingest", __name__)
 

@@ -25,20 +25,21 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from ..rdf import formats
+from ..rdf.namespaces import PREFIXES
+from ..store.memory import source_quads
 from . import conneg
 from .app import current_kg
 from .errors import ApiError
 from .executor import EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
 from .limits import QueryRefused, check_dataset_clause, inspect_query
-from ..namespaces import PREFIXES
-from ..store import source_quads
 
 bp = Blueprint("linked_data", __name__)
 
@@ -59,12 +60,10 @@ SKOS_ALT = SKOS + "altLabel"
 LABEL_PROPERTIES = {RDFS_LABEL: "label", SKOS_PREF: "pref", SKOS_ALT: "alt"}
 
 #: document extension -> media type (HTML) or a graph format key of the conneg registry
-EXTENSIONS: dict[str, str] = {
-    "html": "text/html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml",
-    "trig": "trig", "nq": "nquads",
-}
+EXTENSIONS: dict[str, str] = {"html": "text/html",
+                              **{formats.BY_KEY[f.key].extension: f.key for f in conneg.GRAPH_FORMATS}}
 EXTENSION_OF = {v: k for k, v in EXTENSIONS.items()}
-QUAD_FORMATS = ("trig", "nquads")
+QUAD_FORMATS = ("trig", "nquads")  # documents with their graph names (JSON-LD ones hold the triples)
 LONG_LITERAL = 280
 #: statements shown per direction on a page, and served per direction in an RDF document
 #: (a role with a million memberships must not make a page of a million rows); beyond it,

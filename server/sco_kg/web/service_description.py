@@ -17,6 +17,7 @@ from flask import Blueprint, Response, redirect, request
 from . import conneg
 from .app import current_kg
 from .errors import ApiError
+from .params import url_params
 
 bp = Blueprint("service_description", __name__)
 
@@ -144,8 +145,6 @@ def dump_files(kg) -> list[str]:
 
 def respond() -> Response:
     kg = current_kg()
-    from .sparql import url_params
-
     params = url_params()
     override = next((v for k, v in reversed(params) if k == "format"), None)
     try:

@@ -19,15 +19,15 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, request
 
-from . import conneg
+from . import conneg, service_description
 from .app import current_kg
 from .errors import ApiError
 from .executor import BackendFailed, EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
 from .limits import QueryRefused, check_dataset_clause, inspect_query
+from .params import decode_params, url_params
 
 bp = Blueprint("sparql", __name__)
 
@@ -37,27 +37,6 @@ UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "SPARQL-Results-Truncated"
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
 _POSITION = re.compile(r"error at (\d+):(\d+)")
-
-
-def decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
-    """``a=1&b=%C3%A9`` -> pairs; raw bytes and %-escapes must both be UTF-8 (else 400)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiError(400, f"the {where} is not valid UTF-8") from None
-    try:
-        return parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=1000)
-    except UnicodeDecodeError:
-        raise ApiError(400, f"a percent-encoded value in the {where} is not valid UTF-8") from None
-    except ValueError as exc:
-        raise ApiError(400, f"the {where} is malformed: {exc}") from None
-
-
-def url_params() -> list[tuple[str, str]]:
-    limit = current_kg().settings["max_request_bytes"]
-    if len(request.query_string) > limit:
-        raise ApiError(413, f"the query string is larger than the limit of {limit} bytes")
-    return decode_params(request.query_string, "query string")
 
 
 def _charset_ok() -> None:
@@ -193,8 +172,6 @@ def endpoint():
         raise ApiError(400, f"{len(queries)} queries: send one query per request")
     if not queries:
         if request.method in ("GET", "HEAD"):
-            from .service_description import respond
-
-            return respond()
+            return service_description.respond()
         raise ApiError(400, "no query: give a query= parameter (or POST application/sparql-query)")
     return run_query(queries[0], params, base_iri=request.base_url)

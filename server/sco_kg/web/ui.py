@@ -9,7 +9,7 @@
 * ``/search?q=``: entities whose ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``
   (any language) contains every word of ``q``, ignoring case and accents.
 
-The questions are ``queries/*.rq`` of the packaged resources (:mod:`sco_kg.resources`), or
+The questions are ``queries/*.rq`` of the packaged resources (:mod:`sco_kg.pipeline.sources`), or
 of the folder in the app's ``SCO_KG_QUERIES`` setting. Each ``.rq`` opens with comment lines: the question in English and in French, either
 marked (``# en: ...``, ``# fr: ...``) or, unmarked, English first, then French; further
 comment lines before the query are notes.
@@ -29,8 +29,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from . import conneg
-from .linked_data import (PageQueryError, current_index, json_term, local_href, normalise, not_found,
-                          run_query)
+from .linked_data import PageQueryError, current_index, json_term, local_href, normalise, not_found, run_query
 
 bp = Blueprint("ui", __name__)
 
@@ -119,8 +118,8 @@ def queries_dir() -> Path | None:
     configured = current_app.config.get("SCO_KG_QUERIES")
     if configured:
         return Path(configured)
-    from ..errors import ConfigError
-    from ..resources import queries_dir as default
+    from ..core.errors import ConfigError
+    from ..pipeline.sources import queries_dir as default
 
     try:
         return default()

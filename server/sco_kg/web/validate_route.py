@@ -1,6 +1,6 @@
 """``POST /validate``: a stranger's RDF checked against the shapes, over HTTP.
 
-The body is RDF in any syntax of :data:`sco_kg.untrusted.MEDIA_TYPES`, by Content-Type;
+The body is RDF in any syntax of :data:`sco_kg.rdf.untrusted.MEDIA_TYPES`, by Content-Type;
 it is validated by the function of ``sco-kg validate FILE`` (the union of its graphs, the
 shapes, the ontology and its imports as context; relative IRIs resolve against the
 project's base, as for files), with ``?with-kg=true`` together with the served graph's
@@ -34,16 +34,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from rdflib import URIRef
 
-from ..namespaces import BASE, INFERRED_GRAPH, KGG, is_schema_graph
-from ..store import parse_format
-from ..untrusted import ACCEPTED, UntrustedInputError, syntax_for
+from ..pipeline.report_formats import CONTENT_TYPES, REPORT_MEDIA_TYPES
+from ..rdf.namespaces import BASE, INFERRED_GRAPH, KGG, is_schema_graph
+from ..rdf.untrusted import ACCEPTED, UntrustedInputError, syntax_for
+from ..store.memory import parse_format
 from .app import current_kg
 from .conneg import best_of
 from .errors import ApiError
-from .sparql import url_params
-from .validate_report import CONTENT_TYPES, REPORT_MEDIA_TYPES
-from .validate_worker import (ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorOutOfMemory,
-                              ValidatorPool)
+from .params import url_params
+from .validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorOutOfMemory, ValidatorPool
 
 bp = Blueprint("validate", __name__)
 
@@ -75,7 +74,7 @@ def _served_files(kg) -> list[Path]:
     files = [Path(p) for p in getattr(kg.loaded, "sources", None) or []]
     root = getattr(kg.loaded, "store_root", None)
     if root is not None:
-        from ..disk_store import log_entries
+        from ..store.disk import log_entries
 
         files += log_entries(Path(root))
     return files

@@ -10,9 +10,9 @@ in a parser. A worker process can be killed at the deadline, and its death harms
   of the threaded web process), talking over a socketpair with the framing of
   :mod:`.executor`. It moves into an empty network namespace when the OS allows it (as the
   query workers do), caps its address space (``validate_max_memory_mb``), then serves one
-  job at a time: parse the body with :func:`sco_kg.untrusted.parse_untrusted` under the
+  job at a time: parse the body with :func:`sco_kg.rdf.untrusted.parse_untrusted` under the
   request's limits, validate it with the very function of ``sco-kg validate FILE``
-  (:func:`sco_kg.validate.validate_files`, so HTTP and CLI give the same verdict), and
+  (:func:`sco_kg.pipeline.validate.validate_files`, so HTTP and CLI give the same verdict), and
   serialise the report.
 * At most two requests per worker are running or waiting (others get 503 at once), so
   validations never tie up more than a few of the server's request threads.
@@ -36,10 +36,11 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
-from .executor import _recv, _send
+from ..core.sandbox import die_with_parent, isolate_network, limit_memory, recv, send
+from . import validate_job
+from .validate_job import Outcome
 
 MAX_JOBS = 200
 START_TIMEOUT = 120.0
@@ -60,20 +61,6 @@ class ValidatorCrashed(Exception):
 class ValidatorOutOfMemory(ValidatorCrashed):
     """The worker aborted (SIGABRT): what pyoxigraph's and Python's allocators do past the
     address-space cap (``validate_max_memory_mb``)."""
-
-
-@dataclass
-class Outcome:
-    """A worker's answer: a report (``body`` in ``format``) or a refusal of the input."""
-
-    ok: bool
-    body: bytes = b""
-    conforms: bool | None = None
-    status: int = 200
-    message: str = ""
-    line: int | None = None
-    column: int | None = None
-    reason: str | None = None  # "memory" when the worker's cap stopped it (as when it dies of it)
 
 
 # --- the web side -----------------------------------------------------------------------
@@ -98,7 +85,7 @@ class _Worker:
         self.jobs = 0
         self.sock.settimeout(START_TIMEOUT)
         try:
-            hello = _recv(self.sock)
+            hello = recv(self.sock)
         except (OSError, EOFError, pickle.UnpicklingError):
             self.kill()
             raise ValidatorCrashed("the validation worker did not start") from None
@@ -177,8 +164,8 @@ class ValidatorPool:
             if worker is None:
                 worker = self._start()
             worker.sock.settimeout(max(0.001, timeout))
-            _send(worker.sock, job)
-            reply = _recv(worker.sock)
+            send(worker.sock, job)
+            reply = recv(worker.sock)
         except (socket.timeout, TimeoutError):
             self._retire(worker)
             raise ValidationTimeout(f"the validation did not finish within {timeout:g} s and was stopped") from None
@@ -229,87 +216,40 @@ class ValidatorPool:
 # --- the worker side --------------------------------------------------------------------
 
 
-def run_job(job: dict) -> Outcome:
-    """Parse the body under the request's limits (a refusal is an Outcome with its status),
-    then validate it exactly as ``sco-kg validate FILE [--with-kg]`` does
-    (:func:`sco_kg.validate.validate_files`), the served data standing for the project's."""
-    import tempfile
-    from dataclasses import replace
-
-    from ..errors import InputError
-    from ..resources import Sources
-    from ..untrusted import UntrustedInputError, parse_untrusted, syntax_for, syntax_name
-    from ..validate import validate_files
-    from .validate_report import render
-
-    try:
-        parse_untrusted(job["body"], job["media_type"], base=job["base"], max_bytes=job["max_bytes"],
-                        max_triples=job["max_triples"])
-    except UntrustedInputError as exc:
-        return Outcome(False, status=exc.status, message=exc.message, line=exc.line, column=exc.column)
-    name = syntax_name(syntax_for(job["media_type"]))
-    sources = Sources.default()
-    sources = replace(sources, data_dirs=(), extra=(Path(job["kg_path"]),) if job.get("kg_path") else ())
-    with tempfile.TemporaryDirectory(prefix="sco-kg-validate-") as folder:
-        path = Path(folder) / f"body.{name}"
-        path.write_bytes(job["body"])
-        try:
-            report = validate_files([path], name, with_kg=bool(job.get("kg_path")), sources=sources,
-                                    engine=job.get("engine", "fast"))
-        except InputError as exc:  # a loading rule of validate_files (the parse itself passed above)
-            return Outcome(False, status=400, message=exc.message, line=exc.line, column=exc.column)
-    return Outcome(True, body=render(report, job["format"]), conforms=report.conforms)
-
-
-def _limit_memory(megabytes: int) -> None:
-    import resource
-
-    if megabytes > 0:
-        limit = megabytes << 20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
 def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker process
     fd, memory_mb, isolate = int(argv[0]), int(argv[1]), argv[2] == "1"
     sock = socket.socket(fileno=fd)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the server
-    except Exception:
-        pass
+    die_with_parent()
     logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals: the report says so
     isolated = False
     if isolate:
-        from .executor import _isolate_network
-
-        isolated = _isolate_network()
+        isolated = isolate_network()
     try:
         import pyshacl  # noqa: F401  (imported once, before the first job and the memory cap)
 
-        from .. import fastshacl, untrusted, validate  # noqa: F401
-
-        from ..resources import Sources
+        from ..pipeline import fastshacl, validate  # noqa: F401  (loaded before the memory cap)
+        from ..pipeline.sources import Sources
+        from ..rdf import untrusted  # noqa: F401
 
         if Sources.default().shapes is None:
             raise RuntimeError("no shapes: ontology/shapes.ttl is missing")
     except Exception as exc:
-        _send(sock, ("failed", f"{type(exc).__name__}: {exc}"))
+        send(sock, ("failed", f"{type(exc).__name__}: {exc}"))
         return
     # Room kept aside under the cap: freed when the cap is hit, so that the refusal can
     # still be pickled and sent (without it, the worker died mid-reply or in the
     # interpreter, and the client got a 500 instead of a 413).
     reserve = bytearray(16 << 20)
-    _limit_memory(memory_mb)
-    _send(sock, ("ready", isolated))
+    limit_memory(memory_mb)
+    send(sock, ("ready", isolated))
     out_of_memory = Outcome(False, status=413, reason="memory", message=(
         f"validating this input needs more than the {memory_mb} MB a validation may use"))
     while True:
         job = None
         try:
-            job = _recv(sock)
-            reply = ("outcome", run_job(job))
+            job = recv(sock)
+            reply = ("outcome", validate_job.run_job(job))
         except (EOFError, OSError):
             return
         except (MemoryError, SystemError) as exc:  # SystemError: CPython out of memory in C code
@@ -322,7 +262,7 @@ def main(argv: list[str]) -> None:  # pragma: no cover - runs in the worker proc
             reply = ("failure", f"{type(exc).__name__}: {exc}")
         del job
         try:
-            _send(sock, reply)
+            send(sock, reply)
         except OSError:
             return
 

@@ -1,0 +1,71 @@
+"""Typed errors of the library. Only :mod:`sco_kg.cli` turns them into messages and exit codes.
+
+``ScoKgError`` (base, "could not run": exit 2)
+  ``DataError`` (the data is wrong: exit 1)
+    ``InputError``          a file is unreadable or unparseable (path, line, column)
+    ``ValidationError``     SHACL violations (carries the report)
+    ``InconsistencyError``  the OWL RL reasoner found a contradiction (its messages)
+  ``ConfigError``           a bad setting: an unknown reasoner, a missing resource
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..pipeline.report import ValidationReport
+
+
+class ScoKgError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class ConfigError(ScoKgError):
+    """The tool cannot run as asked (unknown reasoner, missing resource directory...)."""
+
+
+class DataError(ScoKgError):
+    """The input data is wrong; fixing the data fixes the error."""
+
+
+class InputError(DataError):
+    """A file is unreadable, badly encoded or not valid RDF, or breaks a loading rule.
+
+    ``line`` and ``column`` are 1-based when known, else None.
+    """
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, column: int | None = None):
+        self.path = Path(path)
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class ValidationError(DataError):
+    """The data does not conform to the SHACL shapes; ``report`` says why."""
+
+    def __init__(self, report: "ValidationReport", stage: str = "asserted"):
+        self.report = report
+        self.stage = stage
+        super().__init__(
+            f"{stage} data does not conform to the shapes: {len(report.violations)} violation(s)"
+        )
+
+
+class InconsistencyError(DataError):
+    """The OWL RL closure is inconsistent; ``messages`` are the reasoner's own words."""
+
+    def __init__(self, messages: Sequence[str], engine: str = "owlrl"):
+        self.messages = list(messages)
+        self.engine = engine
+        super().__init__(f"{engine} found the data inconsistent: " + "; ".join(self.messages))

@@ -1,0 +1,191 @@
+"""A SHACL validation's outcome for people and programs: :class:`ValidationReport` (the
+verdict, the results grouped by focus node, the report graph) and :class:`ValidationResult`,
+read from a SHACL report graph (pySHACL's or the fast engine's, the same shape).
+
+Only violations make data non-conforming (``ValidationReport.conforms``); warnings and
+infos do not. The report graph keeps SHACL's own ``sh:conforms`` (false on any result).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SKOS, NamespaceManager
+
+from ..rdf.namespaces import SH
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One sh:ValidationResult, its terms shortened for people in ``text``."""
+
+    focus: object
+    focus_label: str | None
+    path: str | None
+    message: str
+    value: object
+    component: str
+    severity: str
+    source_shape: str | None
+
+    @property
+    def is_violation(self) -> bool:
+        return self.severity == "Violation"
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of a validation: ``conforms``, the ``results``, pySHACL's report ``graph``."""
+
+    conforms: bool
+    results: list[ValidationResult] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph)
+    stage: str = "asserted"
+    shapes: str | None = None
+    namespace_manager: NamespaceManager | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.is_violation]
+
+    def by_focus(self) -> dict[object, list[ValidationResult]]:
+        groups: dict[object, list[ValidationResult]] = defaultdict(list)
+        for result in self.results:
+            groups[result.focus].append(result)
+        return dict(groups)
+
+    @property
+    def verdict(self) -> str:
+        if self.shapes is None:
+            return f"{self.stage}: not validated (no shapes)"
+        groups = self.by_focus()
+        if self.conforms and not self.results:
+            return f"{self.stage}: conforms to the shapes"
+        counts = defaultdict(int)
+        for result in self.results:
+            counts[result.severity] += 1
+        detail = ", ".join(f"{n} {sev.lower()}(s)" for sev, n in sorted(counts.items()))
+        word = "conforms" if self.conforms else "DOES NOT CONFORM"
+        return f"{self.stage}: {word}: {detail} on {len(groups)} focus node(s)"
+
+    @property
+    def text(self) -> str:
+        """A report for people: one block per focus node, then the one-line verdict."""
+        lines: list[str] = []
+        for focus, results in self.by_focus().items():
+            label = f'  "{results[0].focus_label}"' if results[0].focus_label else ""
+            lines.append(f"{_short(focus, self.namespace_manager)}{label}")
+            for r in results:
+                path = f" {r.path}:" if r.path else ""
+                lines.append(f"  - {r.severity}{path} {r.message}")
+                extra = []
+                if r.value is not None:
+                    extra.append(f"value {_short(r.value, self.namespace_manager)}")
+                extra.append(r.component)
+                if r.source_shape:
+                    extra.append(f"shape {r.source_shape}")
+                lines.append("      (" + "; ".join(extra) + ")")
+        lines.append(self.verdict)
+        return "\n".join(lines)
+
+
+def results_of(report: Graph, shapes: Graph, labels, nm: NamespaceManager) -> list[ValidationResult]:
+    out = []
+    for node in report.objects(None, SH.result):
+        focus = report.value(node, SH.focusNode)
+        path = report.value(node, SH.resultPath)
+        shape = report.value(node, SH.sourceShape)
+        severity = report.value(node, SH.resultSeverity)
+        component = report.value(node, SH.sourceConstraintComponent)
+        messages = _english_first(report, node, shapes)
+        out.append(
+            ValidationResult(
+                focus=focus,
+                focus_label=label_of(labels, focus),
+                path=render_path(report, path, nm) if path is not None else None,
+                message=messages[0] if messages else "(no message)",
+                value=report.value(node, SH.value),
+                component=_local(component),
+                severity=_local(severity),
+                source_shape=_short(shape, nm) if isinstance(shape, URIRef) else None,
+            )
+        )
+    return sorted(out, key=lambda r: (str(r.focus), r.path or "", r.component, r.message, str(r.value)))
+
+
+def _english_first(report: Graph, node, shapes: Graph) -> list[str]:
+    """The result's messages, the English one first.
+
+    pySHACL drops the language tags of SHACL-SPARQL messages, so an English message is
+    told by its tag when it has one, else by matching the English template of its
+    constraint (``{?var}`` / ``{$var}`` stand for anything); the rest sorted after it.
+    """
+    messages = list(report.objects(node, SH.resultMessage))
+    english = [m for m in messages if isinstance(m, Literal) and m.language == "en"]
+    if not english:
+        shape = report.value(node, SH.sourceShape)
+        sources = [report.value(node, SH.sourceConstraint), shape,
+                   *(shapes.objects(shape, SH.sparql) if shape is not None else ())]
+        templates = [t for source in sources if source is not None
+                     for t in shapes.objects(source, SH.message) if isinstance(t, Literal) and t.language == "en"]
+        patterns = [re.compile(".*?".join(re.escape(part) for part in re.split(r"\{[?$]\w+\}", str(t))) + r"\Z",
+                               re.DOTALL) for t in templates]
+        english = [m for m in messages if any(p.match(str(m)) for p in patterns)]
+    first = sorted(str(m) for m in english)
+    return first + sorted(str(m) for m in messages if str(m) not in first)
+
+
+def label_of(graph, node) -> str | None:
+    """An English label if any, else French, else any: rdfs:label then skos:prefLabel."""
+    if not isinstance(node, URIRef):
+        return None
+    found = [o for p in (RDFS.label, SKOS.prefLabel) for o in graph.objects(node, p) if isinstance(o, Literal)]
+    for lang in ("en", "fr", None):
+        for literal in sorted(found):
+            if literal.language == lang or lang is None:
+                return str(literal)
+    return None
+
+
+def render_path(graph: Graph, path, nm: NamespaceManager | None) -> str:
+    """A SHACL property path in SPARQL syntax: ``^org:member``, ``org:memberDuring/time:hasEnd``."""
+    if isinstance(path, URIRef):
+        return _short(path, nm)
+    if isinstance(path, BNode):
+        if graph.value(path, RDF.first) is not None:
+            return "/".join(render_path(graph, p, nm) for p in Collection(graph, path))
+        for prop, fmt in (
+            (SH.inversePath, "^{}"),
+            (SH.zeroOrMorePath, "({})*"),
+            (SH.oneOrMorePath, "({})+"),
+            (SH.zeroOrOnePath, "({})?"),
+        ):
+            inner = graph.value(path, prop)
+            if inner is not None:
+                return fmt.format(render_path(graph, inner, nm))
+        alt = graph.value(path, SH.alternativePath)
+        if alt is not None:
+            return "(" + "|".join(render_path(graph, p, nm) for p in Collection(graph, alt)) + ")"
+    return str(path)
+
+
+def _local(term) -> str:
+    text = str(term or "")
+    return text.rsplit("#", 1)[-1] if "#" in text else text
+
+
+def _short(term, nm: NamespaceManager | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal):
+        return term.n3(nm)
+    if nm is not None and isinstance(term, URIRef):
+        try:
+            return term.n3(nm)
+        except Exception:  # pragma: no cover - an IRI rdflib cannot shorten
+            return f"<{term}>"
+    return term.n3() if hasattr(term, "n3") else str(term)

@@ -1,0 +1,165 @@
+"""SHACL validation of the data with pySHACL; returns a :class:`ValidationReport`, never prints.
+
+The shapes (ontology/shapes.ttl) target the *standard* classes of PROFILE.md while the
+data is written with the project's sub-classes and sub-properties, so the data graph is
+validated with the ontology and its imports as pySHACL's ``ont_graph`` and an inference:
+
+* stage ``"asserted"`` (before reasoning): the union of the data graphs, expanded by
+  pySHACL's RDFS inference (``rdfs:subClassOf``/``rdfs:subPropertyOf`` through the
+  ontology), enough to target ``skg:Person`` as a ``foaf:Person``;
+* stage ``"closure"`` (after reasoning): the data graphs plus ``kgg:inferred``, the
+  OWL RL closure, with no further inference.
+
+SHACL-SPARQL is enabled (``advanced=True``). Warnings and infos do not make the data
+non-conforming (``ValidationReport.conforms``); violations do. The report graph itself keeps
+SHACL's ``sh:conforms`` (false on any result, whatever its severity), as the W3C suite expects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.namespace import NamespaceManager
+
+from ..core.errors import ConfigError
+from ..rdf.namespaces import INFERRED_GRAPH, KGG, bind_prefixes, is_schema_graph
+from ..rdf.readers import read_triples
+from ..rdf.untrusted import read_input_graph
+from . import fastshacl, provenance_rules
+from .load import add_graph, load
+from .report import ValidationReport, results_of
+from .sources import Sources
+
+STAGES = {"asserted": "rdfs", "closure": "none"}
+ENGINES = ("fast", "pyshacl")  # sco_kg.pipeline.fastshacl, and pySHACL the reference
+
+
+def load_shapes(path: Path | str) -> Graph:
+    return read_triples(Path(path))
+
+
+def data_union(dataset: Dataset, include_inferred: bool) -> Graph:
+    """The data graphs (not the ontology and imports), with or without ``kgg:inferred``."""
+    union = Graph()
+    bind_prefixes(union)
+    for graph in dataset.graphs():
+        ident = graph.identifier
+        if is_schema_graph(ident) or (ident == INFERRED_GRAPH and not include_inferred):
+            continue
+        for triple in graph:
+            union.add(triple)
+    return union
+
+
+def schema_union(dataset: Dataset) -> Graph:
+    union = Graph()
+    for graph in dataset.graphs():
+        if is_schema_graph(graph.identifier):
+            for triple in graph:
+                union.add(triple)
+    return union
+
+
+def validate(
+    dataset: Dataset,
+    shapes: Graph | Path | str | None,
+    *,
+    stage: str = "asserted",
+    inference: str | None = None,
+    engine: str = "pyshacl",
+) -> ValidationReport:
+    """Validate ``dataset`` (stage ``asserted`` or ``closure``) against ``shapes``.
+
+    ``shapes=None`` gives a conforming report that says nothing was validated.
+    ``engine``: ``"pyshacl"`` (the reference) or ``"fast"`` (:mod:`sco_kg.pipeline.fastshacl`: the
+    same results several times faster; the build's and the CLI's default; refuses with a
+    ConfigError the few SHACL features it does not implement).
+    """
+    if stage not in STAGES:
+        raise ConfigError(f"unknown validation stage {stage!r}")
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown validator {engine!r} (one of: {', '.join(ENGINES)})")
+    if shapes is None:
+        return ValidationReport(True, [], Graph(), stage, None, dataset.namespace_manager)
+    shapes_name = str(shapes) if not isinstance(shapes, Graph) else "shapes graph"
+    shacl = shapes if isinstance(shapes, Graph) else load_shapes(shapes)
+    if engine == "fast":
+        report_graph, data = _validate_fast(dataset, shacl, stage, inference or STAGES[stage])
+        return _report(report_graph, shacl, data, dataset, stage, shapes_name)
+
+    import pyshacl  # slow to import: only when validating
+
+    data = data_union(dataset, include_inferred=(stage == "closure"))
+    try:
+        conforms, report_graph, _ = pyshacl.validate(
+            data,
+            shacl_graph=shacl,
+            ont_graph=schema_union(dataset),
+            inference=inference or STAGES[stage],
+            advanced=True,
+            allow_warnings=False,  # the report graph keeps SHACL's sh:conforms (any result: false)
+            inplace=True,
+        )
+    except Exception as exc:  # pySHACL's errors about broken shapes
+        raise ConfigError(f"pySHACL could not validate with {shapes_name}: {exc}") from exc
+    return _report(report_graph, shacl, data, dataset, stage, shapes_name)
+
+
+def _validate_fast(dataset: Dataset, shacl: Graph, stage: str, inference: str):
+    """The fast engine over the same graphs as pySHACL's: data (with ``kgg:inferred`` for
+    the closure stage) and the ontology with its imports, as one set of triples."""
+    def triples():
+        for graph in dataset.graphs():
+            ident = graph.identifier
+            if ident == INFERRED_GRAPH and stage != "closure":
+                continue
+            yield from graph.triples((None, None, None))
+
+    data = fastshacl.DataGraph.from_triples(triples(), inference)
+    _, report_graph, _ = fastshacl.validate((), shacl, data=data)
+    return report_graph, data
+
+
+def _report(report_graph, shacl, data, dataset, stage, shapes_name) -> ValidationReport:
+    nm = NamespaceManager(Graph(bind_namespaces="none"))
+    for prefix, ns in shacl.namespaces():
+        nm.bind(prefix, ns, override=False)
+    bind_prefixes(nm)
+    for prefix, ns in dataset.namespaces():  # the data's own prefixes (ex:...) for people
+        nm.bind(prefix, ns, override=False)
+    bind_prefixes(report_graph)
+    results = results_of(report_graph, shacl, data, nm)
+    # Ours: only violations make the data non-conforming (warnings and infos do not).
+    ours = not any(r.is_violation for r in results)
+    return ValidationReport(ours, results, report_graph, stage, shapes_name, nm)
+
+
+def validate_files(
+    paths, fmt: str | None = None, *, with_kg: bool = False, sources=None, engine: str = "pyshacl"
+) -> ValidationReport:
+    """Validate RDF files of any syntax (graphs or datasets: the union of their graphs)
+    against the shapes, with the ontology and imports as context, and with ``with_kg`` the
+    project's asserted data too (so references to its entities resolve).
+
+    The named graphs of TriG and N-Quads files must also be derived from spans of an
+    article (:mod:`sco_kg.pipeline.provenance_rules`).
+
+    Every file is parsed before anything else: an unparseable one raises
+    :class:`~sco_kg.core.errors.InputError` (with line and column when known).
+    """
+    sources = sources or Sources.default()
+    if sources.shapes is None:
+        raise ConfigError("no shapes: ontology/shapes.ttl is missing")
+
+    inputs = [read_input_graph(Path(p), fmt) for p in paths]
+    dataset = load(sources if with_kg else replace(sources, data_dirs=(), extra=()))
+    for index, graph in enumerate(inputs, 1):
+        add_graph(dataset, KGG[f"input/{index}"], graph)
+        for prefix, ns in graph.namespaces():
+            dataset.bind(prefix, ns, override=False)
+    report = validate(dataset, sources.shapes, stage="asserted", engine=engine)
+    return provenance_rules.check_files(report, paths, fmt, context=dataset)  # per named graph
+
+

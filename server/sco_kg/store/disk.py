@@ -1,0 +1,258 @@
+"""The on-disk store (``serve --store DIR``): laid out so that a crash never leaves it half-written.
+
+Why this layout: the guarded ingest (POST /data) changes the served data while query
+workers hold the store open read-only, and pyoxigraph allows one read-write opener per
+folder and makes ``Store.read_only`` undefined while another process writes. So no folder
+that anyone has open is ever written: each change builds a new *generation*, and one
+small record says which generation is served.
+
+``DIR/ingest-log/NNNNNN-<uuid>.nq``
+    the write-ahead log: one N-Quads file per accepted ingest (the new named graph with its
+    provenance). Written to a temporary file, fsynced, renamed, folder fsynced: the rename
+    is the commit point of an ingest; it is acknowledged (201) only after. Kept outside the
+    oxigraph folder, so removing or rebuilding the store keeps every ingest.
+``DIR/oxigraph/<generation>/``
+    pyoxigraph databases; only the one named by ``build.json`` is served. Others are
+    leftovers of a crash or of the previous generation, removed at start.
+``DIR/build.json``
+    the record (replaced atomically): the content key, the generation, and the number of
+    quads the generation holds. The content key hashes the build, the ``--data`` files and
+    every log entry: when the log holds an entry the record does not know (a crash after
+    the commit point), the key differs and a new generation is built from the build's
+    dumps + the files + the whole log, its ``kgg:inferred`` recomputed over everything by
+    :func:`recompute_inferred` (the same function the ingest uses: the inferred graph of
+    an ingest is the one a rebuild makes).
+
+A generation that cannot be opened, or holds another number of quads than its record
+says, is corrupted: :class:`StoreCorrupted` (the server refuses to start) names the folder
+and the recovery, ``sco-kg serve --store DIR --rebuild`` (or removing ``DIR/oxigraph`` and
+``DIR/build.json``), which keeps the log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..core.errors import ConfigError
+from .memory import load_file, materialise_union
+
+LOG_DIR = "ingest-log"
+GENERATIONS_DIR = "oxigraph"
+RECORD = "build.json"
+INFERRED = "https://w3id.org/sco-kg/graph/inferred"
+
+
+class StoreCorrupted(ConfigError):
+    """The on-disk store cannot be opened or does not hold what its record says."""
+
+    def __init__(self, store_path: Path, detail: str):
+        self.store_path = Path(store_path)
+        super().__init__(
+            f"the store in {store_path} is damaged: {detail}. Recover with "
+            f"`sco-kg serve --store {store_path} --rebuild` (or remove {Path(store_path) / GENERATIONS_DIR} "
+            f"and {Path(store_path) / RECORD}); the ingest log {Path(store_path) / LOG_DIR} is kept and replayed")
+
+
+# -- durable files -------------------------------------------------------------------------
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(str(path), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temp file, fsync, rename, fsync of the folder."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+# -- the log ---------------------------------------------------------------------------------
+
+
+def log_dir(store_path: Path) -> Path:
+    return Path(store_path) / LOG_DIR
+
+
+def log_entries(store_path: Path) -> list[Path]:
+    """The committed entries, in commit order (temporary files of an unfinished write are not)."""
+    folder = log_dir(store_path)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".nq" and not p.name.startswith("."))
+
+
+def next_entry_name(store_path: Path, uuid_hex: str) -> str:
+    entries = log_entries(store_path)
+    number = int(entries[-1].name.split("-", 1)[0]) + 1 if entries else 1
+    return f"{number:06d}-{uuid_hex}.nq"
+
+
+def commit_entry(store_path: Path, name: str, nquads: bytes) -> Path:
+    """Append one entry to the log: the commit point of an ingest."""
+    folder = log_dir(store_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    write_durably(path, nquads)
+    return path
+
+
+# -- the record ------------------------------------------------------------------------------
+
+
+def read_record(store_path: Path) -> dict | None:
+    try:
+        record = json.loads((Path(store_path) / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def write_record(store_path: Path, record: dict) -> None:
+    write_durably(Path(store_path) / RECORD, json.dumps(record, indent=2).encode())
+
+
+def generations(store_path: Path) -> list[Path]:
+    folder = Path(store_path) / GENERATIONS_DIR
+    return sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+
+
+def new_generation(store_path: Path) -> Path:
+    """A new, unique folder name (a number, then a random part: a process left over from a
+    crash can never be writing into the folder a restart builds)."""
+    existing = [int(p.name.split("-", 1)[0]) for p in generations(store_path) if p.name.split("-", 1)[0].isdigit()]
+    path = Path(store_path) / GENERATIONS_DIR / f"{max(existing, default=0) + 1:06d}-{os.urandom(4).hex()}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        shutil.rmtree(path)
+    return path
+
+
+def remove_generations(store_path: Path, keep=()) -> None:
+    keep = {Path(p).resolve() for p in keep}
+    for path in generations(store_path):
+        if path.resolve() not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_store(store_path: Path) -> None:
+    """``--rebuild``: forget the databases and the record; keep the log."""
+    record = Path(store_path) / RECORD
+    if record.exists():
+        record.unlink()
+    shutil.rmtree(Path(store_path) / GENERATIONS_DIR, ignore_errors=True)
+
+
+# -- filling a generation --------------------------------------------------------------------
+
+
+def source_dataset(paths):
+    """The files the store is made of (the build's dump, ``--data`` files, log entries) read
+    by rdflib, without ``kgg:inferred``: the asserted data as the sources give it. (Not
+    read back from the store: pyoxigraph stores ``xsd:nonNegativeInteger`` literals as
+    ``xsd:integer``, which the shapes refuse.)"""
+    from rdflib import Dataset, URIRef
+
+    from ..rdf.readers import rdf_format
+
+    dataset = Dataset(default_union=False)
+    for path in paths:
+        dataset.parse(str(path), format=rdf_format(Path(path)))
+    dataset.remove_graph(URIRef(INFERRED))
+    return dataset
+
+
+def recompute_inferred(store: ox.Store, paths) -> int:
+    """Replace ``kgg:inferred`` by the OWL 2 RL closure (fastrl) of the files ``paths``.
+
+    The same function for an ingest and for a rebuild, so both give the same graph.
+    Raises :class:`~sco_kg.core.errors.InconsistencyError` when the data is inconsistent.
+    """
+    from ..pipeline.reason import reason
+
+    inferred = ox.NamedNode(INFERRED)
+    graph = reason(source_dataset(paths), "fastrl")
+    store.remove_graph(inferred)
+    store.add_graph(inferred)
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=inferred)
+    return len(graph)
+
+
+def fill_generation(db: Path, sources, log) -> int:
+    """Build a new database at ``db``: the sources, then the log entries, then (when the log
+    holds any) ``kgg:inferred`` recomputed; the union materialised. Returns its quad count."""
+    store = ox.Store(str(db))
+    for path in sources:
+        load_file(store, Path(path))
+    for path in log:
+        load_file(store, Path(path))
+    if log:
+        recompute_inferred(store, [*sources, *log])
+    materialise_union(store)
+    store.flush()
+    count = len(store)
+    del store
+    return count
+
+
+def open_generation(store_path: Path, db: Path, expected_quads: int | None) -> ox.Store:
+    """Open a generation read-only and check it against its record."""
+    try:
+        store = ox.Store.read_only(str(db))
+        count = len(store)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise StoreCorrupted(store_path, f"cannot open {db}: {exc}") from exc
+    if expected_quads is not None and count != expected_quads:
+        raise StoreCorrupted(store_path, f"{db} holds {count} quads, its record {Path(store_path) / RECORD} says {expected_quads}")
+    return store
+
+
+def open_disk_store(store_path: Path, sources, content_key: str, *, rebuild: bool = False):
+    """The served generation of ``store_path`` (built now when the record does not match
+    ``content_key``), opened read-only: ``(store, db_path)``."""
+    store_path = Path(store_path)
+    store_path.mkdir(parents=True, exist_ok=True)
+    if rebuild:
+        remove_store(store_path)
+    log = log_entries(store_path)
+    record = read_record(store_path)
+    if record is not None and not record.get("generation"):  # the layout before generations
+        remove_store(store_path)
+        record = None
+    if record and record.get("content_key") == content_key and record.get("generation"):
+        db = store_path / GENERATIONS_DIR / record["generation"]
+        if not db.is_dir():
+            raise StoreCorrupted(store_path, f"{db}, named by its record, is missing")
+        store = open_generation(store_path, db, record.get("quads"))
+        remove_generations(store_path, keep=[db])
+        return store, db
+    db = new_generation(store_path)
+    try:
+        quads = fill_generation(db, sources, log)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the store at {db}: {exc}") from exc
+    write_record(store_path, {"content_key": content_key, "generation": db.name, "quads": quads,
+                              "files": [str(p) for p in sources], "log": [p.name for p in log]})
+    remove_generations(store_path, keep=[db])
+    return open_generation(store_path, db, quads), db

@@ -1,0 +1,65 @@
+"""Fill a pyoxigraph store with RDF files, and read it back as the files gave it.
+
+The endpoint's default graph is the union of every graph (PROFILE.md). It is materialised
+once, at load time, into the store's default graph (:func:`materialise_union`) rather than
+asked of pyoxigraph with ``use_default_graph_as_union``: pyoxigraph 0.5 matches a triple
+held by several graphs once per graph there (oxigraph#1919), so a fact stated by two
+sentences came back twice and counts were wrong.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..core.errors import InputError
+from ..rdf import formats
+
+
+def parse_format(path: Path) -> ox.RdfFormat:
+    """pyoxigraph's format of a file, by its extension (:mod:`sco_kg.rdf.formats`)."""
+    try:
+        syntax = formats.by_extension(path)
+    except formats.UnknownSyntax as exc:
+        raise InputError(path, str(exc)) from None
+    if syntax.oxigraph is None:
+        raise InputError(path, f"{syntax.label} cannot be loaded into the store: convert it to N-Quads or TriG")
+    return syntax.oxigraph
+
+
+def load_file(store: ox.Store, path: Path) -> None:
+    """Load one RDF file into ``store`` (graphs kept; triples into the default graph)."""
+    path = Path(path)
+    try:
+        store.bulk_load(path=str(path), format=parse_format(path), base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise InputError(path, str(exc)) from exc
+    except OSError as exc:
+        raise InputError(path, f"unreadable: {exc}") from exc
+
+
+UNION_LAYOUT = "union-materialised-1"  # part of the on-disk store's content key
+
+
+def materialise_union(store: ox.Store) -> None:
+    """Copy every distinct triple of every named graph into the default graph."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=None):
+    """The store's quads as the sources gave them, without the union's copies.
+
+    The default graph holds a copy of every triple of the named graphs
+    (:func:`materialise_union`); across all graphs (``graph=None``) those copies are left
+    out, except for triples that only the default graph holds (plain-triple ``--data`` files).
+    """
+    if graph is not None:
+        yield from store.quads_for_pattern(subject, predicate, obj, graph)
+        return
+    named, default = [], []
+    for quad in store.quads_for_pattern(subject, predicate, obj, None):
+        (default if isinstance(quad.graph_name, ox.DefaultGraph) else named).append(quad)
+    in_named = {(q.subject, q.predicate, q.object) for q in named}
+    yield from named
+    yield from (q for q in default if (q.subject, q.predicate, q.object) not in in_named)
