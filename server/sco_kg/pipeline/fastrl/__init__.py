@@ -1,8 +1,9 @@
 """fastrl: a fast, complete OWL 2 RL closure that agrees with owlrl.
 
-The TBox is read once and compiled into rule tables (:mod:`.engine`); the data rules run
-to a fixpoint semi-naively over integer-coded triples held in Python sets and dicts, with
-``owl:sameAs`` as a union-find. The result is owlrl's closure (rules cax-*, cls-*, prp-*,
+The TBox is read once and compiled into rule tables (:mod:`.schema`); the data rules run
+to a fixpoint semi-naively (:mod:`.rounds`) over integer-coded triples held in Python sets
+and dicts (:mod:`.engine`), with ``owl:sameAs`` as a union-find (:mod:`.equality`);
+inconsistencies are checked at the end (:mod:`.consistency`). The result is owlrl's closure (rules cax-*, cls-*, prp-*,
 scm-*, eq-*, dt-type*, dt-not-type) without its noise (:func:`.vocab.is_noise`).
 
 Why sets and not SPARQL in pyoxigraph: on 100k triples of ``sco_kg.pipeline.synth`` data, one naive

@@ -1,4 +1,4 @@
-"""The RDF, RDFS, OWL and XSD terms the rules of :mod:`sco_kg.pipeline.fastrl.engine` key on."""
+"""The RDF, RDFS, OWL and XSD terms the rules of :mod:`sco_kg.pipeline.fastrl` key on."""
 
 from __future__ import annotations
 

@@ -5,8 +5,9 @@ rdflib calls and runs every SHACL-SPARQL query once per focus node through rdfli
 SPARQL engine; most of its time goes there. Here the shapes graph is read once
 (:mod:`.shapes`, refusing any feature not implemented), the data (with the ontology, and
 its RDFS closure when the stage asks for it, as pySHACL computes it) is indexed once
-(:mod:`.data`), the Core components run in Python over those indexes and the SPARQL
-parts run in Oxigraph once per shape for all its focus nodes (:mod:`.engine`).
+(:mod:`.data`), the validator walks the shapes (:mod:`.engine`), the Core components run
+in Python over those indexes (:mod:`.components`) and the SPARQL parts run in Oxigraph once
+per shape for all its focus nodes (:mod:`.sparql`).
 
 The outcome is a SHACL report graph shaped like pySHACL's (``sh:conforms``, one
 ``sh:result`` per result with focus node, path, value, source constraint component,
@@ -25,7 +26,8 @@ from rdflib.namespace import RDF
 from ...core.gc_pause import gc_paused
 from ...rdf.namespaces import SH
 from .data import DataGraph
-from .engine import Result, Validator
+from .engine import Validator
+from .results import Result
 from .shapes import ShapesGraph
 
 __all__ = ["validate", "report_graph", "DataGraph", "ShapesGraph", "Result"]
