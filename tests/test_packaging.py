@@ -67,7 +67,7 @@ def test_the_wheel_carries_the_resources(wheel):
             if path.is_file() and "__pycache__" not in path.parts:
                 expected.add(f"sco_kg/_resources/{path.relative_to(ROOT).as_posix()}")
     assert expected <= names, sorted(expected - names)
-    assert "sco_kg/cli.py" in names
+    assert "sco_kg/cli/__init__.py" in names
     entry_points = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     ).decode()
@@ -81,6 +81,23 @@ def test_the_wheel_carries_the_static_files_npm_fetched(wheel):
     files = [p for p in static.rglob("*") if p.is_file()]
     expected = {f"sco_kg/{p.relative_to(ROOT / 'server/sco_kg').as_posix()}" for p in files}
     assert expected <= names, sorted(expected - names)  # vendor/ too, though .gitignore hides it
+
+
+def test_the_wheel_carries_the_queries_the_web_app_runs(wheel):
+    """The SPARQL of sco_kg/web/queries/*.rq is read at import time: a wheel without it
+    would give a server that cannot start."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    rq = sorted((ROOT / "server/sco_kg/web/queries").glob("*.rq"))
+    assert rq, "server/sco_kg/web/queries has no .rq file"
+    expected = {f"sco_kg/web/queries/{p.name}" for p in rq}
+    assert expected <= names, sorted(expected - names)
+
+
+def test_the_installed_web_app_reads_its_queries(installed, tmp_path):
+    result = run(installed / "python", "-c",
+                 "from sco_kg.web import queries; print(queries.load('timeline').count('$org'))",
+                 cwd=tmp_path, env=clean_env())
+    assert int(result.stdout) >= 2
 
 
 def test_the_installed_command_builds_from_the_packaged_resources(installed, tmp_path):

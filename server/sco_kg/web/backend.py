@@ -16,7 +16,10 @@ The limits hold as with the embedded store:
   Virtuoso ``MaxQueryExecutionTime``);
 * the answer is parsed as it streams and cut at the row cap (the rest is not read), then
   written in the negotiated format by the same serialisers (:func:`.executor.serialize_result`);
-* the dataset is the build's, named in each request (:meth:`sco_kg.store.remote.RemoteStore.dataset`).
+* the dataset is the build's, named in each request (:meth:`sco_kg.store.remote.RemoteStore.dataset`);
+  a Graph Store read (``graph`` job) is the fixed CONSTRUCT of ``queries/graph.rq`` with the
+  graph as the request's default graph (``default-graph-uri``, a graph of the build only):
+  no IRI is ever written into the query text.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ import time
 
 from ..store.http_client import RemoteError, RemoteTimeout, error_detail
 from ..store.remote import GRAPH_ACCEPT, RESULTS_ACCEPT, RemoteStore, parse_results, parse_triples, query_form
+from . import queries
 from .executor import BackendFailed, QueryError, QueryTimeout, Reply, WorkersBusy, serialize_result
 from .limits import inspect_query
+
+#: the Graph Store's read: every triple of the default graph the request names
+GRAPH_QUERY = queries.load("graph")
 
 #: IRIs naming Virtuoso's SQL built-in functions (after \\u escapes are read)
 _ENGINE_SCHEMES = re.compile(r"<\s*(bif|sql)\s*:", re.IGNORECASE)
@@ -83,11 +90,10 @@ class BackendExecutor:
     def query(self, job: dict, timeout: float) -> Reply:
         deadline = time.monotonic() + timeout
         if job["op"] == "graph":
-            graph = job.get("graph")
-            query = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" if graph is None
-                     else f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-            job = {**job, "op": "query", "query": query, "base_iri": None, "max_rows": 0,
-                   "default_graph": None, "named_graphs": None, "results_format": "json"}
+            graph = job.get("graph")  # None: the default graph, the union
+            job = {**job, "op": "query", "query": GRAPH_QUERY, "base_iri": None, "max_rows": 0,
+                   "default_graph": None if graph is None else [graph], "named_graphs": None,
+                   "results_format": "json"}
         if job["op"] != "query":
             raise QueryError(f"unknown job {job['op']!r}")
         query = job["query"]

@@ -35,7 +35,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from ..rdf import formats
 from ..rdf.namespaces import PREFIXES
 from ..store.memory import source_quads
-from . import conneg
+from . import conneg, queries
 from .app import current_kg
 from .errors import ApiError
 from .executor import EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
@@ -326,33 +326,8 @@ def json_term(binding: dict | None, index: Index) -> Term | None:
 
 # --- the membership timeline -----------------------------------------------------------
 
-TIMELINE_QUERY = """\
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX time: <http://www.w3.org/2006/time#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
-SELECT ?membership ?member ?memberLabel ?role ?roleLabel ?begin ?end ?founded WHERE {
-  ?membership org:organization <%(org)s> ; org:member ?member ; org:role ?role .
-  OPTIONAL { ?member rdfs:label ?memberLabel FILTER(langMatches(lang(?memberLabel), "en"))
-             FILTER NOT EXISTS { ?member skos:altLabel ?memberLabel } }
-  OPTIONAL { ?role rdfs:label ?roleLabel FILTER(langMatches(lang(?roleLabel), "en"))
-             FILTER NOT EXISTS { ?role skos:altLabel ?roleLabel } }
-  OPTIONAL { ?membership org:memberDuring/time:hasBeginning
-             [ time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate|time:inXSDDateTimeStamp ?begin ] }
-  OPTIONAL { ?membership org:memberDuring/time:hasEnd
-             [ time:inXSDgYear|time:inXSDgYearMonth|time:inXSDDate|time:inXSDDateTimeStamp ?end ] }
-  OPTIONAL { <%(org)s> schema:foundingDate ?founded }
-}"""
-
-
-ACCESSION_QUERY = """\
-PREFIX skg: <https://w3id.org/sco-kg/ontology#>
-PREFIX schema: <https://schema.org/>
-SELECT DISTINCT ?event ?candidate ?date WHERE {
-  ?event a skg:Accession ; skg:accedingTo <%(org)s> ; skg:candidate ?candidate ; schema:startDate ?date .
-}"""
-
+TIMELINE_QUERY = queries.load("timeline")
+ACCESSION_QUERY = queries.load("accessions")
 
 TIMELINE_MAX_ROWS = 100  # members drawn; the others are counted under the picture
 
@@ -396,10 +371,12 @@ class Row:
 
 def timeline(org_iri: str, index: Index) -> dict | None:
     """The SVG geometry of ``org_iri``'s memberships (None when it has none)."""
+    memberships = queries.bind(TIMELINE_QUERY, org=org_iri)
+    accessions = queries.bind(ACCESSION_QUERY, org=org_iri)
     rows_by_member: dict[str, Row] = {}
     founded = None
     seen = set()
-    for b in select(TIMELINE_QUERY % {"org": org_iri}):
+    for b in select(memberships):
         founded = founded or _year(b.get("founded"))
         key = b["membership"]["value"]
         if key in seen:
@@ -413,7 +390,7 @@ def timeline(org_iri: str, index: Index) -> dict | None:
         row.bars.append(Bar(role, role_label, _year(b.get("begin")), _year(b.get("end"))))
     if not rows_by_member:
         return None
-    for b in select(ACCESSION_QUERY % {"org": org_iri}):  # accessions accepted: a mark on the row
+    for b in select(accessions):  # accessions accepted: a mark on the row
         row, year = rows_by_member.get(b["candidate"]["value"]), _year(b.get("date"))
         if row is not None and year is not None and all(m.year != year for m in row.markers):
             event = b["event"]["value"]
@@ -460,7 +437,7 @@ def timeline(org_iri: str, index: Index) -> dict | None:
         "ticks": [(y, x(y)) for y in ticks], "founded": founded,
         "founded_x": x(founded) if founded else None, "first": first, "last": last,
         "hidden": hidden,
-        "query": TIMELINE_QUERY % {"org": org_iri} + "\n\n" + ACCESSION_QUERY % {"org": org_iri},
+        "query": memberships.strip() + "\n\n" + accessions.strip(),
     }
 
 

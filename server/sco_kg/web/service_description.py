@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request
 
-from . import conneg
+from . import conneg, queries
 from .app import current_kg
 from .errors import ApiError
 from .params import url_params
@@ -36,37 +36,32 @@ def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=XSD_INTEGER)
 
 
-_STATS_PER_GRAPH = """
-SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
-       (COUNT(DISTINCT ?o) AS ?objects)
-WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""
-_ENTITIES_PER_GRAPH = "SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o FILTER(isIRI(?s)) } } GROUP BY ?g"
-_CLASSES_PER_GRAPH = "SELECT ?g (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?x a ?c } } GROUP BY ?g"
-_UNION = """
-SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
-       (COUNT(DISTINCT ?o) AS ?objects)
-WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"""
-_UNION_ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
-_UNION_CLASSES = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?x a ?c }"
+#: the VoID counts (queries/void-*.rq), run by this process on its own store: trusted, no timeout
+VOID_GRAPHS = queries.load("void-graphs")
+VOID_GRAPH_ENTITIES = queries.load("void-graph-entities")
+VOID_GRAPH_CLASSES = queries.load("void-graph-classes")
+VOID_UNION = queries.load("void-union")
+VOID_UNION_ENTITIES = queries.load("void-union-entities")
+VOID_UNION_CLASSES = queries.load("void-union-classes")
 
 
 def compute_stats(store: ox.Store) -> dict:
     """VoID counts: {"union": {...}, "graphs": {iri: {...}}} (the app's own trusted queries)."""
     graphs: dict[str, dict] = {}
-    for row in store.query(_STATS_PER_GRAPH):
+    for row in store.query(VOID_GRAPHS):
         if isinstance(row["g"], ox.NamedNode):
             graphs[row["g"].value] = {k: int(row[k].value) for k in ("triples", "subjects", "properties", "objects")}
-    for query, key in ((_ENTITIES_PER_GRAPH, "entities"), (_CLASSES_PER_GRAPH, "classes")):
+    for query, key in ((VOID_GRAPH_ENTITIES, "entities"), (VOID_GRAPH_CLASSES, "classes")):
         for row in store.query(query):
             if isinstance(row["g"], ox.NamedNode) and row["g"].value in graphs:
                 graphs[row["g"].value][key] = int(row["n"].value)
     for g in graphs.values():
         g.setdefault("entities", 0)
         g.setdefault("classes", 0)
-    row = next(iter(store.query(_UNION)))
+    row = next(iter(store.query(VOID_UNION)))
     union = {k: int(row[k].value) for k in ("triples", "subjects", "properties", "objects")}
-    union["entities"] = int(next(iter(store.query(_UNION_ENTITIES)))["n"].value)
-    union["classes"] = int(next(iter(store.query(_UNION_CLASSES)))["n"].value)
+    union["entities"] = int(next(iter(store.query(VOID_UNION_ENTITIES)))["n"].value)
+    union["classes"] = int(next(iter(store.query(VOID_UNION_CLASSES)))["n"].value)
     return {"union": union, "graphs": dict(sorted(graphs.items()))}
 
 
