@@ -1,31 +1,45 @@
-"""One error shape, made here and only here.
+"""One error shape, made here and only here, and one table of the failures it answers.
 
 JSON (``application/json``) unless the client prefers plain text::
 
     {"ok": false, "status": 400, "title": "Bad Request",
-     "error": "error at 1:6: expected ...", "line": 1, "column": 6}
+     "error": "error at 1:6: expected ...", "reason": "syntax", "line": 1, "column": 6}
 
 As text: ``400 Bad Request: <error>`` and one ``key: value`` line per detail. Every
 ``HTTPException`` Flask raises (404, 405, 413...) and every unexpected exception (500,
 its text logged, not shown) goes through :func:`error_response`.
 
+:data:`FAILURES` maps each exception of running a query or a validation (the inspection's
+refusal, the engine's, the workers', the backend store's) to its status, ``reason`` and
+``Retry-After``; :func:`register` installs one handler for all of them, so a view lets them
+rise and every route answers the same failure the same way: a timeout or busy workers
+503 with Retry-After, a failing backend 502. A page that runs a query of its own shows the
+failure in the page instead (:func:`as_api_error`, :func:`page_status`).
+
 Before any view (and before routing errors), :func:`reject_invalid_utf8` checks the parts of
 the request every route may read: the path, the query string (raw bytes and %-escapes) and
 the header values must be UTF-8, else 400 naming the part. Werkzeug would otherwise replace
 bad bytes with U+FFFD, silently, and a view would look up or match something else. Bodies
-are checked by the views that read them (:func:`.sparql.decode_params`, the RDF parsers).
+are checked by the views that read them (:func:`.params.decode_params`, the RDF parsers).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from ..store.http_client import RemoteError, RemoteTimeout
 from .conneg import best_of
+from .executor import BackendFailed, EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
+from .limits import QueryRefused
+from .validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorOutOfMemory
 
 JSON_TYPES = ("application/json", "application/problem+json", "application/sparql-results+json",
               "application/ld+json")
@@ -76,6 +90,94 @@ def error_response(status: int, message: str, headers: dict | None = None, **det
 
 def _from_api_error(exc: ApiError):
     return error_response(exc.status, exc.message, exc.headers, **exc.detail)
+
+
+# --- the failures of running a query or a validation ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How one kind of failure answers."""
+
+    status: int
+    reason: str
+    retry_after: str | None = None  # seconds, for the Retry-After header
+    hint: str = ""  # what the client can do, after the exception's own words
+    detail: Callable[[Exception], dict] | None = None  # fields read from the exception
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _refusal(exc: QueryRefused) -> dict:
+    line, column = exc.position or (None, None)
+    return {"reason": exc.kind, "line": line, "column": column}
+
+
+def _syntax(exc: QueryError) -> dict:
+    m = _POSITION.search(exc.message)
+    return {"line": int(m.group(1)), "column": int(m.group(2))} if m else {}
+
+
+#: exception -> its answer; a subclass not listed answers as its nearest listed base
+#: (BackendFailed is an EngineError, ValidatorOutOfMemory a ValidatorCrashed)
+FAILURES: dict[type[Exception], Failure] = {
+    # the query: the client's to change (the same query would fail again)
+    QueryRefused: Failure(400, "refused", detail=_refusal),  # reason: what was refused (service, too-deep...)
+    QueryError: Failure(400, "syntax", detail=_syntax),
+    # (the query workers' memory limit, in the making in .executor: 413, reason "memory")
+    # the service: try again later
+    QueryTimeout: Failure(503, "timeout", retry_after="1"),
+    WorkersBusy: Failure(503, "busy", retry_after="1"),
+    # the engine, or the store that answers for it (serve --backend; the pages read it too)
+    WorkerCrashed: Failure(500, "engine-crash"),
+    EngineError: Failure(500, "engine-error"),
+    BackendFailed: Failure(502, "backend"),
+    RemoteTimeout: Failure(503, "timeout", retry_after="1"),
+    RemoteError: Failure(502, "backend"),
+    # POST /validate, POST /data
+    ValidationTimeout: Failure(503, "timeout", retry_after="5", hint="send less data"),
+    ValidatorBusy: Failure(503, "busy", retry_after="5"),
+    ValidatorOutOfMemory: Failure(413, "memory", hint="send less data"),
+    ValidatorCrashed: Failure(500, "validator-crash"),
+}
+
+#: every exception of :data:`FAILURES`, for an ``except`` clause
+KNOWN_FAILURES: tuple[type[Exception], ...] = tuple(FAILURES)
+
+
+def failure_of(exc: Exception) -> Failure | None:
+    """The row of :data:`FAILURES` for ``exc`` (its class, else its nearest base), or None."""
+    for cls in type(exc).__mro__:
+        if cls in FAILURES:
+            return FAILURES[cls]
+    return None
+
+
+def as_api_error(exc: Exception) -> ApiError:
+    """``exc``, one of :data:`KNOWN_FAILURES`, as the error a route answers."""
+    failure = failure_of(exc)
+    if failure is None:
+        raise TypeError(f"{type(exc).__name__} is not in the table of failures") from exc
+    message = getattr(exc, "message", None) or str(exc)
+    if failure.hint:
+        message = f"{message}: {failure.hint}"
+    detail = {"reason": failure.reason, **(failure.detail(exc) if failure.detail else {})}
+    headers = {"Retry-After": failure.retry_after} if failure.retry_after else None
+    return ApiError(failure.status, message, headers, **detail)
+
+
+def page_status(error: ApiError) -> int:
+    """The status of a page that shows ``error`` in place of a part it could not make (a
+    question's answer, the timeline). The server's failures keep their status and headers,
+    so that no cache keeps the page and a client knows to retry; a query refused or
+    malformed is the page's own content (a question file with a typo), not a fault of the
+    request: 200."""
+    return error.status if error.status >= 500 else 200
+
+
+def _from_failure(exc: Exception):
+    return _from_api_error(as_api_error(exc))
 
 
 def _from_http_exception(exc: HTTPException):
@@ -134,5 +236,7 @@ def reject_invalid_utf8():
 def register(app: Flask) -> None:
     app.before_request(reject_invalid_utf8)
     app.register_error_handler(ApiError, _from_api_error)
+    for cls in FAILURES:
+        app.register_error_handler(cls, _from_failure)
     app.register_error_handler(HTTPException, _from_http_exception)
     app.register_error_handler(Exception, _from_exception)

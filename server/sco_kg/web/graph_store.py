@@ -3,7 +3,9 @@
 * ``GET /graph?graph=IRI``: that named graph; ``GET /graph?default``: the default graph,
   which on this endpoint is the union of every graph (as in SPARQL). Every graph syntax by
   conneg or ``format=``; 404 for a graph the dataset does not hold; 400 for both or neither
-  parameter. No other method: the store is read-only (405).
+  parameter, or a ``graph`` that is not an IRI. No other method: the store is read-only
+  (405). A worker serialises the graph under the timeout; its failures answer as
+  :data:`.errors.FAILURES` says (503 timeout or busy, 502 the backend store...).
 * ``GET /dumps/<file>``: ``sco-kg.trig`` and ``sco-kg.nq`` (named graphs kept),
   ``sco-kg.ttl`` (the union), ``summary.json``, as written by the build's export.
 """
@@ -16,12 +18,10 @@ from ..rdf import formats
 from . import conneg
 from .app import current_kg
 from .errors import ApiError
-from .executor import EngineError, QueryTimeout, WorkerCrashed, WorkersBusy
-from .params import url_params
+from .params import iri_param, url_params
 from .service_description import dump_files
 
 bp = Blueprint("graph_store", __name__)
-
 
 
 @bp.route("/graph", methods=["GET"])
@@ -32,7 +32,7 @@ def graph():
     default = any(k == "default" for k, _ in params)
     if len(names) + int(default) != 1:
         raise ApiError(400, "give exactly one of ?graph=IRI or ?default")
-    if names and names[0] not in kg.graphs:
+    if names and iri_param("graph", names[0]) not in kg.graphs:
         raise ApiError(404, f"no graph <{names[0]}> in this dataset")
     override = next((v for k, v in reversed(params) if k == "format"), None)
     try:
@@ -42,13 +42,7 @@ def graph():
     except conneg.UnknownFormat as exc:
         raise ApiError(400, str(exc)) from None
     job = {"op": "graph", "graph": names[0] if names else None, "graph_format": fmt.key}
-    timeout = kg.settings["timeout"]
-    try:
-        reply = kg.executor.query(job, timeout)
-    except (QueryTimeout, WorkersBusy) as exc:
-        raise ApiError(503, str(exc), headers={"Retry-After": "1"}) from None
-    except (WorkerCrashed, EngineError) as exc:
-        raise ApiError(500, str(exc)) from None
+    reply = kg.executor.query(job, kg.settings["timeout"])
     resp = Response(reply.body, content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"
     return resp

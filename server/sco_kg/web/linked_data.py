@@ -17,7 +17,9 @@ served at the same path on this host.
 
 The pages read the store directly by triple pattern (the app's own, bounded lookups);
 the SPARQL queries of the pages (the timeline, the competency questions) go through the
-protocol's query executor (:func:`select`), with its timeout and row cap.
+endpoint's runner (:func:`.query_runner.run_query`), with its inspection, timeout and row
+cap; a failure is said on the page, with its status when the server failed
+(:func:`.errors.page_status`).
 """
 
 from __future__ import annotations
@@ -37,9 +39,8 @@ from ..rdf.namespaces import PREFIXES
 from ..store.memory import source_quads
 from . import conneg, queries
 from .app import current_kg
-from .errors import ApiError
-from .executor import EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
-from .limits import QueryRefused, check_dataset_clause, inspect_query
+from .errors import KNOWN_FAILURES, ApiError, as_api_error, page_status
+from .query_runner import select
 
 bp = Blueprint("linked_data", __name__)
 
@@ -261,51 +262,7 @@ def term(t, index: Index) -> Term:
     return Term("literal", str(t))
 
 
-# --- SPARQL through the protocol's executor ----------------------------------------
-
-
-class PageQueryError(Exception):
-    """A page's query could not run (refused, syntax, timeout...): shown on the page."""
-
-
-def run_query(query: str, *, max_rows: int | None = None, graph_format: str = "turtle"):
-    """Run ``query`` like the endpoint does (inspection, worker, timeout, row cap).
-
-    Returns ``("results", vars, rows, truncated)`` with rows of pyoxigraph-like dicts of
-    SPARQL JSON terms, ``("boolean", value)`` or ``("graph", text, truncated)``.
-    """
-    kg = current_kg()
-    settings = kg.settings
-    try:
-        info = inspect_query(query, max_depth=settings["max_depth"], max_operators=settings["max_operators"])
-        if info.has_dataset_clause:
-            check_dataset_clause(info, kg.graphs)
-    except QueryRefused as exc:
-        raise PageQueryError(exc.message) from None
-    max_rows = settings["max_rows"] if max_rows is None else max_rows
-    job = {"op": "query", "query": query, "base_iri": None, "default_graph": None, "named_graphs": None,
-           "has_from": info.has_dataset_clause, "results_format": "json", "graph_format": graph_format,
-           "max_rows": max_rows}
-    try:
-        reply = kg.executor.query(job, settings["timeout"])
-    except QueryError as exc:
-        raise PageQueryError(exc.message) from None
-    except (QueryTimeout, WorkersBusy, WorkerCrashed, EngineError) as exc:
-        raise PageQueryError(str(exc)) from None
-    if reply.kind == "graph":
-        return ("graph", reply.body.decode("utf-8"), reply.truncated)
-    data = json.loads(reply.body)
-    if "boolean" in data:
-        return ("boolean", bool(data["boolean"]))
-    return ("results", data["head"]["vars"], data["results"]["bindings"], reply.truncated)
-
-
-def select(query: str) -> list[dict]:
-    """The rows of a SELECT run through the executor, as {var: SPARQL JSON term}."""
-    out = run_query(query)
-    if out[0] != "results":
-        raise PageQueryError("not a SELECT query")
-    return out[2]
+# --- terms of SPARQL JSON results ------------------------------------------------------
 
 
 def json_term(binding: dict | None, index: Index) -> Term | None:
@@ -659,16 +616,16 @@ def entity_document(node: ox.NamedNode, ext: str):
     path = local_href(node.value, kg.base)
     if ext == "html":
         data = describe(node)
-        org_timeline = None
-        timeline_error = None
+        org_timeline, failed = None, None
         if any(f.predicate.value == PREFIXES["org"] + "organization" for f in data["in_asserted"]):
             try:
                 org_timeline = timeline(node.value, current_index())
-            except PageQueryError as exc:
-                timeline_error = str(exc)
+            except KNOWN_FAILURES as exc:
+                failed = as_api_error(exc)
         resp = Response(render_template("resource.html", r=data, path=path, alternates=alternates(path),
-                                        timeline=org_timeline, timeline_error=timeline_error,
-                                        article=article_text(node, current_index())))
+                                        timeline=org_timeline, timeline_error=failed.message if failed else None,
+                                        article=article_text(node, current_index())),
+                        status=page_status(failed) if failed else 200, headers=failed.headers if failed else None)
     else:
         store = kg.store
         out, cut_out = capped(source_quads(store, node, None, None, None), MAX_RDF_STATEMENTS)
@@ -781,13 +738,8 @@ def graph_rdf(graph_iri: str, ext: str) -> Response:
     """A whole named graph in RDF, serialised by a query worker (as the Graph Store does)."""
     kg = current_kg()
     fmt = conneg.BY_KEY[EXTENSIONS[ext]]
-    try:
-        reply = kg.executor.query({"op": "graph", "graph": graph_iri, "graph_format": fmt.key},
-                                  kg.settings["timeout"])
-    except (QueryTimeout, WorkersBusy) as exc:
-        raise ApiError(503, str(exc), headers={"Retry-After": "1"}) from None
-    except (WorkerCrashed, EngineError) as exc:
-        raise ApiError(500, str(exc)) from None
+    reply = kg.executor.query({"op": "graph", "graph": graph_iri, "graph_format": fmt.key},
+                              kg.settings["timeout"])  # failures: errors.FAILURES
     return Response(reply.body, content_type=fmt.content_type)
 
 

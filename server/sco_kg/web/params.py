@@ -1,15 +1,24 @@
 """The request's parameters, decoded once and strictly: the query string (and form bodies)
 must be UTF-8 in their raw bytes and in their %-escapes (else 400), and no longer than the
-request limit (else 413)."""
+request limit (else 413). A parameter that names a graph must be an IRI (else 400 naming
+the parameter): a control character or a space in it would otherwise reach the engine,
+which fails on it (a 500) or, in a path, names nothing."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from flask import request
 
 from .app import current_kg
 from .errors import ApiError
+
+#: what no IRI holds (RFC 3987): controls (C0, DEL, C1), space, <>"{}|^`\, a % not followed
+#: by two hex digits; and any Unicode space (RFC 3987 allows some, no name here holds one)
+NOT_IN_IRI = re.compile(r'[\s\x00-\x20<>"{}|^`\\\x7f-\x9f]|%(?![0-9A-Fa-f]{2})')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
 def decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -31,3 +40,20 @@ def url_params() -> list[tuple[str, str]]:
     if len(request.query_string) > limit:
         raise ApiError(413, f"the query string is larger than the limit of {limit} bytes")
     return decode_params(request.query_string, "query string")
+
+
+def as_iri(value: str) -> ox.NamedNode | None:
+    """The node named ``value``, or None when ``value`` is not an absolute IRI."""
+    if NOT_IN_IRI.search(value) or not _SCHEME.match(value):
+        return None
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        return None
+
+
+def iri_param(name: str, value: str) -> str:
+    """``value`` of the parameter ``name``, checked to be an absolute IRI (else 400 naming it)."""
+    if as_iri(value) is None:
+        raise ApiError(400, f"{name}: {value!r} is not an absolute IRI", parameter=name)
+    return value

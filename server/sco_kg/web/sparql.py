@@ -10,24 +10,22 @@
   a graph not in the store is an empty graph, never fetched. Without them, the default
   graph is the union of every graph, unless the query has FROM/FROM NAMED (graphs of the
   store only: see :mod:`.limits`).
-* Errors: 400 syntax (the parser's message, line and column), two queries, an update, a
-  refused query; 405 other methods; 413 too large; 415 other media types or charsets;
-  406 no acceptable format; 503 timeout or all workers busy; 500 the engine crashed;
-  502 the backend store failed (``serve --backend``).
+* Errors: 400 two queries, an update, a dataset parameter that is not an IRI; 405 other
+  methods; 413 too large; 415 other media types or charsets; 406 no acceptable format. The
+  query runs through :func:`.query_runner.run_query`, whose failures answer as
+  :data:`.errors.FAILURES` says (400 refused or syntax with line and column, 503 timeout or
+  busy workers, 500 the engine, 502 the backend store of ``serve --backend``).
 """
 
 from __future__ import annotations
-
-import re
 
 from flask import Blueprint, Response, request
 
 from . import conneg, service_description
 from .app import current_kg
 from .errors import ApiError
-from .executor import BackendFailed, EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
-from .limits import QueryRefused, check_dataset_clause, inspect_query
-from .params import decode_params, url_params
+from .params import decode_params, iri_param, url_params
+from .query_runner import run_query
 
 bp = Blueprint("sparql", __name__)
 
@@ -35,8 +33,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "SPARQL-Results-Truncated"
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]*$")
-_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 def _charset_ok() -> None:
@@ -77,11 +73,7 @@ def read_request() -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def _graph_list(params, name: str) -> list[str]:
-    values = [v for k, v in params if k == name]
-    for v in values:
-        if not _IRI.match(v):
-            raise ApiError(400, f"{name}: {v!r} is not an absolute IRI")
-    return values
+    return [iri_param(name, v) for k, v in params if k == name]
 
 
 def _negotiate(form: str | None, override: str | None):
@@ -109,53 +101,22 @@ def _negotiate(form: str | None, override: str | None):
     return results_fmt, graph_fmt
 
 
-def run_query(query: str, params: list[tuple[str, str]], *, base_iri: str | None = None,
-              max_rows: int | None = None) -> Response:
-    """Inspect, run and answer one query (also used by other views of the app)."""
-    kg = current_kg()
-    settings = kg.settings
+def respond(query: str, params: list[tuple[str, str]], *, base_iri: str | None = None) -> Response:
+    """Run one query with the request's dataset and format parameters, and answer it."""
     default_graphs = _graph_list(params, "default-graph-uri")
     named_graphs = _graph_list(params, "named-graph-uri")
+    protocol_dataset = bool(default_graphs or named_graphs)
     formats = [v for k, v in params if k == "format"]
     override = formats[-1] if formats else None
-    if len(query.encode("utf-8")) > settings["max_request_bytes"]:
-        raise ApiError(413, f"the query is larger than the limit of {settings['max_request_bytes']} bytes")
-    try:
-        info = inspect_query(query, base_iri=base_iri, max_depth=settings["max_depth"],
-                             max_operators=settings["max_operators"])
-        protocol_dataset = bool(default_graphs or named_graphs)
-        if info.has_dataset_clause and not protocol_dataset:
-            check_dataset_clause(info, kg.graphs)
-    except QueryRefused as exc:
-        line, column = exc.position or (None, None)
-        raise ApiError(400, exc.message, reason=exc.kind, line=line, column=column) from None
-    results_fmt, graph_fmt = _negotiate(info.form, override)
-    max_rows = settings["max_rows"] if max_rows is None else max_rows
-    job = {
-        "op": "query", "query": query, "base_iri": base_iri,
-        "default_graph": default_graphs if protocol_dataset else None,
-        "named_graphs": named_graphs if protocol_dataset else None,
-        "has_from": info.has_dataset_clause,
-        "results_format": results_fmt.key, "graph_format": graph_fmt.key, "max_rows": max_rows,
-    }
-    timeout = settings["timeout"]
-    try:
-        reply = kg.executor.query(job, timeout)
-    except QueryError as exc:
-        m = _POSITION.search(exc.message)
-        raise ApiError(400, exc.message, reason="syntax",
-                       line=int(m.group(1)) if m else None, column=int(m.group(2)) if m else None) from None
-    except QueryTimeout as exc:
-        raise ApiError(503, f"{exc} (the time limit of this endpoint is {timeout:g} s)", reason="timeout",
-                       headers={"Retry-After": "1"}) from None
-    except WorkersBusy as exc:
-        raise ApiError(503, str(exc), reason="busy", headers={"Retry-After": "1"}) from None
-    except WorkerCrashed as exc:
-        raise ApiError(500, str(exc), reason="engine-crash") from None
-    except BackendFailed as exc:
-        raise ApiError(502, str(exc), reason="backend") from None
-    except EngineError as exc:
-        raise ApiError(500, str(exc), reason="engine-error") from None
+
+    def choose(form: str | None) -> tuple[str, str]:
+        results_fmt, graph_fmt = _negotiate(form, override)
+        return results_fmt.key, graph_fmt.key
+
+    max_rows = current_kg().settings["max_rows"]
+    reply = run_query(query, formats=choose, base_iri=base_iri, max_rows=max_rows,
+                      default_graphs=default_graphs if protocol_dataset else None,
+                      named_graphs=named_graphs if protocol_dataset else None)
     fmt = conneg.BY_KEY[reply.format_key]
     resp = Response(reply.body, content_type=fmt.content_type)
     resp.headers["Vary"] = "Accept"
@@ -174,4 +135,4 @@ def endpoint():
         if request.method in ("GET", "HEAD"):
             return service_description.respond()
         raise ApiError(400, "no query: give a query= parameter (or POST application/sparql-query)")
-    return run_query(queries[0], params, base_iri=request.base_url)
+    return respond(queries[0], params, base_iri=request.base_url)

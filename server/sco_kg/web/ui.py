@@ -5,7 +5,8 @@
   list of questions; the search box. Without the vendor files (a checkout where
   tools/vendor-ui.sh has not run), a plain query form instead.
 * ``/questions/<name>``: the question (en, fr), the query and its live answer, run
-  through the endpoint's executor (timeout, row cap) like any client's query.
+  through the endpoint's runner (inspection, timeout, row cap) like any client's query; a
+  query that could not run is said on the page, with its status when the server failed.
 * ``/search?q=``: entities whose ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel``
   (any language) contains every word of ``q``, ignoring case and accents.
 
@@ -29,7 +30,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from . import conneg
-from .linked_data import PageQueryError, current_index, json_term, local_href, normalise, not_found, run_query
+from .errors import KNOWN_FAILURES, as_api_error, page_status
+from .linked_data import current_index, json_term, local_href, normalise, not_found
+from .query_runner import Answer, answer
 
 bp = Blueprint("ui", __name__)
 
@@ -173,22 +176,25 @@ def question(name: str):
         return not_found(f"there is no competency question named {name!r}")
     q = parse_question(path)
     index = current_index()
-    answer, error, expected = None, None, None
+    shown, failed, expected = None, None, None
     try:
-        out = run_query(q.query)
-    except PageQueryError as exc:
-        error = str(exc)
+        out = answer(q.query)
+    except KNOWN_FAILURES as exc:
+        failed = as_api_error(exc)
     else:
         expected = compare_expected(q, out)
-        if out[0] == "results":
-            _, variables, rows, truncated = out
-            answer = {"kind": "results", "vars": variables, "truncated": truncated,
-                      "rows": [[json_term(r.get(v), index) for v in variables] for r in rows]}
-        elif out[0] == "boolean":
-            answer = {"kind": "boolean", "value": out[1]}
+        if out.kind == "results":
+            shown = {"kind": "results", "vars": out.vars, "truncated": out.truncated,
+                     "rows": [[json_term(r.get(v), index) for v in out.vars] for r in out.rows]}
+        elif out.kind == "boolean":
+            shown = {"kind": "boolean", "value": out.boolean}
         else:
-            answer = {"kind": "graph", "text": out[1], "truncated": out[2]}
-    return render_template("question.html", q=q, answer=answer, error=error, expected=expected)
+            shown = {"kind": "graph", "text": out.text, "truncated": out.truncated}
+    html = render_template("question.html", q=q, answer=shown, error=failed.message if failed else None,
+                           expected=expected)
+    if failed is None:
+        return html
+    return html, page_status(failed), failed.headers
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -205,30 +211,30 @@ def _row_key(binding: dict) -> frozenset:
     return frozenset(items)
 
 
-def compare_expected(q: Question, out) -> tuple[str, str] | None:
+def compare_expected(q: Question, out: Answer) -> tuple[str, str] | None:
     """("same"|"different"|"skipped", message) against the sibling ``.srj`` (SELECT, ASK) or
     ``.ttl`` (CONSTRUCT) of the question, as the tests compare them; None without one."""
     from collections import Counter
 
     srj, ttl = q.path.with_suffix(".srj"), q.path.with_suffix(".ttl")
     try:
-        if out[0] in ("results", "boolean") and srj.is_file():
+        if out.kind in ("results", "boolean") and srj.is_file():
             expected = json.loads(srj.read_text(encoding="utf-8"))
-            if out[0] == "boolean":
-                same = expected.get("boolean") == out[1]
-            elif out[3]:
+            if out.kind == "boolean":
+                same = expected.get("boolean") == out.boolean
+            elif out.truncated:
                 return ("skipped", "not compared: the answer was cut at the row limit")
             else:
                 rows = Counter(_row_key(b) for b in expected.get("results", {}).get("bindings", []))
-                same = rows == Counter(_row_key(b) for b in out[2])
+                same = rows == Counter(_row_key(b) for b in out.rows)
             return ("same" if same else "different", srj.name)
-        if out[0] == "graph" and ttl.is_file():
+        if out.kind == "graph" and ttl.is_file():
             import rdflib
             from rdflib.compare import isomorphic
 
-            if out[2]:
+            if out.truncated:
                 return ("skipped", "not compared: the answer was cut at the row limit")
-            live = rdflib.Graph().parse(data=out[1], format="turtle")
+            live = rdflib.Graph().parse(data=out.text, format="turtle")
             expected = rdflib.Graph().parse(ttl, format="turtle")
             return ("same" if isomorphic(live, expected) else "different", ttl.name)
     except (ValueError, SyntaxError, OSError) as exc:  # an unreadable expected file: say so
