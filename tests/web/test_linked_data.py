@@ -346,7 +346,7 @@ def test_editorial_graph_page_says_it_is_editorial(real_client):
 
 
 def test_local_links_are_percent_encoded_paths():
-    from sco_kg.web.linked_data import compact, local_href
+    from sco_kg.web.pages.terms import compact, local_href
 
     assert local_href(KG + "russia", BASE) == "/id/russia"
     assert local_href(BASE + "ontology#Country", BASE) == "/ontology#Country"
@@ -356,14 +356,14 @@ def test_local_links_are_percent_encoded_paths():
 
 
 def test_big_resources_are_cut_and_say_so(real_client, monkeypatch):
-    from sco_kg.web import linked_data
+    from sco_kg.web.pages import describe, documents, entity
 
-    monkeypatch.setattr(linked_data, "MAX_HTML_STATEMENTS", 3)
-    monkeypatch.setattr(linked_data, "MAX_RDF_STATEMENTS", 3)
+    monkeypatch.setattr(describe, "MAX_HTML_STATEMENTS", 3)
+    monkeypatch.setattr(entity, "MAX_RDF_STATEMENTS", 3)
     html = page(real_client, "/id/sco").get_data(as_text=True)
     assert "Only the first 3 statements in each direction are shown" in html
     resp = real_client.get("/id/sco.nt")
-    assert resp.headers[linked_data.TRUNCATED_HEADER] == "true; max-statements=3"
+    assert resp.headers[documents.TRUNCATED_HEADER] == "true; max-statements=3"
     assert resp.get_data(as_text=True).startswith("# truncated")
     assert len([line for line in resp.get_data(as_text=True).splitlines() if line.endswith(" .")]) <= 6
 
@@ -407,9 +407,9 @@ def test_article_page_links_each_sentence_to_its_graph(real_client):
 
 
 def test_timeline_draws_a_bounded_number_of_rows(real_client, monkeypatch):
-    from sco_kg.web import linked_data
+    from sco_kg.web.pages import timeline
 
-    monkeypatch.setattr(linked_data, "TIMELINE_MAX_ROWS", 3)
+    monkeypatch.setattr(timeline, "TIMELINE_MAX_ROWS", 3)
     html = page(real_client, "/id/sco").get_data(as_text=True)
     assert len(_bars(html)) == 3
     assert "9 more members are not drawn" in html

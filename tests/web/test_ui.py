@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sco_kg.web.ui import parse_question
+from sco_kg.web.pages.questions import parse_question
 
 REPO = Path(__file__).resolve().parents[2]
 VENDOR = REPO / "server" / "sco_kg" / "web" / "static" / "vendor" / "yasgui"
@@ -279,7 +279,7 @@ def test_search_finds_entities_by_label_in_fr_or_en(real_client, text, slug):
 
 
 def test_search_ranks_the_exact_name_first(real_client):
-    from sco_kg.web.ui import search_labels
+    from sco_kg.web.pages.search import search_labels
 
     with real_client.application.test_request_context("/"):
         hits = search_labels("shanghai")

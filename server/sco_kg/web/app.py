@@ -35,7 +35,12 @@ from .executor import Executor
 from .limits import DEFAULTS, SETTINGS, config_key
 
 #: Modules of this package whose ``bp`` blueprint the app serves: add a module to add its routes.
-BLUEPRINT_MODULES: tuple[str, ...] = ("sparql", "graph_store", "service_description", "ui", "linked_data", "validate_route", "ingest_route", "cors")
+BLUEPRINT_MODULES: tuple[str, ...] = (
+    "sparql", "graph_store", "service_description", "security_headers",
+    "pages.terms", "pages.home", "pages.questions", "pages.search",
+    "pages.entity", "pages.ontology", "pages.named_graph",
+    "validate_route", "ingest_route", "cors",
+)
 
 
 class KG:
