@@ -35,7 +35,8 @@ def test_build_twice_gives_the_same_bytes(runner, tiny_env, tmp_path):
 
 def test_build_data_replaces_the_projects_data(runner, tiny_env, tmp_path):
     # --data FILE: the ontology and FILE only; --also-data FILE: the project's data and FILE
-    mine = write(tmp_path / "mine.trig", PREFIXES + 'kgg:mine { kg:carol a skg:Person ; rdfs:label "Carol"@en, "Carol"@fr . }\n')
+    mine = write(tmp_path / "mine.trig", PREFIXES + 'kgg:mine { kgg:mine a skg:EditorialGraph . '
+                 'kg:carol a skg:Person ; rdfs:label "Carol"@en, "Carol"@fr . }\n')
     for option, expected in (("--data", {"kgg:mine"}), ("--also-data", {"kgg:mine", "kgg:vocabulary"})):
         out = tmp_path / option.strip("-")
         result = runner.invoke(main, ["build", "-q", "--out", str(out), option, str(mine)])
@@ -57,15 +58,23 @@ def test_parse_error_exits_1_with_path_line_column(runner, tiny_env, tmp_path):
     assert not (tmp_path / "dist").exists()
 
 
-def test_default_graph_triple_exits_1(runner, tiny_env, tmp_path):
-    bad = write(tmp_path / "stray.nq", "<http://a> <http://b> <http://c> .\n")
+def test_default_graph_triple_of_a_dataset_exits_1(runner, tiny_env, tmp_path):
+    """A dataset that names graphs leaves no fact outside them (the provenance rules, as
+    ``sco-kg validate`` says); a dataset that names none is a plain graph of facts."""
+    bad = write(tmp_path / "stray.nq", "<http://a> <http://b> <http://c> .\n"
+                '<http://g> <http://b> <http://c> <http://g> .\n'
+                '<http://g> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/prov#Entity> <http://g> .\n')
     result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(bad)])
     assert result.exit_code == 1
-    assert "outside any named graph" in result.stderr
+    assert "1 triple(s) of stray.nq sit in no named graph" in result.stderr
+    assert "(ProvenanceConstraint; shape" in result.stderr
+    plain = write(tmp_path / "plain.nq", "<http://a> <http://b> <http://c> .\n")
+    result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(plain)])
+    assert result.exit_code == 0, result.output
 
 
 def test_shacl_violation_exits_1_with_the_report(runner, tiny_env, tmp_path):
-    bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:bob a skg:Person . }\n")
+    bad = write(tmp_path / "bad.ttl", PREFIXES + "kg:bob a skg:Person .\n")
     result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(bad)])
     assert result.exit_code == 1
     assert "kg:bob\n  - Violation rdfs:label: A person has a label." in result.stderr
@@ -74,7 +83,7 @@ def test_shacl_violation_exits_1_with_the_report(runner, tiny_env, tmp_path):
 
 
 def test_inconsistency_exits_1_with_the_message(runner, tiny_env, tmp_path):
-    bad = write(tmp_path / "bad.trig", PREFIXES + "kgg:x { kg:alice a skg:Organisation . }\n")
+    bad = write(tmp_path / "bad.ttl", PREFIXES + "kg:alice a skg:Organisation .\n")
     result = runner.invoke(main, ["build", "--out", str(tmp_path / "dist"), "--also-data", str(bad)])
     assert result.exit_code == 1
     assert "is inconsistent" in result.stderr and "alice" in result.stderr

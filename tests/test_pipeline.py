@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -13,7 +14,7 @@ from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, XSD
 from sco_kg.core.errors import ConfigError, InconsistencyError, InputError, ValidationError
 from sco_kg.pipeline import sources as resources
 from sco_kg.pipeline.build import build
-from sco_kg.pipeline.load import load
+from sco_kg.pipeline.load import load, read_sources
 from sco_kg.pipeline.reason import REASONERS, Closure, is_noise, reason, register_reasoner
 from sco_kg.pipeline.sources import Sources
 from sco_kg.pipeline.validate import validate
@@ -55,9 +56,10 @@ def test_parse_error_has_path_line_and_column(tiny_sources, tmp_path):
         load(tiny_sources.with_extra(bad))
     err = info.value
     assert err.path == bad
-    # 6 prefix lines; rdflib points at the last term before the missing ' ;' or ' .'
+    # 6 prefix lines; the parser (pyoxigraph's, as for every file from outside) points at the
+    # last term before the missing ' ;' or ' .'
     assert (err.line, err.column) == (9, 15)
-    assert "bad.trig:9:15: invalid trig: expected '.' or '}' or ']' at end of statement" in str(err)
+    assert "bad.trig:9:15: invalid TriG: A '}' or a '.' is expected at the end of a graph block" in str(err)
 
 
 def test_parse_error_column_counts_characters_not_bytes(tiny_sources, tmp_path):
@@ -65,7 +67,7 @@ def test_parse_error_column_counts_characters_not_bytes(tiny_sources, tmp_path):
     with pytest.raises(InputError) as info:
         load(tiny_sources.with_extra(bad))
     assert info.value.line == 2
-    assert info.value.column == 15  # after the 14 characters up to and including the 3 é
+    assert info.value.column == 11  # the unterminated string opens after 10 characters (12 if é counted as bytes)
 
 
 @pytest.mark.parametrize(
@@ -83,11 +85,26 @@ def test_other_syntaxes_report_the_line(tiny_sources, tmp_path, name, text, line
     assert info.value.line == line
 
 
-def test_a_triple_in_the_default_graph_is_an_error(tiny_sources, tmp_path):
-    bad = write(tmp_path / "stray.trig", PREFIXES + "kgg:x { kg:a kg:b kg:c . }\nkg:stray rdfs:label \"s\" .\n")
-    with pytest.raises(InputError, match="outside any named graph.*kg|outside any named graph") as info:
-        load(tiny_sources.with_extra(bad))
+def test_a_triple_in_the_default_graph_of_the_projects_data_is_an_error(tiny_sources, tmp_path):
+    data = tmp_path / "data"
+    write(data / "vocabulary.trig", PREFIXES + "kgg:x { kg:a kg:b kg:c . }\nkg:stray rdfs:label \"s\" .\n")
+    with pytest.raises(InputError, match="outside any named graph") as info:
+        load(replace(tiny_sources, data_dirs=(data,)))
     assert "stray" in str(info.value)
+
+
+def test_a_triple_outside_the_named_graphs_of_an_input_is_a_provenance_violation(tiny_sources, tmp_path):
+    """An input from outside is read, its stray triple validated with the rest, and reported
+    by the provenance rules, as ``sco-kg validate`` reports it."""
+    bad = write(tmp_path / "stray.trig", PREFIXES + "kgg:x { kgg:x a skg:EditorialGraph . kg:a kg:b kg:c . }\n"
+                                                    "kg:stray rdfs:label \"s\" .\n")
+    ds, declared = read_sources(tiny_sources.with_extra(bad))
+    assert (KG["stray"], RDFS.label, Literal("s")) in ds.graph(KGG["extra/stray"])
+    assert [(d.where, d.graphs, len(d.stray)) for d in declared] == [("stray.trig", (KGG["x"],), 1)]
+    with pytest.raises(ValidationError) as info:
+        build(tiny_sources.with_extra(bad), now=FIXED_NOW)
+    assert {(r.focus, r.component, r.source_shape.rsplit(":", 1)[-1]) for r in info.value.report.violations} >= {
+        (KG["stray"], "ProvenanceConstraint", "Dataset-defaultGraph")}
 
 
 def test_a_triple_syntax_extra_file_gets_a_graph_of_its_own(tiny_sources, tmp_path):
@@ -145,8 +162,8 @@ def test_rdfs_inference_lets_standard_shapes_target_project_terms(tiny_sources):
 
 def test_violation_report_pins_focus_path_component_and_groups_by_focus(tiny_sources, tmp_path):
     extra = write(
-        tmp_path / "bad.trig",
-        PREFIXES + 'kgg:x { kg:bob a skg:Person . kg:party a skg:Meeting ; schema:attendee "Bob" . }\n',
+        tmp_path / "bad.ttl",
+        PREFIXES + 'kg:bob a skg:Person . kg:party a skg:Meeting ; schema:attendee "Bob" .\n',
     )
     with pytest.raises(ValidationError) as info:
         build(tiny_sources.with_extra(extra), now=FIXED_NOW)

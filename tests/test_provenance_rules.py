@@ -32,7 +32,7 @@ from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 from sco_kg.cli import main
 from sco_kg.pipeline import provenance_rules
-from sco_kg.pipeline.validate import validate_files
+from sco_kg.pipeline.check import validate_files
 from test_shapes import BASE, SH, expectations, results, show
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,17 +159,17 @@ def test_graph_is_derived_or_declared(description, described):
     context.add((EX.Notes, RDFS.subClassOf, PROV.Entity))  # as an ontology would say
     failures = provenance_rules.check_dataset(ds, context, "test")
     # the provenance graph holds only descriptions of graphs: never a failure itself
-    assert [f["focus"] for f in failures] == ([] if described else [EXG.s01])
+    assert [f.focus for f in failures] == ([] if described else [EXG.s01])
     for f in failures:
-        assert f["shape"] == provenance_rules.GRAPH_NOT_DERIVED and f["path"] == PROV.wasDerivedFrom
-        assert "<https://example.org/graph/s01> of test holds 1 triple(s)" in f["message"]
+        assert f.shape == provenance_rules.GRAPH_NOT_DERIVED and f.path == PROV.wasDerivedFrom
+        assert "<https://example.org/graph/s01> of test holds 1 triple(s)" in f.message
 
 
 def test_provenance_graph_with_a_fact_is_a_data_graph():
     ds = _dataset([(EXG.s01, PROV.wasDerivedFrom, EX.span), (EX.span, OA.hasSource, EX.article)])
     assert provenance_rules.check_dataset(ds, ds) == []
     ds.graph(EXG.provenance).add((EX.kz, RDFS.label, Literal("Kazakhstan", lang="en")))
-    assert [f["focus"] for f in provenance_rules.check_dataset(ds, ds)] == [EXG.provenance]
+    assert [f.focus for f in provenance_rules.check_dataset(ds, ds)] == [EXG.provenance]
 
 
 def test_blank_node_graph_described_in_its_file(tmp_path):
@@ -187,14 +187,14 @@ def test_blank_node_graph_described_in_its_file(tmp_path):
     assert provenance_rules.check_dataset(read_untrusted_file(trig), Graph()) == []
     trig.write_text(trig.read_text().replace("_:g a prov:Entity", "ex:provenance a prov:Entity"), encoding="utf-8")
     (failure,) = provenance_rules.check_dataset(read_untrusted_file(trig), Graph())
-    assert failure["shape"] == provenance_rules.GRAPH_NOT_DERIVED and isinstance(failure["focus"], BNode)
+    assert failure.shape == provenance_rules.GRAPH_NOT_DERIVED and isinstance(failure.focus, BNode)
 
 
 def test_default_graph_of_a_dataset_is_flagged_but_a_plain_graph_is_not():
     ds = _dataset([(EXG.s01, PROV.wasDerivedFrom, EX.span)])
     ds.default_graph.add((EX.kz, RDFS.label, Literal("Kazakhstan", lang="en")))
     (failure,) = provenance_rules.check_dataset(ds, ds)
-    assert failure["shape"] == provenance_rules.TRIPLES_OUTSIDE_GRAPHS and failure["focus"] == EX.kz
+    assert failure.shape == provenance_rules.TRIPLES_OUTSIDE_GRAPHS and failure.focus == EX.kz
     plain = Dataset(default_union=False)
     plain.default_graph.add((EX.kz, RDFS.label, Literal("Kazakhstan", lang="en")))
     assert provenance_rules.check_dataset(plain, plain) == []

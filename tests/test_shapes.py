@@ -160,10 +160,13 @@ def results(report: Graph) -> set[tuple]:
 
 
 ANY_BLANK_NODE = "_:"  # a blank node focus, pinned as focus=_
-EXPECT = re.compile(r"^#\s*expect:\s*(.*)$")
+EXPECT = re.compile(r"^#\s*expect(\s*\(pipeline\))?:\s*(.*)$")
 
 
-def expectations(path: Path) -> set[tuple]:
+def expectations(path: Path, pipeline: bool = False) -> set[tuple]:
+    """The results a fixture pins: its ``# expect:`` lines (SHACL's results), and with
+    ``pipeline`` its ``# expect (pipeline):`` lines too (the pipeline's own checks, which
+    every door runs: literals of their datatype, the provenance of graphs)."""
     text = path.read_text(encoding="utf-8")
     prefixes = "".join(line + "\n" for line in text.splitlines() if line.startswith("@prefix"))
     prefixes += f"@prefix sh: <{SH}> .\n@prefix skgsh: <{SKGSH}> .\n"
@@ -173,15 +176,17 @@ def expectations(path: Path) -> set[tuple]:
         _ stands for any blank node."""
         if turtle == "_":
             return ANY_BLANK_NODE
+        if turtle == "-":  # no focus node: an inconsistency of the data as a whole
+            return None
         g = Graph().parse(data=f"{prefixes}<urn:x:s> <urn:x:p> {turtle} .", format="turtle")
         return next(iter(g.objects()))
 
     out = set()
     for line in text.splitlines():
         m = EXPECT.match(line.strip())
-        if not m:
+        if not m or (m.group(1) and not pipeline):
             continue
-        fields = dict(part.split("=", 1) for part in m.group(1).split())
+        fields = dict(part.split("=", 1) for part in m.group(2).split())
         assert set(fields) == {"focus", "path", "component", "shape"}, line
         p = fields["path"]
         if p == "-":

@@ -35,13 +35,18 @@ from sco_kg.rdf.untrusted import (
     MEDIA_TYPES,
     UntrustedInputError,
     parse_untrusted,
-    read_input_graph,
+    read_untrusted_file,
     union_of,
 )
 
 BASE = "https://example.org/base/"
 SERVER = Path(__file__).resolve().parents[1] / "server"
 LIMITS = {"base": BASE, "max_bytes": 1 << 20, "max_triples": 10_000}
+
+
+def read_input_graph(path, fmt=None) -> Graph:
+    """A stranger's file as ``sco-kg validate FILE`` reads it: every triple of its graphs."""
+    return union_of(read_untrusted_file(path, fmt))
 
 
 def parse(body: bytes | str, media_type: str, **limits):
@@ -404,7 +409,7 @@ def test_owl_imports_are_never_followed(recorder, tmp_path):
     assert not any(str(s).startswith("http://leak/") for s in ds.default_graph.subjects())
     path = tmp_path / "imports.ttl"
     path.write_text(body, encoding="utf-8")
-    from sco_kg.pipeline.validate import validate_files  # the CLI's path: parse and validate
+    from sco_kg.pipeline.check import validate_files  # the CLI's path: parse and validate
 
     validate_files([path])
     assert recorder.hits == []
@@ -481,8 +486,9 @@ def test_random_graphs_round_trip(triples, media_type):
     assert isomorphic(union_of(parse(body, media_type)), union_of(oracle))
 
 
-def test_sco_kg_validate_refuses_hostile_files_with_exit_2(recorder, tmp_path):
-    """The CLI reads strangers' files through the same gate and keeps its exit codes."""
+def test_sco_kg_validate_refuses_hostile_files_with_exit_1(recorder, tmp_path):
+    """The CLI reads strangers' files through the same gate: the data is wrong (exit 1, as
+    ``sco-kg build --also-data`` says of the same file), the message says where."""
     from click.testing import CliRunner
     from sco_kg.cli import main
 
@@ -492,9 +498,9 @@ def test_sco_kg_validate_refuses_hostile_files_with_exit_2(recorder, tmp_path):
     remote.write_text(json.dumps({"@context": recorder.url + "ctx.jsonld", "@id": "http://e/a"}), encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["validate", str(laughs)], catch_exceptions=False)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     assert "laughs.rdf:4:" in result.stderr and "entity" in result.stderr
     result = runner.invoke(main, ["validate", str(remote)], catch_exceptions=False)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     assert "remote.jsonld" in result.stderr and recorder.url + "ctx.jsonld" in result.stderr
     assert recorder.hits == []

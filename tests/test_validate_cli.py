@@ -163,10 +163,11 @@ def test_report_written_and_parsed_back(runner, tmp_path, out, fmt):
 # -- unreadable input --------------------------------------------------------------
 
 
-def test_broken_file_exits_2_with_line_and_column(runner, tmp_path):
+def test_broken_file_exits_1_with_line_and_column(runner, tmp_path):
+    """The data is wrong: exit 1, as ``sco-kg build --also-data`` says of the same file."""
     broken = write(tmp_path, "broken.ttl", PREFIXES + 'ex:a rdfs:label "unclosed .\n')
     result = run(runner, BASE, broken)
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     line = PREFIXES.count("\n") + 1
     assert f"broken.ttl:{line}:" in result.stderr, result.stderr
     assert result.stderr.split(f"broken.ttl:{line}:", 1)[1].split(":", 1)[0].isdigit()  # the column
@@ -174,15 +175,15 @@ def test_broken_file_exits_2_with_line_and_column(runner, tmp_path):
 
 def test_unknown_format_exits_2(runner):
     result = run(runner, "--format", "nonsense", BASE)
-    assert result.exit_code == 2
-    assert "unknown RDF syntax" in result.stderr
+    assert result.exit_code == 2  # bad usage
+    assert "'nonsense' is not one of" in result.stderr and "turtle" in result.stderr
 
 
 @pytest.mark.parametrize("engine", ["pyshacl", "fast"])
 def test_sparql_constraint_message_is_the_english_one(engine):
     """pySHACL drops the language tags of SHACL-SPARQL messages, and the fast engine does
     not name the constraint: the report for people still shows the English message."""
-    from sco_kg.pipeline.validate import validate_files
+    from sco_kg.pipeline.check import validate_files
 
     report = validate_files([INVALID / "quotation-not-verbatim.ttl"], engine=engine)
     [result] = [r for r in report.results if r.component == "SPARQLConstraintComponent"]

@@ -176,13 +176,14 @@ def test_inferred_graph_equals_a_full_rebuild(open_app, store_dir):
     rebuilt = open_app(rebuild=True)
     assert inferred(rebuilt) == after_ingest
     # and the one owlrl (the reference engine) makes over the build's asserted graphs + the log
+    from sco_kg.pipeline.load import load
     from sco_kg.pipeline.reason import reason
-    from sco_kg.store.disk import source_dataset
+    from sco_kg.pipeline.sources import Sources
 
     loaded = app.extensions["sco_kg"].loaded
-    reference = reason(source_dataset([*loaded.sources, *log_entries(store_dir)]), "owlrl")
+    reference = reason(load(Sources.of_served([*loaded.sources, *log_entries(store_dir)])), "owlrl")
     canonical = ox.Store()  # through a store, so literals are in pyoxigraph's canonical form
-    canonical.load(reference.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+    canonical.load(reference.to_graph().serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
                    to_graph=ox.NamedNode(INFERRED))
     assert inferred(canonical_app(canonical)) == after_ingest
     assert (ox.NamedNode(KG + "membership-turkmenistan-sco-observer"), ox.NamedNode(RDF_TYPE),

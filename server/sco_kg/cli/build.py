@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from ..core.errors import ConfigError, InputError, ScoKgError, ValidationError
+from ..core.errors import ConfigError, InconsistencyError, ScoKgError, ValidationError
 from ..pipeline.build import build as run_pipeline
-from ..pipeline.sources import Sources
-from ..pipeline.validate import validate_files
+from ..pipeline.check import check, report_of, strangers_limits
+from ..pipeline.sources import Input, Sources
+from ..rdf.formats import syntax_names
 from ..store.export import FORMATS, serialize
 from ..store.export import export as export_dir
 from .common import (
@@ -47,13 +49,23 @@ def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: boo
 @click.option("--no-reason", is_flag=True, help="Skip reasoning (no kgg:inferred graph).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @VALIDATOR_OPTION
+@click.option("--report", "report_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report graph of the last check to OUT (Turtle, or JSON-LD when OUT ends with "
+                   ".jsonld), whether the build passes or not.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
 def build(out_dir: Path, data_files, extra, data_dirs, reasoner: str, no_reason: bool, no_validate: bool,
-          validator: str, quiet: bool) -> None:
+          validator: str, report_out: Path | None, quiet: bool) -> None:
     """Load, validate, reason, validate the closure, and write DIR (default dist/)."""
     sources = sources_from(extra, data_dirs, data_files)
-    result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet, validator)
+    try:
+        result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet, validator)
+    except (ValidationError, InconsistencyError) as exc:
+        if report_out is not None:
+            write_report(report_of(exc), report_out)
+        raise
+    if report_out is not None:
+        write_report(result.report, report_out)
     progress("write", "start", None)
     started = time.perf_counter()
     paths = export_dir(result, out_dir)
@@ -81,7 +93,7 @@ def write_report(report, out: Path) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", metavar="F",
+@click.option("--format", "fmt", metavar="F", type=click.Choice(syntax_names(), case_sensitive=False),
               help="RDF syntax of FILE... (turtle, trig, nt, nquads, xml, jsonld, n3, trix); default: by extension.")
 @click.option("--with-kg", is_flag=True,
               help="Validate FILE... together with the project's data, so references to its entities resolve.")
@@ -98,34 +110,25 @@ def write_report(report, out: Path) -> None:
 def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs, closure: bool, reasoner: str,
              validator: str, quiet: bool) -> None:
     """Validate FILE... (any RDF syntax, graphs or datasets), or without FILE the project's
-    data, against the SHACL shapes with the ontology as context; print the report grouped
-    by focus node, then a one-line verdict.
+    data: the pipeline of the build (the shapes with the ontology as context, the provenance
+    of the graphs a dataset names, literals of their datatype, then the OWL RL closure and the
+    shapes again); print the report grouped by focus node, then a one-line verdict.
 
-    Exit 0 conforms, 1 violations, 2 unreadable input (with line and column) or bad usage.
+    Exit 0 conforms, 1 the data is wrong (violations, an inconsistency, an unreadable file:
+    with line and column), 2 bad usage or setting.
     """
     sources = sources_from(extra, data_dirs, data_files)
     if sources.shapes is None:
         raise ConfigError("no shapes: ontology/shapes.ttl is missing")
-    if files:
-        try:
-            report = validate_files(files, fmt, with_kg=with_kg, sources=sources, engine=validator)
-        except InputError as exc:  # unreadable input: the tool could not validate it
-            echo_err(f"error: {exc}", fg="red")
-            sys.exit(EXIT_RUN)
-        click.echo(report.text)
-        if report_out is not None:
-            write_report(report, report_out)
-        sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
-    try:
-        result, _ = run_build(sources, reasoner if closure else None, True, quiet, validator)
-    except ValidationError as exc:
-        click.echo(exc.report.text)
-        if report_out is not None:
-            write_report(exc.report, report_out)
-        sys.exit(EXIT_DATA)
-    click.echo(result.report.text)
+    base = sources if (with_kg or not files) else sources.ontology_only()
+    inputs = [Input(path, syntax=fmt) for path in files]
+    checked = check(replace(base, extra=(*base.extra, *inputs)), reasoner=reasoner if closure else None,
+                    validator=validator, limits=strangers_limits() if files else None,
+                    progress=None if quiet or files else Progress(quiet))
+    click.echo(checked.report.text)
     if report_out is not None:
-        write_report(result.report, report_out)
+        write_report(checked.report, report_out)
+    sys.exit(EXIT_OK if checked.conforms else EXIT_DATA)
 
 
 @click.command()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from ..pipeline.sources import Sources
 from ..store.push import target_from_options
 from ..store.remote import connect
 from ..store.served import cached_build, open_store
@@ -28,7 +29,8 @@ from .common import EXIT_DATA, EXIT_OK, Progress, echo_err, handle_errors
 @click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the store on disk in this folder (reused across restarts); default: in memory.")
 @click.option("--data", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A further RDF file served beside the graph (syntax from its extension; graphs kept). Repeatable.")
+              help="A further RDF file built with the graph, as build --also-data FILE (validated, reasoned; "
+                   "syntax from its extension; graphs kept); with --no-build, served as it is. Repeatable.")
 @click.option("--timeout", type=float, default=DEFAULTS["timeout"], show_default=True,
               help="Seconds a query may run before it is stopped (503).")
 @click.option("--max-rows", type=int, default=DEFAULTS["max_rows"], show_default=True,
@@ -40,7 +42,8 @@ from .common import EXIT_DATA, EXIT_OK, Progress, echo_err, handle_errors
 @click.option("--threads", type=int, default=8, show_default=True, help="waitress request threads.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where builds are cached (default: $XDG_CACHE_HOME/sco-kg).")
-@click.option("--no-build", is_flag=True, help="Serve only the --data files (no build of the project's graph).")
+@click.option("--no-build", is_flag=True,
+              help="Serve only the --data files, as they are (another build's dumps: no build, no checks).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one request for PATH (no port), print it, exit.")
 @click.option("--backend", metavar="URL",
               help="Answer queries with this store's SPARQL endpoint (filled by sco-kg push) instead of the "
@@ -75,9 +78,9 @@ def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, w
     if backend and (no_build or extra or store_path):
         raise click.UsageError("--backend serves the build from that store: no --no-build, --data or --store")
     dumps, key = None, ""
-    if not no_build:
+    if not no_build:  # the --data files go through the build's pipeline (as build --also-data)
         progress = Progress(quiet)
-        dumps, key = cached_build(cache_dir=cache_dir, progress=progress)
+        dumps, key = cached_build(Sources.default(extra=extra), cache_dir=cache_dir, progress=progress)
         if not quiet:
             echo_err(f"build {key}: {dumps}")
     if backend:
@@ -85,7 +88,8 @@ def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, w
         if not quiet:
             echo_err(f"backend {backend}: holds the build (counts checked)")
     else:
-        loaded = open_store(dumps_dir=dumps, key=key, extra=extra, store_path=store_path, rebuild=rebuild)
+        loaded = open_store(dumps_dir=dumps, key=key, extra=extra if no_build else (), store_path=store_path,
+                            rebuild=rebuild)
     ingest = {"SCO_KG_INGEST_TOKEN": ingest_token_file.read_text(encoding="utf-8").strip()} if ingest_token_file else {}
     app = create_app({
         **ingest,

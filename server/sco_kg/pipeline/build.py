@@ -1,4 +1,7 @@
-"""The one build: load -> validate -> reason -> validate the closure. Used by the CLI and the web app.
+"""The one pipeline: load -> validate the asserted data -> reason -> validate the closure.
+Every door into the graph runs it: ``sco-kg build`` and ``serve`` (its cached build), ``sco-kg
+validate``, ``POST /validate``, ``POST /data``, a rebuild of the on-disk store
+(:mod:`.check` gives the doors that answer with a report their verdict).
 
 >>> result = build()                       # the packaged ontology and data
 >>> result.dataset, result.report, result.stats
@@ -17,11 +20,12 @@ from rdflib.namespace import RDF
 from ..core.errors import ValidationError
 from ..rdf.namespaces import INFERRED_GRAPH, is_schema_graph
 from ..rdf.quadset import QuadSet
-from .load import load
+from .load import read_sources
 from .reason import reason
 from .report import ValidationReport
 from .sources import Sources
-from .validate import validate
+from .validate import validate as validate_data
+from .validate import validate_asserted
 
 #: progress(step, state, seconds): state is "start" or "done"; seconds is None at start.
 Progress = Callable[[str, str, "float | None"], None]
@@ -46,13 +50,19 @@ def build(
     progress: Progress | None = None,
     now: datetime | None = None,
     validator: str = "fast",
+    limits=None,
 ) -> BuildResult:
-    """Build the dataset from ``sources`` (None: the packaged ontology and data).
+    """Build the dataset from ``sources`` (None: the packaged ontology and data): load,
+    validate the asserted data, reason, validate the closure. Every door into the graph
+    calls this (directly, or through :func:`sco_kg.pipeline.check.check`).
 
-    ``reasoner=None`` skips reasoning (no ``kgg:inferred``); ``validate=False`` skips SHACL;
-    ``validator`` is the SHACL engine (``"fast"`` or ``"pyshacl"``, see :func:`sco_kg.pipeline.validate.validate`).
+    ``reasoner=None`` skips reasoning (no ``kgg:inferred``); ``validate=False`` skips the
+    validations; ``validator`` is the SHACL engine (``"fast"`` or ``"pyshacl"``, see
+    :func:`sco_kg.pipeline.validate.validate`); ``limits`` bounds the closure (data from
+    outside: :mod:`sco_kg.pipeline.reason`), None for the project's own build.
     Raises :class:`~sco_kg.core.errors.InputError`, :class:`~sco_kg.core.errors.ValidationError`
-    (stage ``asserted`` or ``closure``), :class:`~sco_kg.core.errors.InconsistencyError`.
+    (stage ``asserted`` or ``closure``), :class:`~sco_kg.core.errors.InconsistencyError`,
+    and past ``limits`` the reasoner's limit error.
     """
     sources = sources or Sources.default()
     timings: dict[str, float] = {}
@@ -68,21 +78,22 @@ def build(
             progress(name, "done", timings[name])
         return value
 
-    dataset = step("load", lambda: load(sources))
+    dataset, declared = step("load", lambda: read_sources(sources))
     shapes = sources.shapes if validate else None
     if validate:
-        report = step("validate", lambda: _validate(dataset, shapes, "asserted", validator))
-        reports["asserted"] = report
+        reports["asserted"] = step("validate", lambda: _passed(
+            validate_asserted(dataset, shapes, engine=validator, declared=declared), "asserted"))
     if reasoner:
-        step("reason", lambda: reason(dataset, reasoner, now=now))
+        bound = {"limits": limits} if limits is not None else {}
+        step("reason", lambda: reason(dataset, reasoner, now=now, **bound))
         if validate:
-            reports["closure"] = step("validate closure", lambda: _validate(dataset, shapes, "closure", validator))
+            reports["closure"] = step("validate closure", lambda: _passed(
+                validate_data(dataset, shapes, stage="closure", engine=validator), "closure"))
     report = reports.get("closure") or reports.get("asserted") or ValidationReport(True, stage="none")
     return BuildResult(dataset, report, compute_stats(dataset), reports, timings)
 
 
-def _validate(dataset: QuadSet, shapes, stage: str, engine: str = "fast") -> ValidationReport:
-    report = validate(dataset, shapes, stage=stage, engine=engine)
+def _passed(report: ValidationReport, stage: str) -> ValidationReport:
     if not report.conforms:
         raise ValidationError(report, stage)
     return report

@@ -1,4 +1,4 @@
-"""Read the hand-written files into one dataset (a :class:`~sco_kg.rdf.quadset.QuadSet`: the
+"""Read the sources of a build into one dataset (a :class:`~sco_kg.rdf.quadset.QuadSet`: the
 rdflib Dataset API the pipeline uses, over plain sets), every fact in a named graph.
 
 * ``ontology/sco-kg.ttl``       -> ``kgg:ontology``
@@ -6,18 +6,25 @@ rdflib Dataset API the pipeline uses, over plain sets), every fact in a named gr
 * ``data/*.trig``               -> their own named graphs (``kgg:vocabulary``)
 * ``data/articles/<id>/*.trig`` -> their own named graphs (``kgg:<id>/sNN``, ...)
 * ``data/articles/<id>/article.txt`` -> ``kga:<id> schema:text "..."`` in ``kgg:<id>/provenance``
-* extra files (``--data``, ``--also-data``): quad syntaxes keep their graphs; a triple syntax (Turtle,
-  N-Triples, RDF/XML) goes into ``kgg:extra/<file stem>``.
+* served datasets (a build's dump, the ingest log): every graph as it is, but ``kgg:inferred``
+* inputs from outside (``--data``, ``--also-data``, ``validate FILE``, POST bodies), read by
+  the one reader of strangers' RDF (:mod:`sco_kg.rdf.untrusted`: nothing fetched, limits
+  counted while parsing): the named graphs of a dataset syntax keep their names; triples
+  outside any named graph go into the input's own graph (``kgg:extra/<file stem>``, or the
+  name the door gives). Each input that names graphs is described by a
+  :class:`DeclaredGraphs`: the provenance rules check those graphs, and report its triples
+  outside them (PROFILE.md, "What is checked where": a plain graph is checked for its facts,
+  a dataset for its facts and their provenance).
 
-A triple in the default graph of a data file is an error: facts sit in named graphs.
-Errors are :class:`~sco_kg.core.errors.InputError` with the path, and line and column when the
-parser gives them. The build's Turtle/TriG/N-Triples/N-Quads files are parsed by pyoxigraph
-(:mod:`sco_kg.rdf.fastparse`, the same rdflib terms, about 2x faster loads); rdflib parses
-the rest and anything with an error (:mod:`sco_kg.rdf.readers`).
+The project's own files (data/, ontology/) are trusted: a triple outside any named graph
+there is an :class:`~sco_kg.core.errors.InputError`, and they are read by
+:mod:`sco_kg.rdf.readers` (pyoxigraph's parser, rdflib where terms would differ). Errors are
+InputErrors with the path, and line and column when the parser gives them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -25,10 +32,24 @@ from rdflib import Literal, URIRef
 
 from ..core.errors import InputError
 from ..core.gc_pause import gc_paused
-from ..rdf.namespaces import KGG, ONTOLOGY_GRAPH, SCHEMA, article, article_graph, import_graph
+from ..rdf.namespaces import INFERRED_GRAPH, KGG, ONTOLOGY_GRAPH, SCHEMA, article, article_graph, import_graph
 from ..rdf.quadset import QuadSet
-from ..rdf.readers import read_quads, read_text, read_triple_set, syntax_of
-from .sources import Sources
+from ..rdf.readers import read_quads, read_text, read_triple_set
+from ..rdf.untrusted import read_untrusted_file
+from .literal_rules import quiet_conversions
+from .sources import Input, Sources
+
+UNBOUNDED = 1 << 40  # the project's own --data files: no limit but the machine's
+
+
+@dataclass(frozen=True)
+class DeclaredGraphs:
+    """What one input of a dataset syntax named: the graphs holding its triples (the
+    provenance rules check each), and the triples it left outside them."""
+
+    where: str
+    graphs: tuple
+    stray: tuple = ()
 
 
 def new_dataset() -> QuadSet:
@@ -36,19 +57,31 @@ def new_dataset() -> QuadSet:
     return QuadSet()
 
 
-def load(sources: Sources | None = None) -> QuadSet:
-    """Load the ontology, its imports and every data file of ``sources`` (default: the packaged ones)."""
+def read_sources(sources: Sources | None = None) -> tuple[QuadSet, list[DeclaredGraphs]]:
+    """The dataset of ``sources`` (default: the packaged ones), and what each input declared."""
     sources = sources or Sources.default()
+    quiet_conversions()  # an ill-typed literal is a result of the report, not a traceback on stderr
     ds = new_dataset()
+    declared: list[DeclaredGraphs] = []
     with gc_paused():  # millions of terms and tuples, no cycles (1M triples: 9.7 s -> 8.5 s)
-        add_graph(ds, ONTOLOGY_GRAPH, read_triple_set(sources.ontology, "turtle"))
+        if sources.ontology is not None:
+            add_graph(ds, ONTOLOGY_GRAPH, read_triple_set(sources.ontology, "turtle"))
         for path in sources.imports:
             add_graph(ds, import_graph(path.stem), read_triple_set(path, "turtle"))
+        for path in sources.served:
+            load_served(ds, path)
         for data_dir in sources.data_dirs:
             load_data_dir(ds, data_dir)
-        for path in sources.extra:
-            load_extra(ds, path)
-    return ds
+        for item in sources.extra:
+            found = load_input(ds, item)
+            if found is not None:
+                declared.append(found)
+    return ds, declared
+
+
+def load(sources: Sources | None = None) -> QuadSet:
+    """Load the ontology, its imports and every data file of ``sources`` (default: the packaged ones)."""
+    return read_sources(sources)[0]
 
 
 def load_data_dir(ds: QuadSet, data_dir: Path) -> None:
@@ -78,14 +111,31 @@ def load_article(ds: QuadSet, article_dir: Path) -> None:
     )
 
 
-def load_extra(ds: QuadSet, path: Path) -> None:
-    """An extra RDF file: quads keep their graphs, triples go to ``kgg:extra/<stem>``."""
-    path = Path(path)
-    syntax = syntax_of(path)
-    if syntax.quads:
-        add_quads(ds, read_quads(path, syntax.rdflib))
-    else:
-        add_graph(ds, KGG[f"extra/{path.stem}"], read_triple_set(path, syntax.rdflib))
+def load_served(ds: QuadSet, path: Path) -> None:
+    """A dataset a build wrote (N-Quads or TriG): every graph but ``kgg:inferred``."""
+    served = read_quads(Path(path))
+    served.remove_graph(INFERRED_GRAPH)
+    add_quads(ds, served)
+
+
+def load_input(ds: QuadSet, item: Input) -> DeclaredGraphs | None:
+    """One input from outside (see the module's docstring); what it declared, if it names graphs."""
+    path = Path(item.path)
+    parsed = read_untrusted_file(path, item.syntax, max_triples=item.max_triples or UNBOUNDED)
+    for prefix, namespace in parsed.namespaces():
+        ds.bind(prefix, namespace, override=False)
+    named = [g for g in parsed.graphs() if g.identifier != parsed.default_graph.identifier and len(g)]
+    for graph in named:
+        if graph.identifier == INFERRED_GRAPH:
+            raise InputError(path, f"the graph <{INFERRED_GRAPH}> is made by the reasoner: it cannot be an input")
+        ds.graph(graph.identifier).update(graph)
+    stray = parsed.default_graph
+    if len(stray):
+        ds.graph(URIRef(item.graph) if item.graph else KGG[f"extra/{path.stem}"]).update(stray)
+    if not named:
+        return None
+    return DeclaredGraphs(item.where, tuple(sorted((g.identifier for g in named), key=str)),
+                          tuple(sorted(stray, key=lambda t: tuple(map(str, t)))))
 
 
 # -- merging ------------------------------------------------------------------------

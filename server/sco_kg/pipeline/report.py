@@ -4,19 +4,38 @@ read from a SHACL report graph (pySHACL's or the fast engine's, the same shape).
 
 Only violations make data non-conforming (``ValidationReport.conforms``); warnings and
 infos do not. The report graph keeps SHACL's own ``sh:conforms`` (false on any result).
+
+The pipeline's own checks report in the same shape, with constraint components of the
+project's shapes namespace (:data:`OWN_COMPONENTS`): what SHACL cannot see in the union of
+the graphs (:mod:`.provenance_rules`), literals that are not of their datatype
+(:mod:`.literal_rules`), and the inconsistencies the reasoner finds
+(:func:`inconsistency_report`): one report, whatever found the problem, at every door.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SKOS, NamespaceManager
 
-from ..rdf.namespaces import SH
+from ..rdf.namespaces import SH, bind_prefixes
+
+SKGSH = Namespace("https://w3id.org/sco-kg/shapes#")
+#: the constraint components of the pipeline's own checks (not SHACL's), by local name
+PROVENANCE = SKGSH.ProvenanceConstraint
+WELL_TYPED = SKGSH.WellTypedLiteralConstraint
+CONSISTENCY = SKGSH.ConsistencyConstraint
+OWN_COMPONENTS = {str(c).rsplit("#", 1)[-1]: c for c in (PROVENANCE, WELL_TYPED, CONSISTENCY)}
+
+
+def component_name(local: str) -> str:
+    """The prefixed name of a constraint component: ``sh:MinCountConstraintComponent``,
+    ``skgsh:ProvenanceConstraint``."""
+    return ("skgsh:" if local in OWN_COMPONENTS else "sh:") + local
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,8 @@ class ValidationReport:
         groups = self.by_focus()
         if self.conforms and not self.results:
             return f"{self.stage}: conforms to the shapes"
+        if self.stage == "consistency":
+            return f"closure: INCONSISTENT with the ontology: {len(self.results)} inconsistency(ies)"
         counts = defaultdict(int)
         for result in self.results:
             counts[result.severity] += 1
@@ -78,7 +99,7 @@ class ValidationReport:
         lines: list[str] = []
         for focus, results in self.by_focus().items():
             label = f'  "{results[0].focus_label}"' if results[0].focus_label else ""
-            lines.append(f"{_short(focus, self.namespace_manager)}{label}")
+            lines.append(f"{_short(focus, self.namespace_manager) if focus is not None else '(the data)'}{label}")
             for r in results:
                 path = f" {r.path}:" if r.path else ""
                 lines.append(f"  - {r.severity}{path} {r.message}")
@@ -189,3 +210,81 @@ def _short(term, nm: NamespaceManager | None) -> str:
         except Exception:  # pragma: no cover - an IRI rdflib cannot shorten
             return f"<{term}>"
     return term.n3() if hasattr(term, "n3") else str(term)
+
+
+# -- the pipeline's own results -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A result of one of the pipeline's own checks, before it joins a report."""
+
+    focus: object  # a term, or None (an inconsistency of the whole data)
+    path: object  # an IRI, or None
+    shape: URIRef  # its sh:sourceShape (every rule has an IRI in skgsh:)
+    message: str
+    component: URIRef
+    value: object = None
+
+
+def with_failures(report: "ValidationReport", failures: list[Failure], *, stage: str | None = None) -> "ValidationReport":
+    """A new report: ``report``'s results and these, each also in the report graph; the
+    data no longer conforms when there is any."""
+    if not failures:
+        return report
+    nm = report.namespace_manager
+    graph = Graph()
+    for triple in report.graph:
+        graph.add(triple)
+    for prefix, ns in report.graph.namespaces():
+        graph.bind(prefix, ns, override=False)
+    graph.bind("skgsh", SKGSH, override=False)
+    node = next(iter(graph.subjects(RDF.type, SH.ValidationReport)), None)
+    if node is None:
+        node = BNode()
+        graph.add((node, RDF.type, SH.ValidationReport))
+    graph.set((node, SH.conforms, Literal(False)))
+    results = list(report.results)
+    for f in failures:
+        result = BNode()
+        graph.add((node, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        if f.focus is not None:
+            graph.add((result, SH.focusNode, f.focus))
+        if f.path is not None:
+            graph.add((result, SH.resultPath, f.path))
+        if f.value is not None:
+            graph.add((result, SH.value, f.value))
+        graph.add((result, SH.resultMessage, Literal(f.message, lang="en")))
+        graph.add((result, SH.resultSeverity, SH.Violation))
+        graph.add((result, SH.sourceConstraintComponent, f.component))
+        graph.add((result, SH.sourceShape, f.shape))
+        results.append(ValidationResult(
+            focus=f.focus,
+            focus_label=label_of(graph, f.focus),
+            path=_short(f.path, nm) if f.path is not None else None,
+            message=f.message,
+            value=f.value,
+            component=str(f.component).rsplit("#", 1)[-1],
+            severity="Violation",
+            source_shape=_short(f.shape, nm),
+        ))
+    results.sort(key=lambda r: (str(r.focus), r.path or "", r.component, r.message, str(r.value)))
+    return replace(report, conforms=False, results=results, graph=graph, stage=stage or report.stage)
+
+
+#: the sh:sourceShape of an inconsistency: the OWL 2 RL rules that found it
+INCONSISTENT = SKGSH["OWL2RL-consistency"]
+
+
+def inconsistency_report(messages: list[str], engine: str, shapes: str | None = None,
+                         namespace_manager: NamespaceManager | None = None) -> "ValidationReport":
+    """The reasoner's inconsistencies as a report (stage ``consistency``): the shapes held,
+    the axioms did not. One result per message, no focus node (the reasoner names the
+    individuals in its words)."""
+    nm = namespace_manager or NamespaceManager(Graph(bind_namespaces="none"))
+    bind_prefixes(nm)
+    nm.bind("skgsh", SKGSH, override=False)
+    empty = ValidationReport(True, [], Graph(), "consistency", shapes or "the ontology", nm)
+    failures = [Failure(None, None, INCONSISTENT, f"{engine}: {m}", CONSISTENCY) for m in messages]
+    return with_failures(empty, failures)

@@ -16,6 +16,8 @@ import json
 
 from rdflib import BNode, Literal, URIRef
 
+from .report import component_name
+
 #: the report's media types, the default first
 REPORT_MEDIA_TYPES: dict[str, str] = {
     "application/json": "json",
@@ -53,7 +55,7 @@ def summary(report) -> dict:
         "focus_nodes": [
             {"focus": term_text(focus), "label": results[0].focus_label, "results": [
                 {"severity": r.severity, "path": r.path, "message": r.message, "value": term_text(r.value),
-                 "component": f"sh:{r.component}", "shape": r.source_shape} for r in results]}
+                 "component": component_name(r.component), "shape": r.source_shape} for r in results]}
             for focus, results in groups.items()],
     }
 

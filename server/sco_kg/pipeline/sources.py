@@ -55,27 +55,58 @@ def shapes_path() -> Path:
 
 
 @dataclass(frozen=True)
+class Input:
+    """One file from outside the project's data/ (``--data``, ``--also-data``, ``validate
+    FILE``, a POST body written to a file): read by the one reader of strangers' RDF
+    (:mod:`sco_kg.rdf.untrusted`), whatever door it comes through.
+
+    ``syntax``: a name of :mod:`sco_kg.rdf.formats` (default: by extension). ``graph``: the
+    graph that holds its triples when it names no graph of its own (default
+    ``kgg:extra/<file stem>``). ``max_triples``: parsing stops past it (the doors' limits).
+    """
+
+    path: Path
+    syntax: str | None = None
+    graph: str | None = None
+    max_triples: int | None = None
+    name: str | None = None  # how reports name it (default: the file's name)
+
+    @property
+    def where(self) -> str:
+        return self.name or Path(self.path).name
+
+
+@dataclass(frozen=True)
 class Sources:
     """The input files of a build.
 
+    ``ontology`` and ``imports``: the TBox (``None``: it comes with ``served``).
     ``data_dirs`` are laid out like data/: ``*.trig`` at the top (vocabulary.trig) and one
-    folder per article, ``articles/<id>/`` with ``article.txt`` and ``*.trig``. ``extra``
-    are more RDF files of any syntax (by extension), e.g. from ``sco-kg build --data`` (instead
-    of data/) or ``--also-data`` (beside it).
+    folder per article, ``articles/<id>/`` with ``article.txt`` and ``*.trig``: the project's
+    own, hand-written files. ``extra`` are more RDF files of any syntax (:class:`Input`, or
+    paths), e.g. from ``sco-kg build --data`` (instead of data/) or ``--also-data`` (beside
+    it), ``validate FILE`` or a POST body. ``served`` are datasets a build already checked
+    and wrote (its N-Quads dump, the ingest log's entries): loaded whole, graphs kept,
+    without their ``kgg:inferred`` (the pipeline reasons again over everything).
     """
 
-    ontology: Path
+    ontology: Path | None
     imports: tuple[Path, ...] = ()
     shapes: Path | None = None
     data_dirs: tuple[Path, ...] = ()
-    extra: tuple[Path, ...] = field(default=())
+    extra: tuple[Input, ...] = field(default=())
+    served: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        inputs = tuple(e if isinstance(e, Input) else Input(Path(e)) for e in self.extra)
+        object.__setattr__(self, "extra", inputs)
 
     @classmethod
     def from_dirs(
         cls,
         ontology_dir: Path | str,
         data_dirs: Iterable[Path | str] = (),
-        extra: Iterable[Path | str] = (),
+        extra: Iterable[Path | str | Input] = (),
     ) -> "Sources":
         """Sources from an ontology/ folder (sco-kg.ttl, imports/*.ttl, shapes.ttl) and data folders."""
         odir = Path(ontology_dir)
@@ -85,16 +116,16 @@ class Sources:
             imports=tuple(sorted((odir / "imports").glob("*.ttl"))),
             shapes=shapes if shapes.is_file() else None,
             data_dirs=tuple(Path(d) for d in data_dirs),
-            extra=tuple(Path(e) for e in extra),
+            extra=tuple(extra),
         )
 
     @classmethod
     def default(
         cls,
-        extra: Iterable[Path | str] = (),
+        extra: Iterable[Path | str | Input] = (),
         data_dirs: Iterable[Path | str] = (),
         *,
-        data_files: Iterable[Path | str] = (),
+        data_files: Iterable[Path | str | Input] = (),
     ) -> "Sources":
         """The packaged (or checked-out) ontology and data, plus extra files and data folders.
 
@@ -106,8 +137,23 @@ class Sources:
         packaged = () if data_files else (root / "data",)
         return cls.from_dirs(root / "ontology", (*packaged, *data_dirs), (*data_files, *extra))
 
-    def with_extra(self, *paths: Path | str) -> "Sources":
-        return replace(self, extra=self.extra + tuple(Path(p) for p in paths))
+    @classmethod
+    def of_served(cls, served: Iterable[Path | str], extra: Iterable[Path | str | Input] = ()) -> "Sources":
+        """What a server holds (``served``: its build's dump, the ingest log's entries), plus
+        ``extra`` inputs, checked with the packaged shapes; the TBox is the one in the dump."""
+        return cls(ontology=None, shapes=shapes_path(), served=tuple(Path(p) for p in served), extra=tuple(extra))
+
+    def ontology_only(self) -> "Sources":
+        """The same ontology, imports and shapes, without any data."""
+        return replace(self, data_dirs=(), extra=(), served=())
+
+    def with_extra(self, *paths: Path | str | Input) -> "Sources":
+        return replace(self, extra=self.extra + tuple(paths))
 
     def with_data_dirs(self, *dirs: Path | str) -> "Sources":
         return replace(self, data_dirs=self.data_dirs + tuple(Path(d) for d in dirs))
+
+    def files(self) -> list[Path]:
+        """Every file and folder the sources read (for a cache key)."""
+        schema = [p for p in (self.ontology, *self.imports, self.shapes) if p is not None]
+        return [*schema, *self.data_dirs, *(i.path for i in self.extra), *self.served]

@@ -1,4 +1,5 @@
-"""SHACL validation of the data with pySHACL; returns a :class:`ValidationReport`, never prints.
+"""SHACL validation of the data, by the fast engine (:mod:`.fastshacl`, the default) or
+pySHACL (the reference); returns a :class:`~.report.ValidationReport`, never prints.
 
 The shapes (ontology/shapes.ttl) target the *standard* classes of PROFILE.md while the
 data is written with the project's sub-classes and sub-properties, so the data graph is
@@ -17,20 +18,16 @@ SHACL's ``sh:conforms`` (false on any result, whatever its severity), as the W3C
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 from rdflib.namespace import NamespaceManager
 
 from ..core.errors import ConfigError
-from ..rdf.namespaces import INFERRED_GRAPH, KGG, bind_prefixes, is_schema_graph
+from ..rdf.namespaces import INFERRED_GRAPH, bind_prefixes, is_schema_graph
 from ..rdf.readers import read_triples
-from ..rdf.untrusted import read_input_graph
-from . import fastshacl, provenance_rules
-from .load import add_graph, load
-from .report import ValidationReport, results_of
-from .sources import Sources
+from . import fastshacl, literal_rules, provenance_rules
+from .report import ValidationReport, results_of, with_failures
 
 STAGES = {"asserted": "rdfs", "closure": "none"}
 ENGINES = ("fast", "pyshacl")  # sco_kg.pipeline.fastshacl, and pySHACL the reference
@@ -136,30 +133,12 @@ def _report(report_graph, shacl, data, dataset, stage, shapes_name) -> Validatio
     return ValidationReport(ours, results, report_graph, stage, shapes_name, nm)
 
 
-def validate_files(
-    paths, fmt: str | None = None, *, with_kg: bool = False, sources=None, engine: str = "pyshacl"
-) -> ValidationReport:
-    """Validate RDF files of any syntax (graphs or datasets: the union of their graphs)
-    against the shapes, with the ontology and imports as context, and with ``with_kg`` the
-    project's asserted data too (so references to its entities resolve).
-
-    The named graphs of TriG and N-Quads files must also be derived from spans of an
-    article (:mod:`sco_kg.pipeline.provenance_rules`).
-
-    Every file is parsed before anything else: an unparseable one raises
-    :class:`~sco_kg.core.errors.InputError` (with line and column when known).
-    """
-    sources = sources or Sources.default()
-    if sources.shapes is None:
-        raise ConfigError("no shapes: ontology/shapes.ttl is missing")
-
-    inputs = [read_input_graph(Path(p), fmt) for p in paths]
-    dataset = load(sources if with_kg else replace(sources, data_dirs=(), extra=()))
-    for index, graph in enumerate(inputs, 1):
-        add_graph(dataset, KGG[f"input/{index}"], graph)
-        for prefix, ns in graph.namespaces():
-            dataset.bind(prefix, ns, override=False)
-    report = validate(dataset, sources.shapes, stage="asserted", engine=engine)
-    return provenance_rules.check_files(report, paths, fmt, context=dataset)  # per named graph
-
-
+def validate_asserted(dataset, shapes, *, engine: str = "fast", declared=()) -> ValidationReport:
+    """The pipeline's first check, of the asserted data: the shapes (with RDFS inference
+    through the ontology), then what SHACL cannot see in the union of the graphs: the
+    provenance of the graphs each input declared (:mod:`.provenance_rules`) and literals
+    that are not of their datatype (:mod:`.literal_rules`). One report."""
+    report = validate(dataset, shapes, stage="asserted", engine=engine)
+    if shapes is None:
+        return report
+    return with_failures(report, provenance_rules.check(list(declared), dataset) + literal_rules.check(dataset))

@@ -100,6 +100,11 @@ def by_media_type(media_type: str | None, *, loose: bool = False) -> RdfSyntax |
     return (_BY_LOOSE_MEDIA_TYPE if loose else _BY_MEDIA_TYPE).get(main)
 
 
+def syntax_names() -> list[str]:
+    """Every name people may give a syntax (``--format``), sorted."""
+    return sorted(_BY_NAME)
+
+
 def readable_by_oxigraph() -> tuple[RdfSyntax, ...]:
     """The syntaxes pyoxigraph parses and writes (all but TriX)."""
     return tuple(s for s in SYNTAXES if s.oxigraph is not None)

@@ -198,9 +198,10 @@ class QuadSet:
                 yield (*triple, graph.identifier)
 
     def __len__(self) -> int:
-        """Quads in the named graphs (rdflib's Dataset counts its default graph only; the
-        build keeps nothing there)."""
-        return sum(len(g) for g in self._graphs.values())
+        """Quads in every graph, the default graph included (rdflib's Dataset counts its
+        default graph only: here, a stranger's body of triples has them all there, the
+        build has none there)."""
+        return len(self.default_graph) + sum(len(g) for g in self._graphs.values())
 
     # -- prefixes
     def bind(self, prefix: str, namespace, override: bool = True, replace: bool = False) -> None:

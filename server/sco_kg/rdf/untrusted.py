@@ -29,7 +29,8 @@ status, a message and, when known, the 1-based line and column:
 5. pyoxigraph's streaming parser (it validates IRIs, language tags, escapes; it never
    fetches anything), counting quads as they come: past ``max_triples`` parsing stops at
    once -> 413, so a bomb of millions of N-Triples is never held in memory;
-6. conversion to an ``rdflib.Dataset``: quads keep their graph, triple syntaxes fill the
+6. conversion, as the quads come, through the term bridge (:mod:`.terms`) into a
+   :class:`~sco_kg.rdf.quadset.QuadSet`: quads keep their graph, triple syntaxes fill the
    default graph; RDF 1.2 triple terms and directional language tags, which rdflib cannot
    hold, -> 422.
 
@@ -45,11 +46,12 @@ import xml.parsers.expat
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from ..core.errors import InputError
 from . import formats, terms
 from .namespaces import BASE
+from .quadset import QuadSet
 from .readers import read_dataset, syntax_of
 
 DEFAULT_MAX_DEPTH = 64
@@ -96,8 +98,9 @@ def syntax_for(media_type: str | None) -> formats.RdfSyntax:
 
 
 def parse_untrusted(body: bytes, media_type: str, *, base: str, max_bytes: int, max_triples: int,
-                    max_depth: int = DEFAULT_MAX_DEPTH) -> Dataset:
-    """Parse ``body`` (a stranger's RDF of ``media_type``) into a new ``rdflib.Dataset``.
+                    max_depth: int = DEFAULT_MAX_DEPTH) -> QuadSet:
+    """Parse ``body`` (a stranger's RDF of ``media_type``) into a new
+    :class:`~sco_kg.rdf.quadset.QuadSet` (a triple syntax fills its default graph).
 
     Relative IRIs resolve against ``base``. Raises :class:`UntrustedInputError`; never
     fetches anything, never holds more than ``max_triples`` quads.
@@ -110,12 +113,11 @@ def parse_untrusted(body: bytes, media_type: str, *, base: str, max_bytes: int, 
         _check_json_ld(body, max_depth)
     elif syntax.oxigraph == ox.RdfFormat.RDF_XML:
         _check_rdf_xml(body, max_depth, max_bytes)
-    quads, prefixes = _parse_counted(body, syntax, base, max_triples)
-    return _to_dataset(quads, prefixes)
+    return _parse_counted(body, syntax, base, max_triples)
 
 
-def read_untrusted_file(path: Path | str, fmt: str | None = None, *, max_bytes: int = 1 << 30,
-                        max_triples: int = 50_000_000, base: str | None = None) -> Dataset:
+def read_untrusted_file(path: Path | str, fmt: str | None = None, *, max_bytes: int = 1 << 40,
+                        max_triples: int = 1 << 40, base: str | None = None) -> QuadSet:
     """A file of any syntax (``fmt``: a name of :mod:`.formats`, else by extension), parsed by
     :func:`parse_untrusted`; TriX (which pyoxigraph does not read) by rdflib after the same
     XML pre-scan. Raises :class:`~sco_kg.core.errors.InputError` (with the path, line and
@@ -132,20 +134,17 @@ def read_untrusted_file(path: Path | str, fmt: str | None = None, *, max_bytes: 
     try:
         if syntax.oxigraph is None:  # TriX
             _check_rdf_xml(_utf8(body), DEFAULT_MAX_DEPTH, max_bytes)
-            return read_dataset(path, syntax.key)
+            parsed = QuadSet.from_dataset(read_dataset(path, syntax.key))
+            if len(parsed) > max_triples:
+                raise UntrustedInputError(413, f"more than {max_triples} triples: over the limit")
+            return parsed
         return parse_untrusted(body, syntax.media_type, base=base or BASE, max_bytes=max_bytes,
                                max_triples=max_triples)
     except UntrustedInputError as exc:
         raise InputError(path, exc.message, exc.line, exc.column) from exc
 
 
-def read_input_graph(path: Path | str, fmt: str | None = None) -> Graph:
-    """``sco-kg validate FILE``: the union of the graphs of a file of any syntax, read by
-    :func:`read_untrusted_file`. Raises :class:`~sco_kg.core.errors.InputError`."""
-    return union_of(read_untrusted_file(path, fmt))
-
-
-def union_of(dataset: Dataset) -> Graph:
+def union_of(dataset) -> Graph:
     """Every triple of every graph of ``dataset`` (default graph included), its prefixes kept."""
     union = Graph()
     for prefix, ns in dataset.namespaces():
@@ -338,15 +337,26 @@ def _check_rdf_xml(body: bytes, max_depth: int, max_bytes: int) -> None:
 _OX_POSITION = re.compile(r"^Parser error at line (\d+) (?:column (\d+)|between columns (\d+) and \d+): ")
 
 
-def _parse_counted(body: bytes, syntax: formats.RdfSyntax, base: str, max_triples: int) -> tuple[list, dict]:
-    quads = []
+def _parse_counted(body: bytes, syntax: formats.RdfSyntax, base: str, max_triples: int) -> QuadSet:
+    """pyoxigraph's streaming parser into a QuadSet through the term bridge, counting: past
+    ``max_triples`` it stops at once (nothing more is parsed or held)."""
+    out = QuadSet()
+    term = terms.rdflib_converter(fresh_blank_nodes=False)
+    graphs: dict = {}
+    count = 0
     try:
         parser = ox.parse(body, syntax.oxigraph, base_iri=base, rename_blank_nodes=True)
         for quad in parser:
-            if len(quads) >= max_triples:
+            count += 1
+            if count > max_triples:
                 raise UntrustedInputError(
                     413, f"more than {max_triples} triples: over the limit, parsing stopped")
-            quads.append(quad)
+            name = quad.graph_name
+            graph = graphs.get(name)
+            if graph is None:
+                graph = graphs[name] = out.default_graph if isinstance(name, ox.DefaultGraph) else out.graph(term(name))
+            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
+        prefixes = dict(parser.prefixes)
     except SyntaxError as exc:
         message = str(exc.args[0] if exc.args else exc)
         line, column = exc.lineno, exc.offset
@@ -358,32 +368,14 @@ def _parse_counted(body: bytes, syntax: formats.RdfSyntax, base: str, max_triple
         if "LoadDocumentCallback" in message:  # a remote context the pre-scan did not see
             raise UntrustedInputError(422, "a remote JSON-LD context was referenced: contexts are never fetched")
         raise UntrustedInputError(400, f"invalid {syntax.label}: {message}", line, column) from None
+    except terms.UnsupportedTerm as exc:  # RDF 1.2: triple terms, directional language tags
+        raise UntrustedInputError(422, str(exc)) from None
     except ValueError as exc:  # pragma: no cover - pyoxigraph's own complaint about its arguments
         raise UntrustedInputError(400, f"invalid {syntax.label}: {exc}") from None
-    return quads, dict(parser.prefixes)
-
-
-# -- 6. conversion --------------------------------------------------------------------
-
-
-def _to_dataset(quads: list, prefixes: dict) -> Dataset:
-    ds = Dataset(default_union=False)
     for prefix, namespace in sorted(prefixes.items()):  # the sender's prefixes, for people reading reports
-        ds.bind(prefix, namespace, override=True, replace=True)
-    graphs: dict = {}
-    term = terms.rdflib_converter(fresh_blank_nodes=False)
-    try:
-        for quad in quads:
-            name = quad.graph_name
-            key = None if isinstance(name, ox.DefaultGraph) else term(name)
-            graph = graphs.get(key)
-            if graph is None:
-                graph = graphs[key] = ds.default_graph if key is None else ds.graph(key)
-            graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))
-    except terms.UnsupportedTerm as exc:
-        raise UntrustedInputError(422, str(exc)) from None
-    return ds
+        out.bind(prefix, namespace, override=True, replace=True)
+    return out
 
 
-__all__ = ["parse_untrusted", "UntrustedInputError", "read_untrusted_file", "read_input_graph", "syntax_for", "MEDIA_TYPES",
+__all__ = ["parse_untrusted", "UntrustedInputError", "read_untrusted_file", "syntax_for", "MEDIA_TYPES",
            "SYNTAXES", "ACCEPTED", "union_of", "byte_position"]

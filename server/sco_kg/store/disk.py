@@ -7,8 +7,8 @@ that anyone has open is ever written: each change builds a new *generation*, and
 small record says which generation is served.
 
 ``DIR/ingest-log/NNNNNN-<uuid>.nq``
-    the write-ahead log: one N-Quads file per accepted ingest (the new named graph with its
-    provenance). Written to a temporary file, fsynced, renamed, folder fsynced: the rename
+    the write-ahead log: one N-Quads file per accepted ingest (the graphs it added, with
+    their provenance), exactly as the pipeline checked them. Written to a temporary file, fsynced, renamed, folder fsynced: the rename
     is the commit point of an ingest; it is acknowledged (201) only after. Kept outside the
     oxigraph folder, so removing or rebuilding the store keeps every ingest.
 ``DIR/oxigraph/<generation>/``
@@ -18,10 +18,11 @@ small record says which generation is served.
     the record (replaced atomically): the content key, the generation, and the number of
     quads the generation holds. The content key hashes the build, the ``--data`` files and
     every log entry: when the log holds an entry the record does not know (a crash after
-    the commit point), the key differs and a new generation is built from the build's
-    dumps + the files + the whole log, its ``kgg:inferred`` recomputed over everything by
-    :func:`recompute_inferred` (the same function the ingest uses: the inferred graph of
-    an ingest is the one a rebuild makes).
+    the commit point), the key differs and a new generation is made by the one pipeline
+    (:func:`checked_dataset`: :func:`sco_kg.pipeline.build.build` over the build's dump, the
+    files and the whole log: validated, reasoned, the closure validated, as the ingest
+    itself was), so the generation an ingest makes and the one a rebuild makes are equal.
+    With an empty log the generation is the build's dump itself, which the pipeline made.
 
 A generation that cannot be opened, or holds another number of quads than its record
 says, is corrupted: :class:`StoreCorrupted` (the server refuses to start) names the folder
@@ -40,12 +41,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..core.errors import ConfigError
-from .memory import load_file, materialise_union
+from ..pipeline.build import build
+from ..pipeline.sources import Input, Sources
+from .memory import load_file, materialise_union, quads_of
 
 LOG_DIR = "ingest-log"
 GENERATIONS_DIR = "oxigraph"
 RECORD = "build.json"
-INFERRED = "https://w3id.org/sco-kg/graph/inferred"
 
 
 class StoreCorrupted(ConfigError):
@@ -166,54 +168,37 @@ def remove_store(store_path: Path) -> None:
 # -- filling a generation --------------------------------------------------------------------
 
 
-def source_dataset(paths):
-    """The files the store is made of (the build's dump, ``--data`` files, log entries) read
-    by rdflib, without ``kgg:inferred``: the asserted data as the sources give it. (Not
-    read back from the store: pyoxigraph stores ``xsd:nonNegativeInteger`` literals as
-    ``xsd:integer``, which the shapes refuse.)"""
-    from rdflib import Dataset, URIRef
-
-    from ..rdf.readers import rdf_format
-
-    dataset = Dataset(default_union=False)
-    for path in paths:
-        dataset.parse(str(path), format=rdf_format(Path(path)))
-    dataset.remove_graph(URIRef(INFERRED))
-    return dataset
-
-
-def recompute_inferred(store: ox.Store, paths) -> int:
-    """Replace ``kgg:inferred`` by the OWL 2 RL closure (fastrl) of the files ``paths``.
-
-    The same function for an ingest and for a rebuild, so both give the same graph.
-    Raises :class:`~sco_kg.core.errors.InconsistencyError` when the data is inconsistent.
-    """
-    from ..pipeline.reason import reason
-
-    inferred = ox.NamedNode(INFERRED)
-    graph = reason(source_dataset(paths), "fastrl")
-    store.remove_graph(inferred)
-    store.add_graph(inferred)
-    data = graph.serialize(format="nt", encoding="utf-8")
-    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=inferred)
-    return len(graph)
-
-
-def fill_generation(db: Path, sources, log) -> int:
-    """Build a new database at ``db``: the sources, then the log entries, then (when the log
-    holds any) ``kgg:inferred`` recomputed; the union materialised. Returns its quad count."""
+def generation_from_files(db: Path, files) -> int:
+    """A new database at ``db`` holding ``files`` as they are (a build's dump: what the
+    pipeline produced, already checked), the union materialised. Returns its quad count."""
     store = ox.Store(str(db))
-    for path in sources:
+    for path in files:
         load_file(store, Path(path))
-    for path in log:
-        load_file(store, Path(path))
-    if log:
-        recompute_inferred(store, [*sources, *log])
+    return _finish(store)
+
+
+def generation_from_dataset(db: Path, dataset) -> int:
+    """A new database at ``db`` holding the pipeline's dataset (every named graph, the new
+    ``kgg:inferred`` among them), the union materialised. Returns its quad count."""
+    store = ox.Store(str(db))
+    store.bulk_extend(quads_of(dataset))
+    return _finish(store)
+
+
+def _finish(store: ox.Store) -> int:
     materialise_union(store)
     store.flush()
     count = len(store)
     del store
     return count
+
+
+def checked_dataset(files, log):
+    """The pipeline over what the store is made of (the build's dump, then the ingest log's
+    entries, read as the inputs they were when they were accepted, so the provenance of the
+    graphs they name is checked again): the dataset to serve, or the pipeline's error (a
+    store whose log no longer passes the checks is not served)."""
+    return build(Sources.of_served(files, [Input(Path(p)) for p in log])).dataset
 
 
 def open_generation(store_path: Path, db: Path, expected_quads: int | None) -> ox.Store:
@@ -247,9 +232,10 @@ def open_disk_store(store_path: Path, sources, content_key: str, *, rebuild: boo
         store = open_generation(store_path, db, record.get("quads"))
         remove_generations(store_path, keep=[db])
         return store, db
+    dataset = checked_dataset(sources, log) if log else None  # the pipeline again, over the log too
     db = new_generation(store_path)
     try:
-        quads = fill_generation(db, sources, log)
+        quads = generation_from_dataset(db, dataset) if log else generation_from_files(db, sources)
     except OSError as exc:
         raise ConfigError(f"cannot write the store at {db}: {exc}") from exc
     write_record(store_path, {"content_key": content_key, "generation": db.name, "quads": quads,

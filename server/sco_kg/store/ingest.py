@@ -1,36 +1,30 @@
-"""The guarded ingest (POST /data): a stranger's graph checked, reasoned over, stored for good.
+"""The guarded ingest (POST /data): a stranger's graphs checked by the one pipeline, stored for good.
 
 Why it looks like this:
 
-* **Checked and reasoned in a child process.** pySHACL flips rdflib-wide settings, so
-  nothing validates inside the server's request threads; a child (``python -m
-  sco_kg.store.ingest``) parses the body with :func:`sco_kg.rdf.untrusted.parse_untrusted`, validates
-  it together with the served data (shapes, ontology context, existing data, as
-  ``validate --with-kg``), and builds the next generation of the on-disk store
-  (:mod:`sco_kg.store.disk`: the sources, the log, the new entry, ``kgg:inferred``
-  recomputed over everything with fastrl, the union default graph). It can be killed at
-  the ingest timeout, and its memory goes away with it.
+* **Checked in a child process.** Validation and reasoning never run in the server's
+  request threads; a confined child (:mod:`.ingest_child`) runs :func:`.ingest_job.prepare`:
+  the body read by the one reader of strangers' RDF, the one pipeline over the served data
+  plus the body (:func:`sco_kg.pipeline.check.check`: the asserted data validated, the
+  closure reasoned within its limits and validated), and, when it passes, the log entry and
+  the next generation of the on-disk store (:mod:`sco_kg.store.disk`: the pipeline's
+  dataset, the union default graph). It can be killed at the ingest timeout, and its memory
+  goes away with it.
 * **Committed by the web process**, one ingest at a time (a lock): the entry is renamed into
   the log and the log's folder fsynced (the commit point), then ``build.json`` is replaced
   to name the new generation, then the app swaps to it (:meth:`Ingestor.swap`: its own
   read-only handle, the query workers restarted on the new folder). 201 comes last. A crash
   before the commit point leaves the store as before (the half-built generation is removed
   at the next start); after it, the next start finds a log the record does not know and
-  rebuilds: as after.
+  makes the generation again with the same pipeline: as after.
 * **Nothing of the token here**: the route checks it; this module never sees it.
 
-The new graph holds the client's triples (the union of its graphs, for a dataset) and its
-own provenance: ``<graph> a prov:Entity ; prov:generatedAtTime now ; dcterms:source
-<url>`` (or the client's text as a literal). ``prov:wasDerivedFrom`` is kept for spans of
-an article's text (the shapes require it to point at an ``oa:SpecificResource``), so the
-client's source is recorded with ``dcterms:source``. The provenance is validated with the
-data.
+What is stored, and how graphs are named: :mod:`.ingest_job`.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -41,24 +35,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from .disk import (LOG_DIR, fsync_dir, log_entries, new_generation, next_entry_name, open_generation,
+                   remove_generations, write_record)
 from .ingest_child import ChildFailed, run_child
+from .ingest_job import INGESTED_BASE, IngestRefused, check_graph_name, check_source
+from .served import Loaded, _summary, store_content_key
 
-INGESTED_BASE = "https://w3id.org/sco-kg/graph/ingested/"
 WORK_DIR = ".ingest"  # in the store's folder: bodies and entries being prepared
-
-RESERVED_BASE = "https://w3id.org/sco-kg/graph/"  # the build's graphs: not a client's to name
-
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
-
-
-class IngestRefused(Exception):
-    """The ingest is refused: ``status`` (400, 409, 413, 415, 422, 503...), a message, details."""
-
-    def __init__(self, status: int, message: str, **detail):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.detail = detail
 
 
 @dataclass
@@ -71,25 +56,10 @@ class Rejected:
 
 @dataclass
 class Accepted:
-    graph: str
+    graph: str  # the ingest's graph: the triples of the body, or the description of its graphs
     triples: int
     seconds: dict = field(default_factory=dict)
-
-
-def check_graph_name(name: str) -> str:
-    if len(name) > 2000 or not _IRI.match(name):
-        raise IngestRefused(400, f"graph {name[:200]!r} is not an absolute IRI")
-    if name.startswith(RESERVED_BASE) and not name.startswith(INGESTED_BASE):
-        raise IngestRefused(409 if name.rstrip("/") != RESERVED_BASE.rstrip("/") else 400,
-                            f"graph <{name}> is in the build's namespace {RESERVED_BASE}: "
-                            f"choose another name (or one under {INGESTED_BASE})")
-    return name
-
-
-def check_source(source: str | None) -> str | None:
-    if source is not None and (len(source) > 2000 or not source.strip()):
-        raise IngestRefused(400, "source must be a URL or a text of 1 to 2000 characters")
-    return source
+    graphs: list[str] = field(default_factory=list)  # the graphs a dataset body named
 
 
 # -- the web process's side -----------------------------------------------------------------
@@ -103,7 +73,7 @@ class Ingestor:
     """
 
     def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str,
-                 max_memory_mb: int = 0, validator: str = "fast"):
+                 max_memory_mb: int = 0, validator: str = "fast", limits: dict | None = None):
         if loaded.store_root is None or loaded.path is None:
             raise ValueError("the ingest needs the on-disk store (serve --store DIR)")
         self.loaded = loaded
@@ -115,6 +85,7 @@ class Ingestor:
         self.base = base
         self.max_memory_mb = max_memory_mb
         self.validator = validator
+        self.limits = limits  # the bounds of the closure (sco_kg.pipeline.check.strangers_limits)
         self.lock = threading.Lock()
         self.work = self.root / WORK_DIR
         shutil.rmtree(self.work, ignore_errors=True)  # leftovers of an ingest a crash cut short
@@ -135,16 +106,13 @@ class Ingestor:
             self.lock.release()
 
     def _graphs(self) -> set[str]:
-        import pyoxigraph as ox
-
         return {g.value for g in self.loaded.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def _ingest_locked(self, body, media_type, graph, source, report_format):
-        from .disk import new_generation, next_entry_name
-
         started = time.perf_counter()
         loaded = self.loaded
         ident = uuid.uuid4().hex
+        given = graph is not None
         graph = graph or INGESTED_BASE + ident
         if graph in self._graphs():
             raise IngestRefused(409, f"graph <{graph}> already exists: choose another name")
@@ -156,7 +124,8 @@ class Ingestor:
             body_path.write_bytes(body)
             entry = job_dir / next_entry_name(self.root, ident)
             job = {
-                "body": str(body_path), "media_type": media_type, "graph": graph, "source": source,
+                "body": str(body_path), "media_type": media_type, "graph": graph, "graph_given": given,
+                "source": source, "existing": sorted(self._graphs()), "limits": self.limits,
                 "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
                 "parent": os.getpid(), "new": str(db), "entry": str(entry),
                 "sources": [str(p) for p in loaded.sources], "log": [str(p) for p in _log(self.root)],
@@ -172,22 +141,19 @@ class Ingestor:
                 return Rejected(result["report"].encode("utf-8"), report_format)
             if result["status"] != 201:
                 raise IngestRefused(result["status"], result["message"],
-                                    **{k: result.get(k) for k in ("line", "column")})
+                                    **{k: result.get(k) for k in ("line", "column", "reason")})
             checked = time.perf_counter()
             self._commit(entry, db, result["quads"])
             committed = True
             seconds = dict(result["seconds"], commit=round(time.perf_counter() - checked, 3),
                            total=round(time.perf_counter() - started, 3))
-            return Accepted(graph, result["triples"], seconds)
+            return Accepted(graph, result["triples"], seconds, result.get("graphs", []))
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
             if not committed:
                 shutil.rmtree(db, ignore_errors=True)
 
     def _commit(self, entry: Path, db: Path, quads: int) -> None:
-        from .disk import LOG_DIR, fsync_dir, open_generation, remove_generations, write_record
-        from .served import Loaded, _summary, store_content_key
-
         log_folder = self.root / LOG_DIR
         log_folder.mkdir(parents=True, exist_ok=True)
         with open(entry, "rb") as f:
@@ -220,8 +186,6 @@ def crash_point(name: str) -> None:
 
 
 def _log(root: Path):
-    from .disk import log_entries
-
     return log_entries(root)
 
 

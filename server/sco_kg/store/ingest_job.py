@@ -1,105 +1,161 @@
-"""What the ingest's child process does (:mod:`.ingest_child` runs it): parse the body,
-validate it with the served data, build the next generation of the on-disk store."""
+"""One ingest (POST /data), as the ingest's child process does it (:mod:`.ingest_child`
+runs it, confined): read the body, name its graphs, run the one pipeline over the served
+data plus the body, and, when it passes, write the log entry and the next generation.
+
+What is stored:
+
+* a body of triples (Turtle, N-Triples, RDF/XML, or a dataset with no named graph) goes
+  into one graph: ``?graph=`` or ``<https://w3id.org/sco-kg/graph/ingested/<uuid>>``,
+  described by the ingest: ``<graph> a prov:Entity ; prov:generatedAtTime now ;
+  dcterms:source <url>`` (or the client's text);
+* a dataset (TriG, N-Quads, JSON-LD with named graphs) keeps its graphs (each must be named
+  by an IRI outside the build's namespace and new: else 400 or 409), and the ingest's own
+  graph holds the description above plus ``dcterms:hasPart`` each of them. The graphs a
+  dataset names are checked by the provenance rules, as ``sco-kg validate`` checks them
+  (derived from a span, or described as editorial): the ingest's description does not
+  vouch for them.
+
+The pipeline is the build's (:func:`sco_kg.pipeline.check.check`, the closure bounded by
+the job's limits): the same verdict as ``sco-kg validate --with-kg`` and ``POST
+/validate?with-kg=true`` on the same body, and the same report. The log entry holds
+exactly the graphs that were checked; the next generation is the pipeline's dataset.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from ..core.errors import DataError, InputError
+from ..pipeline.check import check
+from ..pipeline.report_formats import render
+from ..pipeline.sources import Input, Sources
+from ..rdf.terms import to_oxigraph
+from ..rdf.untrusted import UntrustedInputError, parse_untrusted, syntax_for
+from .disk import generation_from_dataset
+
+INGESTED_BASE = "https://w3id.org/sco-kg/graph/ingested/"
+RESERVED_BASE = "https://w3id.org/sco-kg/graph/"  # the build's graphs: not a client's to name
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+class IngestRefused(Exception):
+    """The ingest is refused: ``status`` (400, 409, 413, 415, 422, 503...), a message, details."""
+
+    def __init__(self, status: int, message: str, **detail):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.detail = detail
+
+
+def check_graph_name(name: str) -> str:
+    """A graph a client may name: an absolute IRI outside the build's namespace (ingested/ aside)."""
+    if len(name) > 2000 or not _IRI.match(name):
+        raise IngestRefused(400, f"graph {name[:200]!r} is not an absolute IRI")
+    if name.startswith(RESERVED_BASE) and not name.startswith(INGESTED_BASE):
+        raise IngestRefused(409 if name.rstrip("/") != RESERVED_BASE.rstrip("/") else 400,
+                            f"graph <{name}> is in the build's namespace {RESERVED_BASE}: "
+                            f"choose another name (or one under {INGESTED_BASE})")
+    return name
+
+
+def check_source(source: str | None) -> str | None:
+    if source is not None and (len(source) > 2000 or not source.strip()):
+        raise IngestRefused(400, "source must be a URL or a text of 1 to 2000 characters")
+    return source
 
 
 def prepare(job: dict) -> dict:
-    """Parse, validate with the served data, build the next generation: the result dict."""
-    from rdflib import Dataset, Literal, URIRef
-    from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+    """Parse, check with the served data, write the entry and the next generation: the result dict."""
+    try:
+        return _prepare(job)
+    except IngestRefused as exc:
+        return {"status": exc.status, "message": exc.message, **exc.detail}
 
-    from ..core.errors import InconsistencyError
-    from ..pipeline.sources import Sources
-    from ..pipeline.validate import validate
-    from ..rdf.untrusted import UntrustedInputError, parse_untrusted, union_of
-    from .disk import fill_generation, source_dataset
 
+def _prepare(job: dict) -> dict:
     seconds = {}
     t = time.perf_counter()
-    body = Path(job["body"]).read_bytes()
-    try:
-        parsed = parse_untrusted(body, job["media_type"], base=job["base"], max_bytes=job["max_bytes"],
-                                 max_triples=job["max_triples"])
+    body_path = Path(job["body"])
+    try:  # read once here to name its graphs; the pipeline reads it again, with everything
+        syntax = syntax_for(job["media_type"])
+        parsed = parse_untrusted(body_path.read_bytes(), job["media_type"], base=job["base"],
+                                 max_bytes=job["max_bytes"], max_triples=job["max_triples"])
     except UntrustedInputError as exc:
         return {"status": exc.status, "message": exc.message, "line": exc.line, "column": exc.column}
-    data = union_of(parsed)
-    if len(data) == 0:
-        return {"status": 400, "message": "the body holds no triples"}
-    graph = URIRef(job["graph"])
-    data.add((graph, RDF.type, PROV.Entity))
-    data.add((graph, PROV.generatedAtTime, Literal(job["time"], datatype=XSD.dateTime)))
-    source = job.get("source")
-    if source:
-        data.add((graph, DCTERMS.source, URIRef(source) if URL.match(source) else Literal(source)))
+    named = sorted((g.identifier for g in parsed.graphs() if g.identifier != parsed.default_graph.identifier
+                    and len(g)), key=str)
+    triples = len(parsed)
+    if not triples:
+        raise IngestRefused(400, "the body holds no triples")
+    graph = job["graph"]
+    if named and job.get("graph_given"):
+        raise IngestRefused(400, "the body is a dataset that names its own graphs: ?graph= is for a body of "
+                                 "triples (Turtle, N-Triples, RDF/XML)")
+    record = body_path.with_name("record.nq")
+    record.write_bytes(_record(URIRef(graph), named, job))
     seconds["parse"] = round(time.perf_counter() - t, 3)
 
     t = time.perf_counter()
-    dataset = source_dataset([*job["sources"], *job["log"]])
-    if any(str(g.identifier) == job["graph"] for g in dataset.graphs()):
-        return {"status": 409, "message": f"graph <{job['graph']}> already exists: choose another name"}
-    new = dataset.graph(graph)
-    for triple in data:
-        new.add(triple)
-    for prefix, ns in data.namespaces():
-        dataset.bind(prefix, ns, override=False)
-    shapes = Sources.default().shapes
-    report = validate(dataset, shapes, stage="asserted", engine=job.get("validator", "fast"))
-    seconds["validate"] = round(time.perf_counter() - t, 3)
-    if not report.conforms:
-        return {"status": 422, "report": render_report(report, job["report_format"])}
+    body = Input(body_path, syntax=syntax.key, graph=graph, max_triples=job["max_triples"], name="the body")
+    # the log's entries are read as the inputs they were (as a rebuild reads them), the
+    # ingest's own description of this body as served data (it is not the client's)
+    log = [Input(Path(p)) for p in job["log"]]
+    sources = Sources.of_served([*job["sources"], record], extra=[*log, body])
+    try:
+        checked = check(sources, validator=job.get("validator", "fast"), limits=job.get("limits"))
+    except InputError as exc:
+        raise IngestRefused(400, exc.message, line=exc.line, column=exc.column) from None
+    except DataError as exc:  # the closure past its limits
+        raise IngestRefused(413, str(exc), reason="reasoning") from None
+    seconds["check"] = round(time.perf_counter() - t, 3)
+    if not checked.conforms:
+        return {"status": 422, "report": render(checked.report, job["report_format"]).decode("utf-8")}
+    _check_names(named, job)  # what is wrong with the data first (as every door says), then where it goes
 
     t = time.perf_counter()
-    entry = Path(job["entry"])
-    entry_graph = Dataset()
-    g = entry_graph.graph(graph)
-    for triple in data:
-        g.add(triple)
-    entry.write_bytes(entry_graph.serialize(format="nquads", encoding="utf-8"))
-    try:
-        quads = fill_generation(Path(job["new"]), [Path(p) for p in job["sources"]],
-                                [*map(Path, job["log"]), entry])
-    except InconsistencyError as exc:
-        return {"status": 422, "report": render_inconsistency(exc, job["report_format"])}
+    dataset = checked.result.dataset
+    added = [URIRef(graph), *named]
+    entry = [q for name in added for q in quads_of_graph(dataset, name)]
+    Path(job["entry"]).write_bytes(ox.serialize(entry, format=ox.RdfFormat.N_QUADS))
+    quads = generation_from_dataset(Path(job["new"]), dataset)
     seconds["store"] = round(time.perf_counter() - t, 3)
-    return {"status": 201, "quads": quads, "triples": len(data), "seconds": seconds}
+    return {"status": 201, "quads": quads, "triples": len(entry), "graphs": [str(g) for g in named],
+            "seconds": seconds}
 
 
-def render_report(report, fmt: str) -> str:
-    """As POST /validate answers (:mod:`sco_kg.pipeline.report_formats`)."""
-    from ..pipeline.report_formats import render
+def _check_names(named: list, job: dict) -> None:
+    """The graphs a dataset body names may be stored: IRIs, outside the build's namespace, new."""
+    existing = set(job.get("existing") or ())
+    for name in named:
+        if isinstance(name, BNode):
+            raise IngestRefused(400, "a graph of the body is named by a blank node: name it with an IRI, so that "
+                                     "it can be found again")
+        check_graph_name(str(name))
+        if str(name) in existing:
+            raise IngestRefused(409, f"graph <{name}> already exists: choose another name")
 
-    return render(report, fmt).decode("utf-8")
+
+def _record(graph: URIRef, named: list, job: dict) -> bytes:
+    """The ingest's description of what it stored, in ``graph`` (N-Quads)."""
+    triples = [(graph, RDF.type, PROV.Entity),
+               (graph, PROV.generatedAtTime, Literal(job["time"], datatype=XSD.dateTime))]
+    source = job.get("source")
+    if source:
+        triples.append((graph, DCTERMS.source, URIRef(source) if URL.match(source) else Literal(source)))
+    triples += [(graph, DCTERMS.hasPart, name) for name in named]
+    name = to_oxigraph(graph)
+    return ox.serialize([ox.Quad(*map(to_oxigraph, t), name) for t in triples], format=ox.RdfFormat.N_QUADS)
 
 
-def render_inconsistency(exc, fmt: str) -> str:
-    """An inconsistency found by the reasoner, as a report (the shapes held, the axioms did not)."""
-    messages = list(getattr(exc, "messages", None) or [str(exc)])
-    if fmt == "json":
-        return json.dumps({"conforms": False, "verdict": "inconsistent with the ontology",
-                           "counts": {"results": 0, "violations": len(messages)},
-                           "inconsistencies": messages, "focus_nodes": []}, ensure_ascii=False, indent=1)
-    from rdflib import BNode, Graph, Literal
-    from rdflib.namespace import RDF
-
-    from ..rdf.namespaces import SH
-
-    graph = Graph()
-    graph.bind("sh", SH)
-    node = BNode()
-    graph.add((node, RDF.type, SH.ValidationReport))
-    graph.add((node, SH.conforms, Literal(False)))
-    for message in messages:
-        result = BNode()
-        graph.add((node, SH.result, result))
-        graph.add((result, RDF.type, SH.ValidationResult))
-        graph.add((result, SH.resultSeverity, SH.Violation))
-        graph.add((result, SH.resultMessage, Literal(message)))
-    return graph.serialize(format="turtle" if fmt == "turtle" else "json-ld")
+def quads_of_graph(dataset, name) -> list:
+    """The pyoxigraph quads of one graph of ``dataset``."""
+    graph = to_oxigraph(name)
+    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in dataset.graph(name)]

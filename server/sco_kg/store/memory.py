@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..core.errors import InputError
 from ..rdf import formats
+from ..rdf.terms import to_oxigraph
 
 
 def parse_format(path: Path) -> ox.RdfFormat:
@@ -63,3 +64,15 @@ def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=
     in_named = {(q.subject, q.predicate, q.object) for q in named}
     yield from named
     yield from (q for q in default if (q.subject, q.predicate, q.object) not in in_named)
+
+
+def quads_of(dataset):
+    """pyoxigraph quads of every named graph of a :class:`~sco_kg.rdf.quadset.QuadSet` (or
+    rdflib Dataset), through the term bridge (blank nodes keep their labels)."""
+    default = dataset.default_graph.identifier
+    for graph in dataset.graphs():
+        if graph.identifier == default:
+            continue
+        name = to_oxigraph(graph.identifier)
+        for s, p, o in graph.triples((None, None, None)):
+            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)

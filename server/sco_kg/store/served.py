@@ -63,11 +63,11 @@ def hash_files(paths, salt: str = "") -> str:
 
 
 def sources_key(sources, reasoner: str | None, validate: bool) -> str:
-    inputs = [sources.ontology, *sources.imports, *( [sources.shapes] if sources.shapes else []),
-              *sources.data_dirs, *sources.extra]
-    # the code that makes a build (not the web app or the command line)
+    """The cache key of a build: its input files (and how each input is read), the code that
+    makes a build (not the web app or the command line), the options."""
     code = [p for p in sorted(PACKAGE_DIR.rglob("*.py")) if not {"web", "cli"} & set(p.relative_to(PACKAGE_DIR).parts)]
-    return hash_files([*inputs, *code], salt=f"reasoner={reasoner};validate={validate}")
+    reading = ";".join(f"{i.syntax}|{i.graph}|{i.max_triples}" for i in sources.extra)
+    return hash_files([*sources.files(), *code], salt=f"reasoner={reasoner};validate={validate};{reading}")
 
 
 @dataclass
@@ -104,7 +104,11 @@ def store_content_key(key: str, files, log=()) -> str:
 
 def open_store(*, dumps_dir: Path | None = None, key: str = "", files=(), extra=(),
                store_path: Path | None = None, rebuild: bool = False) -> Loaded:
-    """A store holding ``dumps_dir/sco-kg.nq`` (if any), ``files`` and ``extra`` files.
+    """A store holding ``dumps_dir/sco-kg.nq`` (if any), ``files`` and ``extra`` files, as they
+    are: what the pipeline wrote (a build's dump), or files served unchecked
+    (``serve --no-build --data``: another build's dumps). Data to be checked goes into the
+    build instead (``serve --data`` with a build: :func:`cached_build` of
+    ``Sources.default(extra=...)``).
 
     With ``store_path`` the store is on disk (:mod:`sco_kg.store.disk`: the accepted
     ingests of its log are loaded too) and reused when it already holds the same content;

@@ -7,7 +7,7 @@ Config keys (``create_app({...})``; each limit of :data:`.limits.SETTINGS` is ``
                     :class:`sco_kg.store.remote.RemoteLoaded` (``serve --backend``: another store answers)
 ``SCO_KG_FILES``    RDF files to serve instead of a build (no build at all)
 ``SCO_KG_BUILD``    build (or reuse the cached build of) the packaged sources (default True)
-``SCO_KG_DATA``     further RDF files served beside the graph (``serve --data``)
+``SCO_KG_DATA``     further RDF files built with the graph (``serve --data``: as ``build --also-data``)
 ``SCO_KG_STORE``    on-disk store directory (default: in memory)
 ``SCO_KG_CACHE_DIR`` build cache (default ``$XDG_CACHE_HOME/sco-kg``)
 ``SCO_KG_BASE``     the IRI base served at this host's root (default ``https://w3id.org/sco-kg/``)
@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from flask import Flask, current_app
 
 from ..core.errors import ConfigError
+from ..pipeline.sources import Sources
 from ..pipeline.validate import ENGINES
 from ..store.served import cached_build, open_store
 from . import errors
@@ -119,9 +120,10 @@ def load_from_config(config: dict):
     extra = config.get("SCO_KG_DATA") or ()
     if config.get("SCO_KG_FILES") is not None:
         return open_store(files=config["SCO_KG_FILES"], extra=extra, store_path=config.get("SCO_KG_STORE"))
-    if config.get("SCO_KG_BUILD", True):
-        dumps, key = cached_build(cache_dir=config.get("SCO_KG_CACHE_DIR"), progress=config.get("SCO_KG_PROGRESS"))
-        return open_store(dumps_dir=dumps, key=key, extra=extra, store_path=config.get("SCO_KG_STORE"))
+    if config.get("SCO_KG_BUILD", True):  # the further files go through the build's pipeline
+        dumps, key = cached_build(Sources.default(extra=extra), cache_dir=config.get("SCO_KG_CACHE_DIR"),
+                                  progress=config.get("SCO_KG_PROGRESS"))
+        return open_store(dumps_dir=dumps, key=key, store_path=config.get("SCO_KG_STORE"))
     return open_store(extra=extra, store_path=config.get("SCO_KG_STORE"))
 
 

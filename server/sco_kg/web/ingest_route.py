@@ -8,12 +8,15 @@
 * A token needs the on-disk store (``serve --store DIR``): with the in-memory store the app
   refuses to start (an ingest would be lost at the next restart). With ``serve --backend``
   (another store answers the queries) the route answers 501.
-* ``?graph=IRI`` names the new graph (409 if it exists), else one is minted under
-  ``https://w3id.org/sco-kg/graph/ingested/``; ``?source=`` (a URL or a text) is recorded
-  with the time. The body's syntax comes from Content-Type.
-* 201 with ``Location`` (the graph through the Graph Store Protocol) and a JSON summary;
-  422 with the validation report (JSON summary, Turtle or JSON-LD by Accept), nothing
-  written; 4xx from the parser with line and column.
+* A body of triples goes into one graph: ``?graph=IRI`` (409 if it exists), else one
+  minted under ``https://w3id.org/sco-kg/graph/ingested/``; a dataset keeps the graphs it
+  names (:mod:`sco_kg.store.ingest_job`). ``?source=`` (a URL or a text) is recorded with
+  the time. The body's syntax comes from Content-Type.
+* 201 with ``Location`` (the ingest's graph through the Graph Store Protocol) and a JSON
+  summary (``graph``, ``graphs`` a dataset named, ``triples``); 422 with the report of the
+  one pipeline (JSON summary, Turtle or JSON-LD by Accept: the same report as ``POST
+  /validate?with-kg=true``), nothing written; 413 past a limit (the body, its triples, the
+  closure, the memory of the check); 4xx from the parser with line and column.
 
 Config keys: ``SCO_KG_INGEST_TOKEN``, ``SCO_KG_INGEST_MAX_TRIPLES`` (100,000 by default),
 ``SCO_KG_INGEST_TIMEOUT`` (seconds for the check and store of one ingest, 300 by default),
@@ -30,6 +33,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, json, request
 
 from ..core.errors import ConfigError
+from ..pipeline.check import strangers_limits
+from ..rdf.untrusted import ACCEPTED, UntrustedInputError, syntax_for
 from ..pipeline.report_formats import CONTENT_TYPES, REPORT_MEDIA_TYPES
 from ..store.ingest import Accepted, Ingestor, IngestRefused
 from .conneg import best_of
@@ -77,6 +82,7 @@ def _setup(state) -> None:
         max_memory_mb=_setting(app.config, "SCO_KG_INGEST_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB, int),
         base=kg.base,
         validator=kg.settings["validator"],
+        limits=strangers_limits(),
     )
 
 
@@ -106,8 +112,10 @@ def ingest():
     if len(graphs) > 1 or len(sources) > 1:
         raise ApiError(400, "give ?graph= and ?source= at most once each")
     media_type = request.headers.get("Content-Type")
-    if not media_type:
-        raise ApiError(415, "say the body's RDF syntax with Content-Type")
+    try:
+        syntax_for(media_type)
+    except UntrustedInputError as exc:
+        raise ApiError(exc.status, exc.message, headers={"Accept-Post": ACCEPTED}) from None
     best = best_of(request.headers.get("Accept"), tuple(REPORT_MEDIA_TYPES))
     if best is None:
         raise ApiError(406, "no acceptable media type for a validation report; available: "
@@ -122,8 +130,8 @@ def ingest():
         raise ApiError(exc.status, exc.message, headers=headers, **exc.detail) from None
     if isinstance(outcome, Accepted):
         location = "/graph?graph=" + quote(outcome.graph, safe="")
-        payload = {"ok": True, "status": 201, "graph": outcome.graph, "triples": outcome.triples,
-                   "location": location, "seconds": outcome.seconds}
+        payload = {"ok": True, "status": 201, "graph": outcome.graph, "graphs": outcome.graphs,
+                   "triples": outcome.triples, "location": location, "seconds": outcome.seconds}
         resp = Response(json.dumps(payload) + "\n", status=201, content_type="application/json; charset=utf-8")
         resp.headers["Location"] = location
         return resp

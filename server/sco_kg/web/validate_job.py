@@ -1,11 +1,18 @@
 """What a validation worker (:mod:`.validate_worker`) does with one job of POST /validate:
-parse the body under the request's limits, validate it as ``sco-kg validate FILE`` does,
-render the report. Runs in the worker process, never in a request thread."""
+parse the body under the request's limits, run the one pipeline over it as ``sco-kg
+validate FILE`` does, render the report. Runs in the worker process, never in a request thread."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..core.errors import DataError, InputError
+from ..pipeline.check import check
+from ..pipeline.report_formats import render
+from ..pipeline.sources import Input, Sources
+from ..rdf.untrusted import UntrustedInputError, parse_untrusted, syntax_for
 
 
 @dataclass
@@ -22,34 +29,28 @@ class Outcome:
     reason: str | None = None  # "memory" when the worker's cap stopped it (as when it dies of it)
 
 
-
 def run_job(job: dict) -> Outcome:
     """Parse the body under the request's limits (a refusal is an Outcome with its status),
-    then validate it exactly as ``sco-kg validate FILE [--with-kg]`` does
-    (:func:`sco_kg.pipeline.validate.validate_files`), the served data standing for the project's."""
-    import tempfile
-    from dataclasses import replace
-
-    from ..core.errors import InputError
-    from ..pipeline.report_formats import render
-    from ..pipeline.sources import Sources
-    from ..pipeline.validate import validate_files
-    from ..rdf.untrusted import UntrustedInputError, parse_untrusted, syntax_for
-
-    try:
+    then run the one pipeline over it as ``sco-kg validate FILE [--with-kg]`` does
+    (:func:`sco_kg.pipeline.check.check`): with the ontology alone, or with ``served`` (the
+    files the served store is made of: the build's dump, the ingest log) for
+    ``?with-kg=true``, which is also what ``POST /data`` checks a body against."""
+    try:  # the statuses of a refused body (413, 415, 422, 400 with its position)
         parse_untrusted(job["body"], job["media_type"], base=job["base"], max_bytes=job["max_bytes"],
                         max_triples=job["max_triples"])
     except UntrustedInputError as exc:
         return Outcome(False, status=exc.status, message=exc.message, line=exc.line, column=exc.column)
-    name = syntax_for(job["media_type"]).key
-    sources = Sources.default()
-    sources = replace(sources, data_dirs=(), extra=(Path(job["kg_path"]),) if job.get("kg_path") else ())
+    syntax = syntax_for(job["media_type"])
     with tempfile.TemporaryDirectory(prefix="sco-kg-validate-") as folder:
-        path = Path(folder) / f"body.{name}"
+        path = Path(folder) / f"body.{syntax.extension}"
         path.write_bytes(job["body"])
+        body = Input(path, syntax=syntax.key, max_triples=job["max_triples"], name="the body")
+        served = job.get("served")
+        sources = Sources.of_served(served, [body]) if served else Sources.default().ontology_only().with_extra(body)
         try:
-            report = validate_files([path], name, with_kg=bool(job.get("kg_path")), sources=sources,
-                                    engine=job.get("engine", "fast"))
-        except InputError as exc:  # a loading rule of validate_files (the parse itself passed above)
+            checked = check(sources, validator=job.get("engine", "fast"), limits=job.get("limits"))
+        except InputError as exc:  # a loading rule (the parse itself passed above)
             return Outcome(False, status=400, message=exc.message, line=exc.line, column=exc.column)
-    return Outcome(True, body=render(report, job["format"]), conforms=report.conforms)
+        except DataError as exc:  # the closure past its limits
+            return Outcome(False, status=413, message=str(exc), reason="reasoning")
+    return Outcome(True, body=render(checked.report, job["format"]), conforms=checked.conforms)

@@ -1,17 +1,20 @@
 """``POST /validate``: a stranger's RDF checked against the shapes, over HTTP.
 
 The body is RDF in any syntax of :data:`sco_kg.rdf.untrusted.MEDIA_TYPES`, by Content-Type;
-it is validated by the function of ``sco-kg validate FILE`` (the union of its graphs, the
-shapes, the ontology and its imports as context; relative IRIs resolve against the
-project's base, as for files), with ``?with-kg=true`` together with the served graph's
-asserted data (so references to its entities resolve).
+it goes through the one pipeline, as ``sco-kg validate FILE`` (the shapes with the ontology
+and its imports as context, the provenance of the graphs it names, literals of their
+datatype, the OWL RL closure within its limits, the shapes again; relative IRIs resolve
+against the project's base, as for files), with ``?with-kg=true`` together with the served
+data (so references to its entities resolve): what ``POST /data`` would say of it.
 
 * 200 with the report whether or not the data conforms, by Accept (web/conneg.py's
   negotiation): a JSON summary (``application/json``, the default), or the SHACL report
-  graph in Turtle or JSON-LD (:mod:`.validate_report`);
+  graph in Turtle or JSON-LD (:mod:`sco_kg.pipeline.report_formats`); an inconsistency of
+  the closure is a report that does not conform;
 * 400 unparseable input (with ``line`` and ``column``), a bad ``with-kg`` value;
   413 past ``validate_max_bytes`` (from Content-Length, before the body is read) or
-  ``validate_max_triples`` or when the validation needs more than ``validate_max_memory_mb``;
+  ``validate_max_triples``, when the closure passes its limits, or when the validation
+  needs more than ``validate_max_memory_mb``;
   415 unknown Content-Type; 406 no acceptable report format;
   422 input refused on principle (a remote JSON-LD context, an XML external entity);
   503 when the validation overruns ``validate_timeout`` (its worker is killed) or the
@@ -24,20 +27,15 @@ request thread.
 from __future__ import annotations
 
 import atexit
-import os
-import shutil
-import tempfile
-import threading
 from pathlib import Path
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, request
-from rdflib import URIRef
 
+from ..pipeline.check import strangers_limits
 from ..pipeline.report_formats import CONTENT_TYPES, REPORT_MEDIA_TYPES
-from ..rdf.namespaces import BASE, INFERRED_GRAPH, KGG, is_schema_graph
+from ..rdf.namespaces import BASE
 from ..rdf.untrusted import ACCEPTED, UntrustedInputError, syntax_for
-from ..store.memory import parse_format
+from ..store.disk import log_entries
 from .app import current_kg
 from .conneg import best_of
 from .errors import ApiError
@@ -46,7 +44,6 @@ from .validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed,
 
 bp = Blueprint("validate", __name__)
 
-_LOCK = threading.Lock()
 TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off", "")
 
 
@@ -67,48 +64,14 @@ def _pool(kg) -> ValidatorPool:
     return kg.cached("validate:pool", make, per_store=False)
 
 
-def _served_files(kg) -> list[Path]:
-    """The files the served store was made of (the build's dump, ``--data`` files, committed
-    ingests), read again rather than the store: pyoxigraph keeps ``xsd:nonNegativeInteger``
-    literals as ``xsd:integer``, which the shapes refuse."""
+def _served_files(kg) -> list[str]:
+    """The files the served store is made of (the build's dump, ``--data`` files, committed
+    ingests): ``?with-kg=true`` checks a body against them, as ``POST /data`` does."""
     files = [Path(p) for p in getattr(kg.loaded, "sources", None) or []]
     root = getattr(kg.loaded, "store_root", None)
     if root is not None:
-        from ..store.disk import log_entries
-
         files += log_entries(Path(root))
-    return files
-
-
-def _kg_nquads(kg) -> str:
-    """The served graph's asserted data graphs (no ontology, imports or closure) as one
-    N-Quads file, made again when the served files change (an ingest)."""
-    files = _served_files(kg)
-    key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
-    made = kg.cached("validate:kg-nquads", dict, per_store=False)  # keyed by the files
-    with _LOCK:
-        if key not in made:
-            folder = kg.cached("validate:folder", _temporary_folder, per_store=False)
-            path = os.path.join(folder, f"kg-{len(made)}.nq")
-            served_default = ox.NamedNode(str(KGG["served/default"]))  # graph-less triples of --data files
-            inferred = str(INFERRED_GRAPH)
-            with open(path, "wb") as out:
-                for file in files:
-                    quads = [ox.Quad(q.subject, q.predicate, q.object, served_default)
-                             if isinstance(q.graph_name, ox.DefaultGraph) else q
-                             for q in ox.parse(path=file, format=parse_format(file), base_iri=file.resolve().as_uri())
-                             if isinstance(q.graph_name, ox.DefaultGraph)
-                             or not (is_schema_graph(URIRef(q.graph_name.value)) or q.graph_name.value == inferred)]
-                    ox.serialize(quads, out, format=ox.RdfFormat.N_QUADS)
-            made.clear()  # one file at a time: the newest
-            made[key] = path
-        return made[key]
-
-
-def _temporary_folder() -> str:
-    folder = tempfile.mkdtemp(prefix="sco-kg-validate-")
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
+    return [str(p) for p in files]
 
 
 def _with_kg(params) -> bool:
@@ -158,7 +121,8 @@ def validate_body():
     job = {
         "body": body, "media_type": request.headers["Content-Type"], "base": BASE,
         "max_bytes": settings["validate_max_bytes"], "max_triples": settings["validate_max_triples"],
-        "format": fmt, "kg_path": _kg_nquads(kg) if with_kg else None, "engine": settings["validator"],
+        "format": fmt, "served": _served_files(kg) if with_kg else None, "engine": settings["validator"],
+        "limits": strangers_limits(),
     }
     timeout = settings["validate_timeout"]
     try:

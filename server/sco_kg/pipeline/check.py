@@ -1,0 +1,75 @@
+"""The verdict of the one pipeline on some sources, as a report: what the doors that answer
+with a report (``sco-kg validate``, ``POST /validate``, ``POST /data``) say, whatever
+stopped the pipeline.
+
+* the asserted data breaks the shapes or the pipeline's own rules: that report (stage
+  ``asserted``); the pipeline stops there, as the build does;
+* the OWL RL closure is inconsistent: the reasoner's messages as a report (stage
+  ``consistency``, :func:`sco_kg.pipeline.report.inconsistency_report`);
+* the closure breaks the shapes: that report (stage ``closure``);
+* else the closure's report, conforming.
+
+Refusals are not verdicts and propagate: an unreadable input
+(:class:`~sco_kg.core.errors.InputError`), a closure past its limits, a bad setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..core.errors import ConfigError, InconsistencyError, ValidationError
+from .build import BuildResult, build
+from .report import ValidationReport, inconsistency_report
+from .sources import Input, Sources
+
+
+@dataclass
+class Checked:
+    """The report, and the build when the data passed every check."""
+
+    report: ValidationReport
+    result: BuildResult | None = None
+
+    @property
+    def conforms(self) -> bool:
+        return self.report.conforms
+
+
+def check(sources: Sources, *, reasoner: str = "fastrl", validator: str = "fast", limits=None,
+          now=None, progress=None) -> Checked:
+    """Run the pipeline over ``sources``; its verdict (see the module's docstring)."""
+    if sources.shapes is None:
+        raise ConfigError("no shapes: ontology/shapes.ttl is missing")
+    try:
+        result = build(sources, reasoner=reasoner, validator=validator, limits=limits, now=now, progress=progress)
+    except (ValidationError, InconsistencyError) as exc:
+        return Checked(report_of(exc))
+    return Checked(result.report, result)
+
+
+def report_of(exc: ValidationError | InconsistencyError) -> ValidationReport:
+    """The report of a pipeline that stopped: the shapes' (and rules') results, or the
+    reasoner's inconsistencies; every door shows and serves this one."""
+    if isinstance(exc, ValidationError):
+        return exc.report
+    return inconsistency_report(exc.messages, exc.engine)
+
+
+def strangers_limits():
+    """The bounds on the closure of data from outside (``sco-kg validate FILE``, the POST
+    routes): SCO_KG_MAX_INFERRED and SCO_KG_MAX_INFERRED_PER_TRIPLE, else the defaults."""
+    return None  # wired to the reasoner's limits when they exist
+
+
+def validate_files(paths, fmt: str | None = None, *, with_kg: bool = False, sources: Sources | None = None,
+                   engine: str = "fast", reasoner: str = "fastrl", limits=None) -> ValidationReport:
+    """``sco-kg validate FILE...``: the files (any RDF syntax, graphs or datasets) through the
+    pipeline with the ontology and its imports, and with ``with_kg`` the project's data too
+    (as ``sco-kg build --also-data FILE``), so that references to its entities resolve.
+    Raises :class:`~sco_kg.core.errors.InputError` for an unreadable file."""
+    sources = sources or Sources.default()
+    base = sources if with_kg else sources.ontology_only()
+    inputs = [Input(Path(p), syntax=fmt) for p in paths]
+    return check(replace(base, extra=(*base.extra, *inputs)), reasoner=reasoner, validator=engine,
+                 limits=limits).report
