@@ -161,3 +161,21 @@ def test_synth_command_writes_the_same_file_for_the_same_seed(tmp_path):
         assert result.exit_code == 0, result.output
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] and len(outs[0]) > 10_000
+
+
+def test_an_unexpected_failure_prints_one_line_not_a_traceback(runner, tiny_env, tmp_path, monkeypatch):
+    """No command prints a Python traceback, even for a bug: one line naming the exception
+    and where; SCO_KG_DEBUG=1 adds the traceback for whoever debugs."""
+    import sco_kg.cli.pipeline_commands as build_command
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a stage")
+
+    monkeypatch.setattr(build_command, "run_pipeline", broken)
+    result = runner.invoke(main, ["build", "-q", "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert "RuntimeError: a bug in a stage (in test_cli.py:" in result.stderr
+    monkeypatch.setenv("SCO_KG_DEBUG", "1")
+    result = runner.invoke(main, ["build", "-q", "--out", str(tmp_path / "dist")])
+    assert "Traceback" in result.stderr

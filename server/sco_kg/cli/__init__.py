@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .build import build, export, validate
+from .pipeline_commands import build, export, validate
 from .push import push_command
 from .serve import serve
 from .synth import synth_command

@@ -6,6 +6,7 @@ could not run), and the options that pick the sources of a build."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 import traceback
@@ -22,6 +23,7 @@ from ..core.errors import (
     ValidationError,
 )
 from ..pipeline.sources import Sources
+from ..pipeline.validate import DEFAULT_VALIDATOR, ENGINES
 
 EXIT_OK, EXIT_DATA, EXIT_RUN = 0, 1, 2
 
@@ -96,9 +98,13 @@ def handle_errors(fn):
             sys.exit(report_error(exc))
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception:  # a bug or an environment problem: the tool could not run
-            echo_err(traceback.format_exc().rstrip())
-            echo_err("error: sco-kg failed unexpectedly (see above)", fg="red")
+        except Exception as exc:  # a bug or an environment problem: the tool could not run
+            if os.environ.get("SCO_KG_DEBUG"):
+                echo_err(traceback.format_exc().rstrip())
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            echo_err(f"error: sco-kg failed unexpectedly: {type(exc).__name__}: {str(exc)[:500]} "
+                     f"(in {Path(where.filename).name}:{where.lineno}; SCO_KG_DEBUG=1 prints the traceback)",
+                     fg="red")
             sys.exit(EXIT_RUN)
 
     return wrapper
@@ -137,7 +143,7 @@ def sources_from(extra=(), data_dirs=(), data_files=()) -> Sources:
 
 
 VALIDATOR_OPTION = click.option(
-    "--validator", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+    "--validator", type=click.Choice(ENGINES), default=DEFAULT_VALIDATOR, show_default=True,
     help="SHACL engine: fast (sco_kg.pipeline.fastshacl), or pyshacl (the reference, same results, slower).")
 
 

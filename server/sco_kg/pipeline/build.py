@@ -25,7 +25,7 @@ from .reason import reason
 from .report import ValidationReport
 from .sources import Sources
 from .validate import validate as validate_data
-from .validate import validate_asserted
+from .validate import DEFAULT_VALIDATOR, validate_asserted
 
 #: progress(step, state, seconds): state is "start" or "done"; seconds is None at start.
 Progress = Callable[[str, str, "float | None"], None]
@@ -49,7 +49,7 @@ def build(
     *,
     progress: Progress | None = None,
     now: datetime | None = None,
-    validator: str = "fast",
+    validator: str = DEFAULT_VALIDATOR,
     limits=None,
 ) -> BuildResult:
     """Build the dataset from ``sources`` (None: the packaged ontology and data): load,

@@ -22,6 +22,7 @@ from ..core.errors import ConfigError, InconsistencyError, ValidationError
 from .build import BuildResult, build
 from .report import ValidationReport, inconsistency_report
 from .sources import Input, Sources
+from .validate import DEFAULT_VALIDATOR
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Checked:
         return self.report.conforms
 
 
-def check(sources: Sources, *, reasoner: str = "fastrl", validator: str = "fast", limits=None,
+def check(sources: Sources, *, reasoner: str = "fastrl", validator: str = DEFAULT_VALIDATOR, limits=None,
           now=None, progress=None) -> Checked:
     """Run the pipeline over ``sources``; its verdict (see the module's docstring)."""
     if sources.shapes is None:
@@ -63,7 +64,7 @@ def strangers_limits():
 
 
 def validate_files(paths, fmt: str | None = None, *, with_kg: bool = False, sources: Sources | None = None,
-                   engine: str = "fast", reasoner: str = "fastrl", limits=None) -> ValidationReport:
+                   engine: str = DEFAULT_VALIDATOR, reasoner: str = "fastrl", limits=None) -> ValidationReport:
     """``sco-kg validate FILE...``: the files (any RDF syntax, graphs or datasets) through the
     pipeline with the ontology and its imports, and with ``with_kg`` the project's data too
     (as ``sco-kg build --also-data FILE``), so that references to its entities resolve.

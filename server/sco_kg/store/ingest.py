@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..pipeline.validate import DEFAULT_VALIDATOR
+
 from .disk import (LOG_DIR, fsync_dir, log_entries, new_generation, next_entry_name, open_generation,
                    remove_generations, write_record)
 from .ingest_child import ChildFailed, run_child
@@ -73,7 +75,7 @@ class Ingestor:
     """
 
     def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str,
-                 max_memory_mb: int = 0, validator: str = "fast", limits: dict | None = None):
+                 max_memory_mb: int = 0, validator: str = DEFAULT_VALIDATOR, limits: dict | None = None):
         if loaded.store_root is None or loaded.path is None:
             raise ValueError("the ingest needs the on-disk store (serve --store DIR)")
         self.loaded = loaded

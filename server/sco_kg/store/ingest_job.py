@@ -35,6 +35,7 @@ from ..core.errors import DataError, InputError
 from ..pipeline.check import check
 from ..pipeline.report_formats import render
 from ..pipeline.sources import Input, Sources
+from ..pipeline.validate import DEFAULT_VALIDATOR
 from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted, syntax_for
 from .disk import generation_from_dataset
@@ -110,7 +111,7 @@ def _prepare(job: dict) -> dict:
     log = [Input(Path(p)) for p in job["log"]]
     sources = Sources.of_served([*job["sources"], record], extra=[*log, body])
     try:
-        checked = check(sources, validator=job.get("validator", "fast"), limits=job.get("limits"))
+        checked = check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=job.get("limits"))
     except InputError as exc:
         raise IngestRefused(400, exc.message, line=exc.line, column=exc.column) from None
     except DataError as exc:  # the closure past its limits

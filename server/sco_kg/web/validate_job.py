@@ -12,6 +12,7 @@ from ..core.errors import DataError, InputError
 from ..pipeline.check import check
 from ..pipeline.report_formats import render
 from ..pipeline.sources import Input, Sources
+from ..pipeline.validate import DEFAULT_VALIDATOR
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted, syntax_for
 
 
@@ -48,7 +49,7 @@ def run_job(job: dict) -> Outcome:
         served = job.get("served")
         sources = Sources.of_served(served, [body]) if served else Sources.default().ontology_only().with_extra(body)
         try:
-            checked = check(sources, validator=job.get("engine", "fast"), limits=job.get("limits"))
+            checked = check(sources, validator=job.get("engine", DEFAULT_VALIDATOR), limits=job.get("limits"))
         except InputError as exc:  # a loading rule (the parse itself passed above)
             return Outcome(False, status=400, message=exc.message, line=exc.line, column=exc.column)
         except DataError as exc:  # the closure past its limits

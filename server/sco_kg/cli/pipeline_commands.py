@@ -1,4 +1,4 @@
-"""``sco-kg build``, ``sco-kg validate`` and ``sco-kg export``: the pipeline from the command line."""
+"""``sco-kg build``, ``sco-kg validate`` and ``sco-kg export``: the one pipeline from the command line."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..core.errors import ConfigError, InconsistencyError, ScoKgError, Validatio
 from ..pipeline.build import build as run_pipeline
 from ..pipeline.check import check, report_of, strangers_limits
 from ..pipeline.sources import Input, Sources
+from ..pipeline.validate import DEFAULT_VALIDATOR
 from ..rdf.formats import syntax_names
 from ..store.export import FORMATS, serialize
 from ..store.export import export as export_dir
@@ -29,7 +30,7 @@ from .common import (
 )
 
 
-def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: bool, validator: str = "fast"):
+def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: bool, validator: str = DEFAULT_VALIDATOR):
     """Build with a progress display; errors propagate (see :func:`handle_errors`)."""
     progress = Progress(quiet)
     try:
