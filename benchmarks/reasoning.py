@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/reasoning.py                 # 10k and 100k both, 1M fastrl only
     .venv/bin/python benchmarks/reasoning.py --sizes 10000   # a quick run
     .venv/bin/python benchmarks/reasoning.py --no-owlrl-at 100000 ...
+    .venv/bin/python benchmarks/reasoning.py --chains 200 500 1000   # transitive chains, fastrl
 
 Each measurement runs in a fresh Python process, so that its peak memory is its own:
 the process generates ``sco-kg synth`` data (seed 1), loads it with the ontology and its
@@ -15,6 +16,11 @@ that the two closures are equal after ``fastrl.is_noise``.
 Writes ``benchmarks/results/reasoning.json``: per size, the samples, the median seconds
 of each engine, the ratio owlrl / fastrl, the peak resident memory of each process and
 the memory of the loaded input alone (both in MiB), and the machine.
+
+``--chains`` measures the case that made the reasoning bound (sco_kg.pipeline.reasoning_limits):
+N places in a chain of one ``owl:TransitiveProperty`` (N * (N - 1) / 2 pairs in the closure),
+closed by fastrl without a bound and with the strangers' one (10 inferred triples per
+asserted triple), each in a fresh process; prints JSON (``--out`` writes it too).
 """
 
 from __future__ import annotations
@@ -101,6 +107,56 @@ def child(engine: str, triples: int, repeats: int) -> dict:
     return out
 
 
+def chain_child(places: int, per_triple: float | None) -> dict:
+    """One transitive chain closed by fastrl, in this (fresh) process."""
+    sys.path.insert(0, str(ROOT / "server"))
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, RDF
+    from sco_kg.core.errors import ReasoningLimitExceeded
+    from sco_kg.pipeline import fastrl
+    from sco_kg.pipeline.reasoning_limits import ReasoningLimits
+
+    ex = "http://example.org/"
+    prop = URIRef(ex + "in")
+    triples = [(prop, RDF.type, OWL.TransitiveProperty)]
+    triples += [(URIRef(f"{ex}p{k}"), prop, URIRef(f"{ex}p{k + 1}")) for k in range(1, places)]
+    limits = ReasoningLimits(max_inferred_per_triple=per_triple) if per_triple is not None else None
+    out = {"places": places, "asserted": len(triples), "per_triple": per_triple}
+    started = time.perf_counter()
+    try:
+        result = fastrl.closure(triples, limits=limits)
+        out["inferred"] = len(result.triples)
+    except ReasoningLimitExceeded as exc:
+        out["stopped"] = {"bound": exc.bound, "after": exc.inferred, "grew": list(exc.grew), "rule": exc.rule}
+    out["seconds"] = round(time.perf_counter() - started, 3)
+    out["peak_rss_mib"] = rss_mib()
+    return out
+
+
+def chains(sizes: list[int], per_triple: float, out: Path | None) -> int:
+    rows = []
+    for n in sizes:
+        for bound in (None, per_triple):
+            cmd = [sys.executable, __file__, "--chain-child", str(n), "none" if bound is None else str(bound)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"  chain of {n:>5} places, bound {bound}: {row['seconds']} s, peak {row['peak_rss_mib']} MiB",
+                  file=sys.stderr)
+            rows.append(row)
+    report = {
+        "benchmark": "reasoning: fastrl on a chain of places in one owl:TransitiveProperty, without and with a bound",
+        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "machine": machine(),
+        "chains": rows,
+    }
+    text = json.dumps(report, indent=2) + "\n"
+    print(text, end="")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    return 0
+
+
 def run_child(engine: str, triples: int, repeats: int) -> dict:
     cmd = [sys.executable, __file__, "--child", engine, str(triples), str(repeats)]
     print(f"  {engine:7} {triples:>9,} triples x{repeats} ...", end="", flush=True, file=sys.stderr)
@@ -139,12 +195,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", nargs=3, metavar=("ENGINE", "TRIPLES", "REPEATS"), help=argparse.SUPPRESS)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--owlrl-max", type=int, default=100_000, help="largest size owlrl runs on")
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=None, help=f"default {RESULTS.relative_to(ROOT)} (--chains: none)")
+    parser.add_argument("--chains", type=int, nargs="+", metavar="PLACES", help="measure transitive chains instead")
+    parser.add_argument("--per-triple", type=float, default=10, help="--chains: the bound per asserted triple (the strangers' one)")
+    parser.add_argument("--chain-child", nargs=2, metavar=("PLACES", "PER_TRIPLE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         engine, triples, repeats = args.child
         print(json.dumps(child(engine, int(triples), int(repeats))))
         return 0
+    if args.chain_child:
+        places, per_triple = args.chain_child
+        print(json.dumps(chain_child(int(places), None if per_triple == "none" else float(per_triple))))
+        return 0
+    if args.chains:
+        return chains(args.chains, args.per_triple, args.out)
+    args.out = args.out or RESULTS
 
     sizes = []
     for n in args.sizes:

@@ -168,6 +168,31 @@ RULE_FIXTURES = {
         ":x a :R ; :p :y1 , :y2 , :y3 . :y1 a :C . :y2 a :C .",
         (ex("y1"), OWL.sameAs, ex("y2")),
     ),
+    "prp-trp on a cycle": (
+        ":in a owl:TransitiveProperty . :a :in :b . :b :in :c . :c :in :a .",
+        (ex("a"), ex("in"), ex("a")),
+    ),
+    "prp-trp fed by prp-spo1, prp-inv1 and cls-hv1 after its closure is made": (
+        ":in a owl:TransitiveProperty . :within rdfs:subPropertyOf :in . :contains owl:inverseOf :in . "
+        ":R owl:onProperty :in ; owl:hasValue :a . :a :in :b . :b :within :c . :d :contains :c . :e a :R .",
+        (ex("e"), ex("in"), ex("c")),
+    ),
+    "prp-trp with prp-symp": (
+        ":near a owl:TransitiveProperty , owl:SymmetricProperty . :a :near :b . :b :near :c .",
+        (ex("c"), ex("near"), ex("a")),
+    ),
+    "scm-sco and scm-eqc2 through a cycle of subclasses": (
+        ":A rdfs:subClassOf :B . :B rdfs:subClassOf :C . :C rdfs:subClassOf :A . :C rdfs:subClassOf :D . :x a :B .",
+        (ex("A"), OWL.equivalentClass, ex("C")),
+    ),
+    "cax-sco of the instances another rule made": (
+        ":p rdfs:domain :A . :A rdfs:subClassOf :B . :B rdfs:subClassOf :C . :x :p :y . :z a :B .",
+        (ex("x"), RDF.type, ex("C")),
+    ),
+    "prp-spo1 of the pairs another rule made": (
+        ":p rdfs:subPropertyOf :q . :q rdfs:subPropertyOf :r . :inv owl:inverseOf :p . :b :inv :a . :c :q :d .",
+        (ex("a"), ex("r"), ex("b")),
+    ),
     "schema derived from data (recompile)": (
         ":MyTrans rdfs:subClassOf owl:TransitiveProperty . :in a :MyTrans . :a :in :b . :b :in :c .",
         (ex("a"), ex("in"), ex("c")),
@@ -189,6 +214,23 @@ def test_long_transitive_chain():
         g.add((ex(f"n{i}"), ex("in"), ex(f"n{i + 1}")))
     mine = assert_same_closure(g)
     assert sum(1 for t in mine if t[1] == ex("in")) == 41 * 40 // 2 - 40
+
+
+def test_long_subclass_subproperty_and_symmetric_transitive_chains():
+    """scm-sco, scm-spo and prp-trp (with prp-symp) close long chains at once (fastrl.transitive)."""
+    g = Graph()
+    g.add((ex("near"), RDF.type, OWL.TransitiveProperty))
+    g.add((ex("near"), RDF.type, OWL.SymmetricProperty))
+    for i in range(25):
+        g.add((ex(f"C{i}"), RDFS.subClassOf, ex(f"C{i + 1}")))
+        g.add((ex(f"q{i}"), RDFS.subPropertyOf, ex(f"q{i + 1}")))
+        g.add((ex(f"n{i}"), ex("near"), ex(f"n{i + 1}")))
+    g.add((ex("x"), RDF.type, ex("C0")))
+    g.add((ex("x"), ex("q0"), ex("y")))
+    mine = assert_same_closure(g)
+    assert (ex("C0"), RDFS.subClassOf, ex("C25")) in mine and (ex("x"), RDF.type, ex("C25")) in mine
+    assert (ex("q0"), RDFS.subPropertyOf, ex("q25")) in mine and (ex("x"), ex("q25"), ex("y")) in mine
+    assert sum(1 for t in mine if t[1] == ex("near")) == 26 * 26 - 25  # every pair, both ways, less the asserted
 
 
 def test_no_merge_without_a_reason():

@@ -5,6 +5,7 @@
     ``InputError``          a file is unreadable or unparseable (path, line, column)
     ``ValidationError``     SHACL violations (carries the report)
     ``InconsistencyError``  the OWL RL reasoner found a contradiction (its messages)
+    ``ReasoningLimitExceeded``  the OWL RL closure grew past its bound (strangers' data)
   ``ConfigError``           a bad setting: an unknown reasoner, a missing resource
 """
 
@@ -69,3 +70,45 @@ class InconsistencyError(DataError):
         self.messages = list(messages)
         self.engine = engine
         super().__init__(f"{engine} found the data inconsistent: " + "; ".join(self.messages))
+
+
+class ReasoningLimitExceeded(DataError):
+    """The OWL RL closure grew past the bound set on it (strangers' data); the reasoner stopped.
+
+    ``limit`` is the limit passed: ``"inferred triples"`` or ``"inferred triples per asserted
+    triple"`` (then ``per_triple`` is its setting); ``bound`` the bound in triples;
+    ``inferred`` how many the reasoner had inferred when it stopped; ``asserted`` how many it
+    read; ``grew`` the property, or ``rdf:type`` and the class, that produced the most
+    inferred triples, with their number (``("skg:locatedIn", 29950)``); ``rule`` what the
+    ontology says of it that made it grow (``"owl:TransitiveProperty"``), or "".
+    """
+
+    def __init__(
+        self,
+        limit: str,
+        bound: int,
+        inferred: int,
+        asserted: int,
+        grew: tuple[str, int],
+        per_triple: float | None = None,
+        rule: str = "",
+    ):
+        self.limit = limit
+        self.bound = bound
+        self.inferred = inferred
+        self.asserted = asserted
+        self.grew = grew
+        self.per_triple = per_triple
+        self.rule = rule
+        rate = f" ({per_triple:g} per asserted triple)" if per_triple is not None else ""
+        because = f" ({rule})" if rule else ""
+        super().__init__(
+            f"the OWL RL closure passed its limit of {bound:,} inferred triples{rate} after {inferred:,}: "
+            f"{grew[0]} grew by {grew[1]:,}{because}"
+        )
+
+    def __reduce__(self):  # picklable: the default would call __init__ with the message alone
+        return (
+            type(self),
+            (self.limit, self.bound, self.inferred, self.asserted, self.grew, self.per_triple, self.rule),
+        )

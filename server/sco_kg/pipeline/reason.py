@@ -5,6 +5,11 @@ the union Graph of everything asserted and returning a :class:`Closure`: the tri
 entails that are not asserted, and the inconsistency messages it found. :func:`reason`
 drops the noise (:func:`is_noise`), raises :class:`InconsistencyError` on any message,
 and writes the rest into ``kgg:inferred`` with the description of the reasoning run.
+
+The doors that take strangers' data bound the closure (:class:`ReasoningLimits`; their
+bound is ``STRANGERS_LIMITS`` of :mod:`.reasoning_limits`). A reasoner that can check a
+bound while it runs says so (``bounded = True``: fastrl); a bound given to any other is a
+ConfigError, since it could only be checked once the whole closure is made.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ..core.gc_pause import gc_paused
 from ..rdf.namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, REASONING_RUN, is_schema_graph
 from ..rdf.quadset import QuadSet
 from . import fastrl
+from .reasoning_limits import ReasoningLimits
 
 Triple = tuple
 
@@ -73,9 +79,11 @@ def owlrl_reasoner(graph: Graph) -> Closure:
     return Closure(new, errors, "owlrl", _package_version("owlrl"), "https://pypi.org/project/owlrl/")
 
 
-def fastrl_reasoner(graph: Graph) -> Closure:
-    """The project's own OWL 2 RL engine (:mod:`sco_kg.pipeline.fastrl`)."""
-    result = fastrl.closure(graph)
+def fastrl_reasoner(graph: Graph, limits: ReasoningLimits | None = None) -> Closure:
+    """The project's own OWL 2 RL engine (:mod:`sco_kg.pipeline.fastrl`); with ``limits``,
+    raises :class:`~sco_kg.core.errors.ReasoningLimitExceeded` as soon as the closure
+    passes their bound."""
+    result = fastrl.closure(graph, limits=limits)
     with gc_paused():
         triples = set(result.triples)
     return Closure(triples, result.errors, fastrl.ENGINE_NAME, fastrl.ENGINE_VERSION)
@@ -84,6 +92,8 @@ def fastrl_reasoner(graph: Graph) -> Closure:
 # fastrl reads any iterable of triples: reason() hands it the asserted graphs one after the
 # other instead of copying them into one union Graph first (a third of the step at 1M triples)
 fastrl_reasoner.reads_triples = True
+# fastrl checks ReasoningLimits while it reasons (fastrl.budget)
+fastrl_reasoner.bounded = True
 
 
 #: name -> reasoner
@@ -194,18 +204,32 @@ def _run_description(closure: Closure, reasoner: str, ended: datetime) -> Graph:
     return description
 
 
-def reason(dataset: "QuadSet | Dataset", reasoner: str = "fastrl", *, now: datetime | None = None):
+def reason(
+    dataset: "QuadSet | Dataset",
+    reasoner: str = "fastrl",
+    *,
+    now: datetime | None = None,
+    limits: ReasoningLimits | None = None,
+):
     """Add ``kgg:inferred`` to ``dataset`` (a :class:`~sco_kg.rdf.quadset.QuadSet` or an rdflib
     Dataset): the closure minus noise, described inside itself.
 
-    Raises :class:`InconsistencyError` when the reasoner reports an inconsistency.
-    Returns the inferred graph.
+    Raises :class:`InconsistencyError` when the reasoner reports an inconsistency, and
+    :class:`~sco_kg.core.errors.ReasoningLimitExceeded` when the closure of the data
+    passes the bound of ``limits`` (None: no bound); ConfigError if ``limits`` bound a
+    reasoner that cannot check them while it runs (owlrl). Returns the inferred graph.
     """
     fn = get_reasoner(reasoner)
+    bounded = limits is not None and limits.bounded
+    if bounded and not getattr(fn, "bounded", False):
+        raise ConfigError(
+            f"the {reasoner} reasoner cannot be bounded while it runs: reason with fastrl to limit the closure"
+        )
+    extra = {"limits": limits} if bounded else {}
     if getattr(fn, "reads_triples", False):
-        closure = fn(asserted_triples(dataset))
+        closure = fn(asserted_triples(dataset), **extra)
     else:
-        closure = fn(asserted_union(dataset))
+        closure = fn(asserted_union(dataset), **extra)
     if closure.errors:
         raise InconsistencyError(closure.errors, closure.engine or reasoner)
     dataset.remove_graph(INFERRED_GRAPH)
@@ -216,6 +240,7 @@ def reason(dataset: "QuadSet | Dataset", reasoner: str = "fastrl", *, now: datet
     description = _run_description(closure, reasoner, now or reasoning_time())
     # The description answers in standard terms too: reason over it with the ontology
     # (only the ontology's graphs: what it says of the run follows from the axioms alone).
+    # Not bounded: the bound is for the data's closure, and this one is the ontology's own.
     tbox = Graph()
     for graph in dataset.graphs():
         if is_schema_graph(graph.identifier):

@@ -3,8 +3,10 @@
 The TBox is read once and compiled into rule tables (:mod:`.schema`); the data rules run
 to a fixpoint semi-naively (:mod:`.rounds`) over integer-coded triples held in Python sets
 and dicts (:mod:`.engine`), with ``owl:sameAs`` as a union-find (:mod:`.equality`);
-inconsistencies are checked at the end (:mod:`.consistency`). The result is owlrl's closure (rules cax-*, cls-*, prp-*,
-scm-*, eq-*, dt-type*, dt-not-type) without its noise (:func:`.vocab.is_noise`).
+inconsistencies are checked at the end (:mod:`.consistency`). The result is owlrl's
+closure (rules cax-*, cls-*, prp-*, scm-*, eq-*, dt-type*, dt-not-type) without its noise
+(:func:`.vocab.is_noise`). Transitive relations are closed at once (:mod:`.transitive`),
+and a bound on the inferred triples is checked as they are added (:mod:`.budget`).
 
 Why sets and not SPARQL in pyoxigraph: on 100k triples of ``sco_kg.pipeline.synth`` data, one naive
 round of four rules (cax-sco, prp-spo1, prp-dom, prp-rng) as SPARQL UPDATE in a pyoxigraph
@@ -20,6 +22,7 @@ message names the individual (owlrl names the class twice).
     >>> result = closure(dataset)          # rdflib Graph or Dataset (the union is closed)
     >>> result.triples                     # the inferred triples, noise filtered
     >>> result.errors                      # owlrl-style inconsistency messages ([] if consistent)
+    >>> closure(dataset, limits=STRANGERS_LIMITS)  # ReasoningLimitExceeded past the bound
 
 The reasoner of :mod:`sco_kg.pipeline.reason` named ``fastrl`` wraps :func:`closure`.
 """
@@ -35,6 +38,7 @@ from rdflib import Graph
 from ... import __version__
 from ...core.gc_pause import gc_paused
 from ...rdf.quadset import is_dataset
+from ..reasoning_limits import ReasoningLimits
 from .engine import Engine
 from .vocab import is_noise
 
@@ -67,13 +71,19 @@ def _source_triples(source, exclude=()) -> Iterable[tuple]:
         yield from source
 
 
-def closure_of_triples(triples: Iterable[tuple], keep_noise: bool = False) -> ClosureResult:
-    """The OWL 2 RL closure of an iterable of ``(s, p, o)`` rdflib terms (TBox and ABox together)."""
+def closure_of_triples(
+    triples: Iterable[tuple], keep_noise: bool = False, limits: ReasoningLimits | None = None
+) -> ClosureResult:
+    """The OWL 2 RL closure of an iterable of ``(s, p, o)`` rdflib terms (TBox and ABox together).
+
+    With ``limits``, raises :class:`~sco_kg.core.errors.ReasoningLimitExceeded` as soon as
+    the inferred triples pass their bound (checked while the rules run, :mod:`.budget`).
+    """
     # The engine makes millions of tuples and no reference cycles: the cyclic garbage
     # collector would only walk them (and the caller's graph) again and again.
     with gc_paused():
         t0 = time.perf_counter()
-        eng = Engine()
+        eng = Engine(limits)
         eng.load(triples)
         eng.snapshot_input()
         t1 = time.perf_counter()
@@ -83,8 +93,10 @@ def closure_of_triples(triples: Iterable[tuple], keep_noise: bool = False) -> Cl
         out = list(eng.inferred(keep_noise=keep_noise))
         t3 = time.perf_counter()
     stats = {
-        "asserted": sum(len(v) for v in eng.input_P.values()) + sum(len(v) for v in eng.input_T.values()),
+        "asserted": eng.asserted(),
         "inferred": len(out),
+        "inferred_peak": eng.budget.peak,  # the most the engine held at once (noise included)
+        "bound": eng.budget.bound,
         "terms": len(eng.terms),
         "rounds": eng.rounds,
         "compiles": eng.compiles,
@@ -96,11 +108,14 @@ def closure_of_triples(triples: Iterable[tuple], keep_noise: bool = False) -> Cl
     return ClosureResult(out, errors, stats)
 
 
-def closure(source, keep_noise: bool = False, exclude: Iterable = ()) -> ClosureResult:
+def closure(
+    source, keep_noise: bool = False, exclude: Iterable = (), limits: ReasoningLimits | None = None
+) -> ClosureResult:
     """The OWL 2 RL closure of an rdflib Graph or Dataset (every graph but ``exclude``, as one union).
 
     Asserted triples are not repeated; noise (:func:`is_noise`) is left out unless
     ``keep_noise``. Duplicate triples across named graphs count once. A Dataset is read
     in place (no union Graph is built): ``closure(dataset, exclude=[INFERRED_GRAPH])``.
+    ``limits`` bounds the inferred triples (:class:`~sco_kg.pipeline.reasoning_limits.ReasoningLimits`).
     """
-    return closure_of_triples(_source_triples(source, exclude), keep_noise=keep_noise)
+    return closure_of_triples(_source_triples(source, exclude), keep_noise=keep_noise, limits=limits)

@@ -12,7 +12,11 @@ How it works
 * The data rules then run to a fixpoint semi-naively (:mod:`.rounds`), using set
   operations and indexes (``SO[p]``: s -> {o}, ``OS[p]``: o -> {s}) built only for the
   predicates a join needs; :meth:`Engine.commit` adds a round's conclusions and keeps the
-  new ones as the next delta.
+  new ones as the next delta. prp-trp, like scm-sco and scm-spo in the TBox, makes the
+  whole closure of its relation at once (:mod:`.transitive`).
+* Every triple added is counted (:mod:`.budget`); with a bound
+  (:class:`~sco_kg.pipeline.reasoning_limits.ReasoningLimits`), the count stops the
+  closure as soon as it passes it.
 * Equality (:mod:`.equality`): rules that conclude ``owl:sameAs`` union two classes; the
   store is then rewritten to the representatives and the rewritten triples are the next
   delta. Individuals are merged only when one of those rules fires.
@@ -32,8 +36,11 @@ from typing import Iterable, Iterator
 
 from rdflib import Literal
 
+from ...rdf.namespaces import PREFIXES
+from ..reasoning_limits import ReasoningLimits
 from . import consistency, equality, rounds
 from . import vocab as V
+from .budget import Budget
 from .equality import UnionFind
 from .schema import Rules
 from .vocab import OWL, RDF, RDFS
@@ -44,7 +51,13 @@ Triple = tuple  # (s, p, o) of rdflib terms
 class Engine:
     """One closure computation. Use :func:`sco_kg.pipeline.fastrl.closure` rather than this class."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ReasoningLimits | None = None) -> None:
+        self.limits = limits
+        self.budget = Budget()  # counts; bounded once the input is read (snapshot_input)
+        # what the rules whose tables are closed made last round, not to be made again
+        self.trp_added: dict = {}  # transitive property -> the pairs prp-trp added (its closure)
+        self.spo_made: dict = {}  # property -> the delta sets prp-spo1 carried to it
+        self.sco_made: dict = {}  # class -> the delta sets cax-sco carried to it
         self.ids: dict = {}
         self.terms: list = []
         self.P: dict[int, set] = defaultdict(set)
@@ -113,10 +126,16 @@ class Engine:
         """Remember the asserted triples (ids), to tell the inferred ones apart."""
         self.input_P = {p: frozenset(pairs) for p, pairs in self.P.items()}
         self.input_T = {c: frozenset(xs) for c, xs in self.T.items()}
+        self.budget = Budget(self.limits, self.asserted(), self.explain)
+
+    def asserted(self) -> int:
+        """How many distinct triples were read (the sameAs ones included)."""
+        return sum(map(len, self.input_P.values())) + sum(map(len, self.input_T.values())) + len(self.input_same)
 
     def add_one_time(self) -> None:
         """cls-thing, cls-nothing1, prp-ap, dt-type1, dt-type2 and the datatype disjointness."""
         i, T, P = self.intern, self.T, self.P
+        before = self.sizes()
         T[i(OWL.Class)].update((self.THING, self.NOTHING))
         ap = i(OWL.AnnotationProperty)
         T[ap].update(i(a) for a in V.ANNOTATION_PROPERTIES)
@@ -140,6 +159,7 @@ class Engine:
         for left, _p, right in V.DATATYPE_DISJOINTNESS:
             if left in used and right in used:
                 P[disj].add((i(left), i(right)))
+        self.count_growth(before)
 
     # ------------------------------------------------------------------ lists
     def rdf_list(self, head: int) -> list[int]:
@@ -180,6 +200,8 @@ class Engine:
     def commit(self, nP: dict, nT: dict) -> tuple[dict, dict]:
         """Add the round's conclusions; return those that were new (the next delta)."""
         P, T, SO, OS = self.P, self.T, self.SO, self.OS
+        budget, TYPE = self.budget, self.TYPE
+        budget.settle()
         dP, dT = {}, {}
         for p, pairs in nP.items():
             old = P[p]
@@ -188,6 +210,7 @@ class Engine:
                 continue
             old |= new
             dP[p] = new
+            budget.grew(p, len(new))
             if p in SO:
                 so = SO[p]
                 for s, o in new:
@@ -205,9 +228,62 @@ class Engine:
                 continue
             old |= new
             dT[c] = new
+            budget.grew((TYPE, c), len(new))
             if c in self.schema_type_ids:
                 self.schema_dirty = True
         return dP, dT
+
+    # ------------------------------------------------------------------ the bound
+    def sizes(self) -> tuple[dict, dict]:
+        """How many pairs each predicate and instances each class has (to count growth)."""
+        return {p: len(s) for p, s in self.P.items()}, {c: len(s) for c, s in self.T.items()}
+
+    def count_growth(self, before: tuple[dict, dict]) -> None:
+        """Count what was added to the store since :meth:`sizes` gave ``before``, other than
+        by :meth:`commit` (the TBox closure, the one-time triples)."""
+        budget = self.budget
+        budget.settle()
+        sizes_P, sizes_T = before
+        for p, s in list(self.P.items()):
+            grown = len(s) - sizes_P.get(p, 0)
+            if grown > 0:
+                budget.grew(p, grown)
+        for c, s in list(self.T.items()):
+            grown = len(s) - sizes_T.get(c, 0)
+            if grown > 0:
+                budget.grew((self.TYPE, c), grown)
+
+    def explain(self, key) -> tuple[str, str]:
+        """A budget key (a property, or ``(rdf:type, class)``) as words: its name, and what
+        the ontology says of it that makes it grow (or "")."""
+        R = self.rules
+        if isinstance(key, tuple):
+            return f"rdf:type {self.short(key[1])}", ""
+        if key in R.transitive:
+            rule = "owl:TransitiveProperty"
+        elif key in R.symmetric:
+            rule = "owl:SymmetricProperty"
+        elif any(head == key for head, _chain in R.chains):
+            rule = "owl:propertyChainAxiom"
+        elif key in self.schema_pred_ids:
+            rule = "the ontology's closure"
+        elif key in R.inverses:
+            rule = "owl:inverseOf"
+        elif any(key in sups for sups in R.sup_props.values()):
+            rule = "rdfs:subPropertyOf"
+        else:
+            rule = ""
+        return self.short(key), rule
+
+    def short(self, n: int) -> str:
+        """A term's name, with a prefix of the project's where one fits."""
+        term = self.terms[n]
+        text = str(term)
+        fits = [(len(ns), prefix) for prefix, ns in PREFIXES.items() if text.startswith(ns) and len(text) > len(ns)]
+        if fits:
+            size, prefix = max(fits)
+            return f"{prefix}:{text[size:]}"
+        return term.n3()
 
     # ------------------------------------------------------------------ the steps
     def run(self) -> None:

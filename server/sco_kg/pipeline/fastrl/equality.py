@@ -86,12 +86,14 @@ def apply_equalities(eng: Engine) -> tuple[dict, dict]:
             bad = set(pairs)
         if bad:
             pairs -= bad
+            eng.budget.shrank(len(bad))
             nP[c(p)].update((c(s), c(o)) for s, o in bad)
     for cl in list(eng.T):
         xs = eng.T[cl]
         bad = set(xs) if cl in moved else (xs & moved)
         if bad:
             xs -= bad
+            eng.budget.shrank(len(bad))
             nT[c(cl)].update(c(x) for x in bad)
     if moved & _schema_terms(eng):
         eng.schema_dirty = True
@@ -119,11 +121,14 @@ def _schema_terms(eng: Engine) -> set:
     return out
 
 
-
 def inferred(eng: Engine, keep_noise: bool = False) -> Iterator[Triple]:
     """The inferred triples in rdflib terms: the closure, expanded over sameAs classes
     (eq-rep-s/p/o, eq-sym, eq-trans, as owlrl materialises it), minus the asserted
-    triples and, unless ``keep_noise``, minus :func:`~sco_kg.pipeline.fastrl.vocab.is_noise`."""
+    triples and, unless ``keep_noise``, minus :func:`~sco_kg.pipeline.fastrl.vocab.is_noise`.
+
+    The expansion multiplies: a class of n names writes n * n sameAs triples, and a triple
+    about it n times. With sameAs classes, the triples written are counted against the
+    budget's bound, each property and class apart."""
     terms = eng.terms
     members = eng.uf.classes()
     if keep_noise:
@@ -134,10 +139,13 @@ def inferred(eng: Engine, keep_noise: bool = False) -> Iterator[Triple]:
     TYPE, SAME = eng.TYPE, eng.SAME
     empty = frozenset()
     allm = (lambda x: members.get(x, (x,))) if members else (lambda x: (x,))  # noqa: E731
+    written = _Written(eng) if members else None
     for p, pairs in eng.P.items():
         for pm in allm(p):
             if bad_p[pm]:
                 continue
+            if written:
+                written.key = pm
             pt = terms[pm]
             asserted = eng.input_P.get(pm, empty)
             if not members:
@@ -152,10 +160,13 @@ def inferred(eng: Engine, keep_noise: bool = False) -> Iterator[Triple]:
                     for om in allm(o):
                         if (sm, om) not in asserted:
                             yield terms[sm], pt, terms[om]
+                            written.one()
     tt = terms[TYPE]
     for cl, xs in eng.T.items():
         for cm in allm(cl):
             ct = terms[cm]
+            if written:
+                written.key = (TYPE, cm)
             asserted = eng.input_T.get(cm, empty)
             if not members:
                 for x in xs - asserted if asserted else xs:
@@ -166,7 +177,10 @@ def inferred(eng: Engine, keep_noise: bool = False) -> Iterator[Triple]:
                 for xm in allm(x):
                     if not bad_s[xm] and xm not in asserted:
                         yield terms[xm], tt, ct
+                        written.one()
     st = terms[SAME]
+    if written:
+        written.key = SAME
     for ms in members.values():
         for a in ms:
             if bad_s[a]:
@@ -174,4 +188,24 @@ def inferred(eng: Engine, keep_noise: bool = False) -> Iterator[Triple]:
             for b in ms:
                 if a != b and (a, b) not in eng.input_same:
                     yield terms[a], st, terms[b]
+                    written.one()
+
+
+class _Written:
+    """The triples the sameAs expansion wrote, by key, against the budget's bound."""
+
+    __slots__ = ("budget", "bound", "total", "by_key", "key")
+
+    def __init__(self, eng: Engine) -> None:
+        self.budget = eng.budget
+        self.bound = eng.budget.bound
+        self.total = 0
+        self.by_key: dict = defaultdict(int)
+        self.key = None
+
+    def one(self) -> None:
+        self.total += 1
+        self.by_key[self.key] += 1
+        if self.bound is not None and self.total > self.bound:
+            self.budget.exceeded(self.total, self.by_key)
 

@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING
 
 from .equality import apply_equalities
 from .schema import compile_rules
+from .transitive import reaches
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine import Engine
 
 __all__ = ["run", "fixpoint"]
+
+_NONE: frozenset = frozenset()
 
 
 def run(eng: Engine) -> None:
@@ -29,8 +32,11 @@ def run(eng: Engine) -> None:
     apply_equalities(eng)
     while True:
         compile_rules(eng)
+        eng.trp_added, eng.spo_made, eng.sco_made = {}, {}, {}  # new tables: every triple goes through
+        grown = eng.sizes()
         for c, members in eng.rules.one_of:  # cls-oo
             eng.T[c].update(eng.c(m) for m in members)
+        eng.count_growth(grown)
         # every triple is new to freshly compiled rules
         dP = {p: set(s) for p, s in eng.P.items() if s}
         dT = {c: set(s) for c, s in eng.T.items() if s}
@@ -65,11 +71,14 @@ def fixpoint(eng: Engine, dP: dict, dT: dict) -> None:
             dT = {c: s for c, s in dT.items() if s}
 
 
-
 def _round(eng: Engine, dP: dict, dT: dict, nP: dict, nT: dict) -> None:
     R, P, T, SO, OS = eng.rules, eng.P, eng.T, eng.SO, eng.OS
     same = eng.pending_same
     TYPE = eng.TYPE
+    trp_last, eng.trp_added = eng.trp_added, {}
+    spo_last, spo_made = eng.spo_made, defaultdict(list)
+    sco_last, sco_made = eng.sco_made, defaultdict(list)
+    eng.spo_made, eng.sco_made = spo_made, sco_made
     keys_dirty: set = set()
     if TYPE in R.sup_props or TYPE in R.domains or TYPE in R.ranges or TYPE in R.inverses:
         # property axioms on rdf:type itself: see type triples as pairs
@@ -82,9 +91,15 @@ def _round(eng: Engine, dP: dict, dT: dict, nP: dict, nT: dict) -> None:
             nT[c].update(s for s, _ in new)
         for c in R.ranges.get(p, ()):
             nT[c].update(o for _, o in new)
-        # prp-spo1, prp-eqp1/2
-        for q in R.sup_props.get(p, ()):
-            nP[q] |= new
+        # prp-spo1, prp-eqp1/2 (the table is closed: not again for the pairs it made last round)
+        sups = R.sup_props.get(p)
+        if sups:
+            made = spo_last.get(p)
+            fresh = new.difference(*made) if made else new
+            if fresh:
+                for q in sups:
+                    nP[q] |= fresh
+                    spo_made[q].append(new)
         # prp-inv1/2, prp-symp
         inv = R.inverses.get(p, ())
         if inv or p in R.symmetric:
@@ -93,14 +108,14 @@ def _round(eng: Engine, dP: dict, dT: dict, nP: dict, nT: dict) -> None:
                 nP[q] |= swapped
             if p in R.symmetric:
                 nP[p] |= swapped
-        # prp-trp
-        if p in R.transitive:
-            so, os_, out = SO[p], OS[p], nP[p]
-            for x, y in new:
-                for z in so.get(y, ()):
-                    out.add((x, z))
-                for w in os_.get(x, ()):
-                    out.add((w, y))
+        # prp-trp: the closure at once, unless the new pairs are those it made last round
+        if p in R.transitive and p != TYPE:  # (rdf:type's triples are classes, not pairs)
+            last = trp_last.get(p)
+            if not last or not new <= last:
+                added = _transitive(eng, p)
+                if added:
+                    nP[p] |= added
+                    eng.trp_added[p] = added
         # prp-fp
         if p in R.functional:
             so = SO[p]
@@ -164,9 +179,16 @@ def _round(eng: Engine, dP: dict, dT: dict, nP: dict, nT: dict) -> None:
             if any(s in tc for s, _ in new):
                 keys_dirty.add(n)
     for c, new in dT.items():
-        # cax-sco, cax-eqc (cls-int2, cls-uni through scm-int, scm-uni)
-        for d in R.sup_classes.get(c, ()):
-            nT[d] |= new
+        # cax-sco, cax-eqc (cls-int2, cls-uni through scm-int, scm-uni); the table is
+        # closed: not again for the instances it made last round
+        sups = R.sup_classes.get(c)
+        if sups:
+            made = sco_last.get(c)
+            fresh = new.difference(*made) if made else new
+            if fresh:
+                for d in sups:
+                    nT[d] |= fresh
+                    sco_made[d].append(new)
         # cls-int1
         for cls, members in R.intersections.get(c, ()):
             cand = new
@@ -221,6 +243,24 @@ def _round(eng: Engine, dP: dict, dT: dict, nP: dict, nT: dict) -> None:
     if sp:
         same.extend(sp)
 
+
+def _transitive(eng: Engine, p: int) -> set:
+    """prp-trp: the pairs of the transitive closure of ``p`` not in the store yet
+    (:mod:`.transitive`), announced to the budget as they are made.
+
+    Once a round has made the whole closure, the next round's new pairs of ``p`` are those
+    pairs (nothing to do) unless another rule added some: :func:`_round` runs this only then.
+    """
+    succ = eng.SO[p]
+    expect = eng.budget.expect
+    added: set = set()
+    for members, reach in reaches(succ):
+        for a in members:
+            new = reach - succ.get(a, _NONE)
+            if new:
+                added.update([(a, b) for b in new])
+                expect(p, len(new))
+    return added
 
 
 def _keys(eng: Engine, n: int) -> None:

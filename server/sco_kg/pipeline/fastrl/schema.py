@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Literal
 
+from .transitive import reaches, successors
 from .vocab import OWL, RDF, RDFS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,8 +56,10 @@ class Rules:
     index_os: set = field(default_factory=set)  # predicates that need o -> {s}
 
 
-def close_schema(eng: Engine) -> None:
-    """The scm-* rules to a fixpoint over the schema triples (owlrl's exact conditions)."""
+def close_schema(eng: Engine) -> tuple[dict, dict]:
+    """The scm-* rules to a fixpoint over the schema triples (owlrl's exact conditions).
+
+    Returns the closed rdfs:subClassOf and rdfs:subPropertyOf as node -> super-nodes."""
     i, P, T = eng.intern, eng.P, eng.T
     SUB, EQC = i(RDFS.subClassOf), i(OWL.equivalentClass)
     SUBP, EQP = i(RDFS.subPropertyOf), i(OWL.equivalentProperty)
@@ -67,6 +70,7 @@ def close_schema(eng: Engine) -> None:
     THING, NOTHING = eng.THING, eng.NOTHING
     sub, eqc, subp, eqp = P[SUB], P[EQC], P[SUBP], P[EQP]
     dom, rng = P[DOM], P[RNG]
+    grown = eng.sizes()  # what close_schema adds is counted against the budget
     # scm-cls, scm-op, scm-dp (and rdf:Property, as owlrl does)
     for cl in list(T.get(i(OWL.Class), ())):
         sub.update(((cl, cl), (cl, THING), (NOTHING, cl)))
@@ -90,6 +94,8 @@ def close_schema(eng: Engine) -> None:
     # a representative of several names: ``a rel a`` stands for ``a1 rel a2`` between two
     # of its names, which owlrl's c1 != c2 guards do not skip
     multi = {rep for rep, names in eng.uf.classes().items() if len(names) > 1}
+    expect = eng.budget.expect
+    closed_sub = closed_subp = -1  # their sizes when last closed
     while True:
         before = len(sub) + len(eqc) + len(subp) + len(eqp) + len(dom) + len(rng)
         # scm-eqc1 / scm-eqp1
@@ -101,50 +107,46 @@ def close_schema(eng: Engine) -> None:
             if a != b or a in multi:
                 subp.add((a, b))
                 subp.add((b, a))
-        # scm-sco, scm-eqc2 (transitive closure, owlrl skips c1 == c3)
-        sup = defaultdict(set)
-        for a, b in sub:
-            sup[a].add(b)
-        for a, b in list(sub):
-            if a != b or a in multi:
-                for c in sup.get(b, ()):
-                    if c != a or a in multi:
-                        sub.add((a, c))
-            if a in sup.get(b, ()):  # scm-eqc2, also for c sub c (as owlrl)
-                eqc.add((a, b))
-        supp = defaultdict(set)
-        for a, b in subp:
-            supp[a].add(b)
-        subs_of = defaultdict(set)
-        for a, b in subp:
-            subs_of[b].add(a)
-        for a, b in list(subp):
-            if a != b or a in multi:
-                for c in supp.get(b, ()):
-                    if c != a or a in multi:
-                        subp.add((a, c))
-                if a in supp.get(b, ()):
+        # scm-sco and scm-eqc2 (also for c sub c, as owlrl), when sub grew since
+        if len(sub) != closed_sub:
+            sup = _close(eng, SUB, sub, multi)
+            for a, b in sub:
+                if a in sup.get(b, ()):
+                    eqc.add((a, b))
+            closed_sub = len(sub)
+        # scm-spo and scm-eqp2
+        if len(subp) != closed_subp:
+            supp = _close(eng, SUBP, subp, multi)
+            subs_of = successors((b, a) for a, b in subp)
+            for a, b in subp:
+                if (a != b or a in multi) and a in supp.get(b, ()):
                     eqp.add((a, b))
+            closed_subp = len(subp)
         # scm-dom1/2, scm-rng1/2
-        for store in (dom, rng):
+        for key, store in ((DOM, dom), (RNG, rng)):
             for pr, c1 in list(store):
+                n = len(store)
                 for c2 in sup.get(c1, ()):
                     if c1 != c2:
                         store.add((pr, c2))
                 for p1 in subs_of.get(pr, ()):
                     if p1 != pr:
                         store.add((p1, c1))
+                expect(key, len(store) - n)
         # scm-hv
         for c1, v in hv:
+            n = len(sub)
             for p1 in onp.get(c1, ()):
                 for c2, v2 in hv:
                     if v2 == v:
                         for p2 in onp.get(c2, ()):
                             if p2 in supp.get(p1, ()):
                                 sub.add((c1, c2))
+            expect(SUB, len(sub) - n)
         # scm-svf1/2, scm-avf1/2
         for table, is_svf in ((svf, True), (avf, False)):
             for c1, y1 in table:
+                n = len(sub)
                 for p1 in onp.get(c1, ()):
                     for c2, y2 in table:
                         for p2 in onp.get(c2, ()):
@@ -152,16 +154,41 @@ def close_schema(eng: Engine) -> None:
                                 sub.add((c1, c2))  # svf1, avf1
                             if y1 == y2 and p2 in supp.get(p1, ()):
                                 sub.add((c1, c2) if is_svf else (c2, c1))  # svf2, avf2
+                expect(SUB, len(sub) - n)
+        eng.count_growth(grown)
+        grown = eng.sizes()
         after = len(sub) + len(eqc) + len(subp) + len(eqp) + len(dom) + len(rng)
         if after == before:
-            break
+            return sup, supp
 
+
+def _close(eng: Engine, key: int, pairs: set, multi: set) -> dict:
+    """Add to ``pairs`` its transitive closure (:mod:`.transitive`); return it as
+    node -> successors. As owlrl's scm-sco (which skips c1 == c3), no reflexive pair is
+    made, but for a representative of several names; the new pairs are announced to the
+    budget as they are made."""
+    succ = successors(pairs)
+    expect = eng.budget.expect
+    for members, reach in reaches(succ):
+        for a in members:
+            mine = succ.get(a)
+            new = reach - mine if mine else set(reach)
+            if a in new and a not in multi:
+                new.discard(a)
+            if new:
+                pairs.update([(a, b) for b in new])
+                expect(key, len(new))
+                if mine:
+                    mine |= new  # a's component is done: reaches() reads it no more
+                else:
+                    succ[a] = new
+    return succ
 
 
 def compile_rules(eng: Engine) -> None:
     """Close the TBox, then build the rule tables and the indexes they need."""
     eng.compiles += 1
-    close_schema(eng)
+    sup, supp = close_schema(eng)
     i, P, T = eng.intern, eng.P, eng.T
     R = Rules()
     tup = lambda d: {k: tuple(v) for k, v in d.items() if v}  # noqa: E731
@@ -172,20 +199,10 @@ def compile_rules(eng: Engine) -> None:
     def instances(term):
         return T.get(i(term), ())
 
-    sup = defaultdict(set)
-    for a, b in pairs(RDFS.subClassOf):
-        if a != b:
-            sup[a].add(b)
-    R.sup_classes = tup(sup)
-    supp = defaultdict(set)
-    for a, b in pairs(RDFS.subPropertyOf):
-        if a != b:
-            supp[a].add(b)
-    for a, b in pairs(OWL.equivalentProperty):  # prp-eqp1/2 (also via scm-eqp)
-        if a != b:
-            supp[a].add(b)
-            supp[b].add(a)
-    R.sup_props = tup(supp)
+    # cax-sco, cax-eqc; prp-spo1, prp-eqp1/2 (equivalent properties are sub-properties
+    # both ways after scm-eqp1): the closed tables, without the reflexive pairs
+    R.sup_classes = {a: tuple(bs - {a}) for a, bs in sup.items() if bs - {a}}
+    R.sup_props = {a: tuple(bs - {a}) for a, bs in supp.items() if bs - {a}}
     d = defaultdict(set)
     for pr, c in pairs(RDFS.domain):
         d[pr].add(c)
