@@ -168,6 +168,16 @@ RULE_FIXTURES = {
         ":x a :R ; :p :y1 , :y2 , :y3 . :y1 a :C . :y2 a :C .",
         (ex("y1"), OWL.sameAs, ex("y2")),
     ),
+    "prp-fp with values arriving over rounds": (
+        ":mother a owl:FunctionalProperty . :hasChild owl:inverseOf :mother . :birthMother rdfs:subPropertyOf :mother . "
+        ":x :mother :m1 . :m2 :hasChild :x . :x :birthMother :m3 .",
+        (ex("m3"), OWL.sameAs, ex("m2")),
+    ),
+    "cls-maxqc3 with a value typed in a later round": (
+        ":R owl:onProperty :p ; owl:maxQualifiedCardinality \"1\"^^xsd:nonNegativeInteger ; owl:onClass :C . "
+        ":D rdfs:subClassOf :C . :q rdfs:range :D . :x a :R ; :p :y1 , :y2 , :y3 . :y1 a :C . :z :q :y2 .",
+        (ex("y2"), OWL.sameAs, ex("y1")),
+    ),
     "prp-trp on a cycle": (
         ":in a owl:TransitiveProperty . :a :in :b . :b :in :c . :c :in :a .",
         (ex("a"), ex("in"), ex("a")),

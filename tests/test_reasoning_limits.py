@@ -160,6 +160,15 @@ def test_a_sameas_class_is_bounded_as_it_is_written_out():
     assert err.inferred == 2001
 
 
+def test_a_subject_with_10000_values_of_a_functional_property_stops_at_the_bound():
+    """prp-fp makes them one individual: 10,000 * 9,999 owl:sameAs triples on the way out,
+    and no pairing of every two values before (100M pairs queued, gigabytes)."""
+    triples = [(ex("f"), RDF.type, OWL.FunctionalProperty)]
+    triples += [(ex("s"), ex("f"), ex(f"o{k}")) for k in range(10_000)]
+    err = raised(lambda: fastrl.closure(triples, limits=STRANGERS_LIMITS))
+    assert (err.limit, err.bound, err.inferred, err.grew) == (PER_TRIPLE, 100_010, 100_011, ("owl:sameAs", 100_011))
+
+
 @pytest.mark.parametrize("kinds", [(OWL.TransitiveProperty,), (OWL.TransitiveProperty, OWL.SymmetricProperty)])
 def test_a_bounded_closure_that_fits_is_the_unbounded_one(kinds):
     triples = chain(80, kinds=kinds)
