@@ -252,3 +252,40 @@ def test_the_corpus_is_all_here():
     stages = {line.split(":", 1)[1].strip() for p in CLOSURE for line in p.read_text().splitlines()
               if line.startswith("# stage:")}
     assert stages == {"asserted", "closure", "consistency"}
+
+
+# -- the closure of data from outside is bounded ----------------------------------------------
+
+
+def _chain(places: int) -> str:
+    """116 KB of Turtle whose OWL RL closure is ~500,000 triples: places in a chain of
+    skg:locatedIn, a transitive property (each place labelled, so the asserted data passes)."""
+    lines = ["@prefix skg: <https://w3id.org/sco-kg/ontology#> .", "@prefix kg: <https://w3id.org/sco-kg/id/> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    lines += [f'kg:place-{i} a skg:Place ; rdfs:label "lieu {i}"@fr, "place {i}"@en .' for i in range(places + 1)]
+    lines += [f"kg:place-{i} skg:locatedIn kg:place-{i + 1} ." for i in range(places)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_closure_past_its_limit_is_refused_at_every_door_that_takes_strangers_data(
+        kgs, validate_apps, ingest_apps, tmp_path):
+    chain = tmp_path / "chain.ttl"
+    chain.write_text(_chain(1000), encoding="utf-8")
+    names = "skg:locatedIn grew by"
+    result = CliRunner().invoke(main, ["validate", "--with-kg", str(chain)])
+    assert result.exit_code == 1 and "passed its limit of" in result.stderr and names in result.stderr
+    assert "Traceback" not in result.output
+    resp = validate_apps["project"].test_client().post(
+        "/validate?with-kg=true", data=chain.read_bytes(), headers={"Content-Type": "text/turtle"})
+    assert resp.status_code == 413 and resp.get_json()["reason"] == "reasoning", resp.get_data(as_text=True)
+    assert names in resp.get_json()["error"]
+    app, store = ingest_apps["project"]
+    before = sorted((store / LOG_DIR).glob("*.nq")) if (store / LOG_DIR).is_dir() else []
+    resp = app.test_client().post("/data", data=chain.read_bytes(), headers={
+        "Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
+    assert resp.status_code == 413 and resp.get_json()["reason"] == "reasoning", resp.get_data(as_text=True)
+    assert names in resp.get_json()["error"]
+    assert (sorted((store / LOG_DIR).glob("*.nq")) if (store / LOG_DIR).is_dir() else []) == before
+    # the project's own build is not bounded: the same file builds (~500,000 inferred triples)
+    result = CliRunner().invoke(main, ["build", "-q", "--out", str(tmp_path / "dist"), "--also-data", str(chain)])
+    assert result.exit_code == 0, result.output

@@ -22,6 +22,7 @@ from ..rdf.namespaces import INFERRED_GRAPH, is_schema_graph
 from ..rdf.quadset import QuadSet
 from .load import read_sources
 from .reason import reason
+from .reasoning_limits import ReasoningLimits
 from .report import ValidationReport
 from .sources import Sources
 from .validate import validate as validate_data
@@ -50,7 +51,7 @@ def build(
     progress: Progress | None = None,
     now: datetime | None = None,
     validator: str = DEFAULT_VALIDATOR,
-    limits=None,
+    limits: ReasoningLimits | None = None,
 ) -> BuildResult:
     """Build the dataset from ``sources`` (None: the packaged ontology and data): load,
     validate the asserted data, reason, validate the closure. Every door into the graph
@@ -59,7 +60,7 @@ def build(
     ``reasoner=None`` skips reasoning (no ``kgg:inferred``); ``validate=False`` skips the
     validations; ``validator`` is the SHACL engine (``"fast"`` or ``"pyshacl"``, see
     :func:`sco_kg.pipeline.validate.validate`); ``limits`` bounds the closure (data from
-    outside: :mod:`sco_kg.pipeline.reason`), None for the project's own build.
+    outside: :mod:`.reasoning_limits`), None for the project's own build.
     Raises :class:`~sco_kg.core.errors.InputError`, :class:`~sco_kg.core.errors.ValidationError`
     (stage ``asserted`` or ``closure``), :class:`~sco_kg.core.errors.InconsistencyError`,
     and past ``limits`` the reasoner's limit error.
@@ -84,8 +85,7 @@ def build(
         reports["asserted"] = step("validate", lambda: _passed(
             validate_asserted(dataset, shapes, engine=validator, declared=declared), "asserted"))
     if reasoner:
-        bound = {"limits": limits} if limits is not None else {}
-        step("reason", lambda: reason(dataset, reasoner, now=now, **bound))
+        step("reason", lambda: reason(dataset, reasoner, now=now, limits=limits))
         if validate:
             reports["closure"] = step("validate closure", lambda: _passed(
                 validate_data(dataset, shapes, stage="closure", engine=validator), "closure"))

@@ -10,16 +10,20 @@ stopped the pipeline.
 * else the closure's report, conforming.
 
 Refusals are not verdicts and propagate: an unreadable input
-(:class:`~sco_kg.core.errors.InputError`), a closure past its limits, a bad setting.
+(:class:`~sco_kg.core.errors.InputError`), a closure past its limits
+(:class:`~sco_kg.core.errors.ReasoningLimitExceeded`: :func:`strangers_limits` are the
+bounds of the doors that take data from outside), a bad setting.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core.errors import ConfigError, InconsistencyError, ValidationError
 from .build import BuildResult, build
+from .reasoning_limits import STRANGERS_MAX_INFERRED, STRANGERS_MAX_INFERRED_PER_TRIPLE, ReasoningLimits
 from .report import ValidationReport, inconsistency_report
 from .sources import Input, Sources
 from .validate import DEFAULT_VALIDATOR
@@ -57,10 +61,26 @@ def report_of(exc: ValidationError | InconsistencyError) -> ValidationReport:
     return inconsistency_report(exc.messages, exc.engine)
 
 
-def strangers_limits():
-    """The bounds on the closure of data from outside (``sco-kg validate FILE``, the POST
-    routes): SCO_KG_MAX_INFERRED and SCO_KG_MAX_INFERRED_PER_TRIPLE, else the defaults."""
-    return None  # wired to the reasoner's limits when they exist
+def strangers_limits(settings=None) -> ReasoningLimits:
+    """The bounds on the closure of data from outside (``sco-kg validate FILE``, ``POST
+    /validate``, ``POST /data``): ``settings`` (the server's ``max_inferred`` and
+    ``max_inferred_per_triple``), else ``SCO_KG_MAX_INFERRED`` and
+    ``SCO_KG_MAX_INFERRED_PER_TRIPLE`` in the environment, else the defaults of
+    :mod:`.reasoning_limits`; 0 means no bound of that kind."""
+    settings = settings or {}
+
+    def read(name: str, default, kind):
+        value = settings.get(name, os.environ.get("SCO_KG_" + name.upper()))
+        if value in (None, ""):
+            return default
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"SCO_KG_{name.upper()}={value!r}: not a number") from None
+        return number or None  # 0: unbounded
+
+    return ReasoningLimits(read("max_inferred", STRANGERS_MAX_INFERRED, int),
+                           read("max_inferred_per_triple", STRANGERS_MAX_INFERRED_PER_TRIPLE, float))
 
 
 def validate_files(paths, fmt: str | None = None, *, with_kg: bool = False, sources: Sources | None = None,

@@ -24,6 +24,7 @@ What is stored, and how graphs are named: :mod:`.ingest_job`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -75,7 +76,7 @@ class Ingestor:
     """
 
     def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str,
-                 max_memory_mb: int = 0, validator: str = DEFAULT_VALIDATOR, limits: dict | None = None):
+                 max_memory_mb: int = 0, validator: str = DEFAULT_VALIDATOR, limits=None):
         if loaded.store_root is None or loaded.path is None:
             raise ValueError("the ingest needs the on-disk store (serve --store DIR)")
         self.loaded = loaded
@@ -87,7 +88,8 @@ class Ingestor:
         self.base = base
         self.max_memory_mb = max_memory_mb
         self.validator = validator
-        self.limits = limits  # the bounds of the closure (sco_kg.pipeline.check.strangers_limits)
+        # the bounds of the closure (sco_kg.pipeline.check.strangers_limits), as the child's JSON job carries them
+        self.limits = dataclasses.asdict(limits) if limits is not None else None
         self.lock = threading.Lock()
         self.work = self.root / WORK_DIR
         shutil.rmtree(self.work, ignore_errors=True)  # leftovers of an ingest a crash cut short

@@ -31,8 +31,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from ..core.errors import DataError, InputError
+from ..core.errors import InputError, ReasoningLimitExceeded
 from ..pipeline.check import check
+from ..pipeline.reasoning_limits import ReasoningLimits
 from ..pipeline.report_formats import render
 from ..pipeline.sources import Input, Sources
 from ..pipeline.validate import DEFAULT_VALIDATOR
@@ -111,10 +112,11 @@ def _prepare(job: dict) -> dict:
     log = [Input(Path(p)) for p in job["log"]]
     sources = Sources.of_served([*job["sources"], record], extra=[*log, body])
     try:
-        checked = check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=job.get("limits"))
+        limits = ReasoningLimits(**job["limits"]) if job.get("limits") else None
+        checked = check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=limits)
     except InputError as exc:
         raise IngestRefused(400, exc.message, line=exc.line, column=exc.column) from None
-    except DataError as exc:  # the closure past its limits
+    except ReasoningLimitExceeded as exc:
         raise IngestRefused(413, str(exc), reason="reasoning") from None
     seconds["check"] = round(time.perf_counter() - t, 3)
     if not checked.conforms:

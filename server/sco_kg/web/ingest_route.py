@@ -39,7 +39,7 @@ from ..pipeline.report_formats import CONTENT_TYPES, REPORT_MEDIA_TYPES
 from ..store.ingest import Accepted, Ingestor, IngestRefused
 from .conneg import best_of
 from .errors import ApiError
-from .params import url_params
+from .params import iri_param, url_params
 
 bp = Blueprint("ingest", __name__)
 
@@ -107,7 +107,7 @@ def ingest():
     if ingestor is None:
         raise ApiError(501, "this server does not hold its data (serve --backend): ingest into the backend store")
     params = url_params()
-    graphs = [v for k, v in params if k == "graph"]
+    graphs = [iri_param("graph", v) for k, v in params if k == "graph"]
     sources = [v for k, v in params if k == "source"]
     if len(graphs) > 1 or len(sources) > 1:
         raise ApiError(400, "give ?graph= and ?source= at most once each")

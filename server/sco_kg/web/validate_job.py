@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import DataError, InputError
+from ..core.errors import InputError, ReasoningLimitExceeded
 from ..pipeline.check import check
 from ..pipeline.report_formats import render
 from ..pipeline.sources import Input, Sources
@@ -52,6 +52,6 @@ def run_job(job: dict) -> Outcome:
             checked = check(sources, validator=job.get("engine", DEFAULT_VALIDATOR), limits=job.get("limits"))
         except InputError as exc:  # a loading rule (the parse itself passed above)
             return Outcome(False, status=400, message=exc.message, line=exc.line, column=exc.column)
-        except DataError as exc:  # the closure past its limits
+        except ReasoningLimitExceeded as exc:  # the closure past its limits
             return Outcome(False, status=413, message=str(exc), reason="reasoning")
     return Outcome(True, body=render(checked.report, job["format"]), conforms=checked.conforms)

@@ -40,7 +40,7 @@ from .app import current_kg
 from .conneg import best_of
 from .errors import ApiError
 from .params import url_params
-from .validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorOutOfMemory, ValidatorPool
+from .validate_worker import ValidatorPool
 
 bp = Blueprint("validate", __name__)
 
@@ -124,18 +124,8 @@ def validate_body():
         "format": fmt, "served": _served_files(kg) if with_kg else None, "engine": settings["validator"],
         "limits": strangers_limits(),
     }
-    timeout = settings["validate_timeout"]
-    try:
-        outcome = _pool(kg).validate(job, timeout)
-    except ValidationTimeout as exc:
-        raise ApiError(503, f"{exc} (the validation time limit is {timeout:g} s; send less data)",
-                       reason="timeout", headers={"Retry-After": "5"}) from None
-    except ValidatorBusy as exc:
-        raise ApiError(503, str(exc), reason="busy", headers={"Retry-After": "5"}) from None
-    except ValidatorOutOfMemory as exc:
-        raise ApiError(413, f"{exc}: send less data", reason="memory") from None
-    except ValidatorCrashed as exc:
-        raise ApiError(500, str(exc), reason="validator-crash") from None
+    # the pool's failures (time, busy, memory, a crash) answer through web/errors.py's one table
+    outcome = _pool(kg).validate(job, settings["validate_timeout"])
     if not outcome.ok:
         extra = {"reason": outcome.reason} if outcome.reason else {}
         raise ApiError(outcome.status, outcome.message, line=outcome.line, column=outcome.column, **extra)
