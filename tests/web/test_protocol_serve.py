@@ -19,8 +19,8 @@ def count(client, query="SELECT (COUNT(*) AS ?n) { ?s ?p ?o }") -> int:
 
 
 def test_build_is_cached_by_inputs(tmp_path, monkeypatch):
-    from sco_kg.pipeline import build as build_module
     from sco_kg.pipeline.sources import Sources
+    from sco_kg.store import served
     from sco_kg.store.served import DUMP_FILES, cached_build
 
     sources = Sources.from_dirs(TINY / "ontology", [TINY / "data"])
@@ -30,7 +30,7 @@ def test_build_is_cached_by_inputs(tmp_path, monkeypatch):
     def no_build(*args, **kwargs):
         raise AssertionError("the inputs did not change: no build expected")
 
-    monkeypatch.setattr(build_module, "build", no_build)
+    monkeypatch.setattr(served, "build", no_build)  # the pipeline, as the cache calls it
     again, key2 = cached_build(sources, cache_dir=tmp_path)
     assert (again, key2) == (first, key)
     extra = tmp_path / "extra.ttl"
