@@ -443,3 +443,15 @@ def test_serialize_round_trips(tiny_sources, fmt):
     else:
         back = Graph().parse(data=text, format=rdflib_name)
         assert isomorphic(back, union_graph(result.dataset))
+
+
+def test_served_files_keep_their_graphs_and_drop_the_closure(tmp_path):
+    """What a server holds (its dump, or files it serves as they are) loads without its
+    kgg:inferred (the pipeline reasons again); triples outside any graph keep a graph."""
+    served = write(tmp_path / "dump.nq", "<urn:a> <urn:b> <urn:c> <urn:g> .\n"
+                                        f"<urn:a> <urn:b> <urn:d> <{INFERRED_GRAPH}> .\n")
+    plain = write(tmp_path / "plain.ttl", "<urn:x> <urn:y> <urn:z> .\n")
+    ds, declared = read_sources(Sources.of_served([served, plain]))
+    assert declared == [] and ds.get_graph(INFERRED_GRAPH) is None
+    assert (URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")) in ds.graph(URIRef("urn:g"))
+    assert (URIRef("urn:x"), URIRef("urn:y"), URIRef("urn:z")) in ds.graph(KGG["served/default"])

@@ -112,10 +112,14 @@ def load_article(ds: QuadSet, article_dir: Path) -> None:
 
 
 def load_served(ds: QuadSet, path: Path) -> None:
-    """A dataset a build wrote (N-Quads or TriG): every graph but ``kgg:inferred``."""
-    served = read_quads(Path(path))
+    """A dataset a build wrote (N-Quads or TriG): every graph but ``kgg:inferred``; triples
+    outside the named graphs (a file served as it is, ``serve --no-build --data``) in
+    ``kgg:served/default``, as the store serves them in its default graph."""
+    served = read_quads(Path(path), default_graph=True)
     served.remove_graph(INFERRED_GRAPH)
     add_quads(ds, served)
+    if len(served.default_graph):
+        add_graph(ds, KGG["served/default"], served.default_graph)
 
 
 def load_input(ds: QuadSet, item: Input) -> DeclaredGraphs | None:

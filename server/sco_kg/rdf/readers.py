@@ -97,8 +97,9 @@ def read_triple_set(path: Path, fmt: str | None = None) -> QuadSet:
     return parsed
 
 
-def read_quads(path: Path, fmt: str | None = None) -> QuadSet:
-    """Parse a quad syntax file (TriG...); its default graph must be empty."""
+def read_quads(path: Path, fmt: str | None = None, *, default_graph: bool = False) -> QuadSet:
+    """Parse a file of any syntax pyoxigraph or rdflib reads, graphs kept; its default graph
+    must be empty (facts sit in named graphs) unless ``default_graph``."""
     path = Path(path)
     fmt = fmt or rdf_format(path)
     ds = QuadSet()
@@ -106,7 +107,7 @@ def read_quads(path: Path, fmt: str | None = None) -> QuadSet:
         parsed = Dataset()  # rdflib parses it (and reports any error) into a fresh dataset
         _parse(parsed, path, fmt)
         ds = QuadSet.from_dataset(parsed)
-    stray = sorted(ds.default_graph, key=lambda t: tuple(str(x) for x in t))
+    stray = [] if default_graph else sorted(ds.default_graph, key=lambda t: tuple(str(x) for x in t))
     if stray:
         s, p, o = stray[0]
         raise InputError(
