@@ -1,21 +1,27 @@
-"""The ingest's child process (``python -m sco_kg.store.ingest_child``): one job read as
-JSON on stdin, run confined (no network, a capped address space, killed with the server),
-its result written as JSON on stdout. :func:`run_child` runs it from the web process.
-The work itself is :func:`sco_kg.store.ingest_job.prepare`."""
+"""The ingest's child process: one job (:func:`sco_kg.store.ingest_job.prepare`) run in a
+fresh interpreter started by :func:`sco_kg.core.sandbox.spawn`, with the limits of every
+child of the server: no network, an address-space cap (counted from zero), killed with the
+server and at the deadline. :func:`run_child` runs it from the web process.
+
+One child per ingest, not a persistent one: ingests are few and serialised (a lock), the
+start-up (0.4 s measured, the imports) is small beside the check and the store (1-3 s),
+and each ingest's memory goes away with its process.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+import time
+from typing import Callable
 
-from ..core.sandbox import die_with_parent, isolate_network, limit_memory
+from ..core.sandbox import ChildCrashed, ChildOutOfMemory, ChildTimeout, JobFailed, Limits, spawn
+from . import ingest_job
+
+WORKER = "sco_kg.store.ingest_child:worker"  # the factory the sandbox calls in the child
 
 
 class ChildFailed(Exception):
-    """The child did not answer: ``status`` 503 (stopped at the time limit) or 500, and why."""
+    """The child did not answer: ``status`` 503 (stopped at the time limit), 413 (past its
+    memory cap) or 500, and why."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -24,51 +30,33 @@ class ChildFailed(Exception):
 
 
 def run_child(job: dict, timeout: float) -> dict:
-    """Run :func:`sco_kg.store.ingest_job.prepare` in a fresh, confined interpreter; its result dict."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+    """Run :func:`sco_kg.store.ingest_job.prepare` in a fresh, confined interpreter within
+    ``timeout`` seconds (its start-up included); its result dict. ``job["max_memory_mb"]``:
+    the child's address space (MiB; 0 or absent: no cap)."""
+    memory_mb = int(job.get("max_memory_mb") or 0)
+    deadline = time.monotonic() + timeout
     try:
-        proc = subprocess.run([sys.executable, "-m", "sco_kg.store.ingest_child"], input=json.dumps(job).encode(),
-                              capture_output=True, timeout=timeout, env=env, check=False)
-    except subprocess.TimeoutExpired:
+        with spawn(WORKER, Limits(timeout, memory_mb), start_timeout=timeout) as child:
+            return child.call(job, deadline - time.monotonic())
+    except ChildTimeout:
         raise ChildFailed(503, f"the ingest did not finish within {timeout:g} s and was stopped") from None
-    try:
-        return json.loads(proc.stdout.decode("utf-8").strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        raise ChildFailed(500, f"the ingest process failed (exit {proc.returncode}): {tail[0][:300]}") from None
+    except ChildOutOfMemory:
+        raise ChildFailed(413, f"the ingest needed more than {memory_mb} MiB of memory") from None
+    except ChildCrashed as exc:
+        raise ChildFailed(500, f"the ingest process failed: {exc}") from None
+    except JobFailed as exc:  # prepare raised: reported as a 500, its text kept short
+        raise ChildFailed(500, str(exc)[:300]) from None
 
 
+def worker() -> Callable[[dict], dict]:  # pragma: no cover - runs in the child
+    """Called by :mod:`sco_kg.core.sandbox` in the child, before its memory cap: load the
+    code the job imports (an import past the cap fails as a misleading SyntaxError, CPython's
+    parser out of memory, not as a MemoryError); the job function."""
+    # what prepare() imports when it runs, loaded here in the child, never in the web process
+    import rdflib  # noqa: F401
 
-def _confine(max_memory_mb: int) -> None:
-    """No network (an empty namespace, when the OS allows it, as the query workers), and a
-    cap on the address space: a hostile body costs this child, never the server."""
-    isolate_network()
-    limit_memory(max_memory_mb)
+    from ..pipeline import report_formats, sources, validate  # noqa: F401
+    from ..rdf import untrusted  # noqa: F401
+    from . import disk  # noqa: F401
 
-
-def _preload() -> None:
-    """Import the code of the job before the memory cap: the cap bounds the work on
-    the data, and an import past it fails as a misleading SyntaxError (CPython's parser
-    out of memory), not as a MemoryError."""
-    from . import ingest_job  # noqa: F401  (all the code of the job, loaded before the cap)
-
-
-def main() -> None:
-    job = json.loads(sys.stdin.buffer.read())
-    die_with_parent(job["parent"])
-    _preload()
-    _confine(int(job.get("max_memory_mb") or 0))
-    try:
-        result = ingest_job.prepare(job)
-    except MemoryError:
-        result = {"status": 413, "message": f"the ingest needed more than {job.get('max_memory_mb')} MiB of memory"}
-    except Exception as exc:  # reported to the web process as a 500, its text kept short
-        result = {"status": 500, "message": f"{type(exc).__name__}: {str(exc)[:300]}"}
-    sys.stdout.write("\n" + json.dumps(result) + "\n")
-    sys.stdout.flush()
-
-
-if __name__ == "__main__":
-    main()
+    return ingest_job.prepare

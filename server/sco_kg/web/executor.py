@@ -5,28 +5,32 @@ cancel); it releases the GIL, so a thread would not block the server, but a runa
 in a thread would burn a core until it ends, and a stack overflow in the engine would take
 the whole server down. A process can be killed, and its death harms nobody else.
 
-Design:
+Design (the processes are :mod:`sco_kg.core.sandbox`'s, under the limits of every child
+of the server; this module is the pool and the jobs):
 
-* The web process loads the store, then forks a **zygote**: a single-threaded process that
-  holds the in-memory store (copy-on-write) or, for an on-disk store, only its path. The
-  zygote never queries; it only forks workers on request. Forking from it, not from the
-  web process, keeps forks away from the web server's threads and locks.
-* Each **worker** owns one end of a socketpair (the other end was handed to the zygote with
-  SCM_RIGHTS, then to the worker by fork). It opens the on-disk store read-only or uses the
-  inherited memory store, and serves one job at a time: parse, evaluate, serialise (so the
-  serialisation is under the timeout too), reply with the bytes. Its loop runs in a thread
-  with a 256 MiB stack, far from the engine's recursion limits.
+* The web process loads the store, then starts a **zygote** (:class:`sco_kg.core.zygote.Zygote`):
+  a single-threaded process forked from it, which holds the in-memory store (copy-on-write)
+  or, for an on-disk store, only its path. The zygote never queries; it only forks
+  workers on request. Forking from it, not from the web process, keeps forks away from the
+  web server's threads and locks.
+* Each **worker** talks to the web process over its own socketpair. It opens the on-disk
+  store read-only or uses the inherited memory store (:func:`_worker_job`), is confined
+  (no network, death with the zygote, which dies with the server),
+  and serves one job at a time: parse, evaluate, serialise (so the serialisation is under
+  the timeout too), reply with the bytes. Its loop runs in a thread with a
+  256 MiB stack, far from the engine's recursion limits.
 * A request takes an idle worker (waiting at most the timeout), sends the job, and waits
-  for the reply until the deadline. On timeout it SIGKILLs the worker (its CPU is freed at
-  once), asks the zygote for a fresh one and answers 503; other requests are served by the
-  other workers meanwhile. If a worker dies (a crash in the engine), the same.
+  for the reply until the deadline. On timeout the worker is SIGKILLed (its CPU is freed
+  at once), a fresh one forked, and the client gets 503; other requests are served by the
+  other workers meanwhile. If a worker dies (a crash in the engine: 500), the same.
 * After an ingest (:mod:`sco_kg.store.ingest`) the served on-disk store is a new folder:
   :meth:`Executor.repoint` tells the zygote the new path; idle workers are replaced at
   once and busy ones when their query ends, so no worker reads a folder being written
   (pyoxigraph's read-only opening is undefined while another process writes).
 * Workers run, when the OS allows it (root, or unprivileged user namespaces), in a new,
-  empty network namespace: even a query that slipped past the inspection of
-  :mod:`.limits` could not reach any host. Best effort, reported by :attr:`Executor.isolated`.
+  empty network namespace (the zygote's): even a query that slipped past the inspection
+  of :mod:`.limits` could not reach any host. Best effort, reported by
+  :attr:`Executor.isolated`.
 
 Overhead measured on the 2-core dev machine (tests/web/test_protocol_limits.py and
 test_protocol_live.py print it): a small SELECT costs ~37 us in-process and ~85 us through
@@ -40,21 +44,20 @@ holds the store, over budget).
 
 from __future__ import annotations
 
+import functools
 import os
-import pickle
 import queue
-import signal
-import socket
-import struct
-import threading
 import time
-import warnings
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..core.sandbox import isolate_network, recv, recv_exact, send
+from ..core.sandbox import Child, ChildCrashed, ChildError, ChildTimeout, JobFailed, Limits
+from ..core.zygote import Zygote
 from . import conneg
+from .limits import DEFAULTS
+
+STACK_MB = 256  # the workers' thread stack: pyoxigraph's parser and evaluator recurse per bracket
 
 
 class QueryTimeout(Exception):
@@ -159,72 +162,12 @@ def serialize_result(result, job: dict) -> tuple:
     return ("graph", body, fmt, truncated, len(triples))
 
 
-def _worker_main(sock: socket.socket, store: ox.Store | None, path: str | None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    if store is None:
-        store = ox.Store.read_only(path)
-
-    def loop():
-        while True:
-            try:
-                job = recv(sock)
-            except (EOFError, OSError):
-                return
-            try:
-                reply = run_job(store, job)
-            except Exception as exc:  # the engine failed on this query: report, keep serving
-                reply = ("failure", f"{type(exc).__name__}: {exc}")
-            try:
-                send(sock, reply)
-            except OSError:
-                return
-
-    threading.stack_size(256 << 20)
-    t = threading.Thread(target=loop, name="sco-kg-worker")
-    t.start()
-    t.join()
-
-
-def _zygote_main(ctl: socket.socket, store: ox.Store | None, path: str | None, isolate: bool) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped automatically
-    keep = {0, 1, 2, ctl.fileno()}
-    for name in os.listdir("/proc/self/fd"):
-        fd = int(name)
-        if fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-    isolated = isolate_network() if isolate else False
-    ctl.sendall(struct.pack("!?", isolated))
-    while True:
-        try:
-            msg, fds, _flags, _addr = socket.recv_fds(ctl, 1, 1)
-            if msg == b"P":  # repoint: workers forked from now on open this on-disk store
-                (size,) = struct.unpack("!I", recv_exact(ctl, 4))
-                path = recv_exact(ctl, size).decode("utf-8")
-                ctl.sendall(b"K")
-                continue
-        except (OSError, EOFError):
-            break
-        if not msg or not fds:
-            break
-        pid = os.fork()
-        if pid == 0:
-            try:
-                ctl.close()
-                _worker_main(socket.socket(fileno=fds[0]), store, path)
-            finally:
-                os._exit(0)
-        os.close(fds[0])
-        try:
-            ctl.sendall(struct.pack("!i", pid))
-        except OSError:
-            break
-    os._exit(0)
+def _worker_job(state):
+    """In a worker, before its memory cap: the job function over the store it serves (the
+    in-memory store inherited from the zygote, or the on-disk store at ``state`` opened
+    read-only)."""
+    store = state if isinstance(state, ox.Store) else ox.Store.read_only(state)
+    return functools.partial(run_job, store)
 
 
 # --- the web side -----------------------------------------------------------------------
@@ -232,9 +175,12 @@ def _zygote_main(ctl: socket.socket, store: ox.Store | None, path: str | None, i
 
 @dataclass
 class _Worker:
-    pid: int
-    sock: socket.socket
+    child: Child
     generation: int = 0  # the store it opened (see Executor.repoint)
+
+    @property
+    def pid(self) -> int:
+        return self.child.pid
 
 
 class Executor:
@@ -245,56 +191,42 @@ class Executor:
         if (store is None) == (path is None):
             raise ValueError("give a memory store or the path of an on-disk store")
         self.size = max(1, int(workers))
-        self._zlock = threading.Lock()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._path = path
         self.spawned = 0
         self._generation = 0
         self._all: dict[int, _Worker] = {}
-        ctl, child = socket.socketpair()
-        with warnings.catch_warnings():
-            # Python >= 3.12 warns about fork() in a threaded process: the zygote is the
-            # answer to that warning (it only forks, and uses no lock of this process)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
-        if pid == 0:  # the zygote
-            try:
-                ctl.close()
-                _zygote_main(child, store, path, isolate_network)
-            finally:
-                os._exit(0)
-        child.close()
-        self._ctl = ctl
-        self._zygote = pid
-        self.isolated = struct.unpack("!?", recv_exact(ctl, 1))[0]
+        # seconds: each run() gives its own deadline (the request's timeout)
+        limits = Limits(DEFAULTS["timeout"], isolate_network=isolate_network)
+        self._zygote = Zygote(_worker_job, store if store is not None else path, limits, stack_mb=STACK_MB)
+        self.isolated = self._zygote.isolated
         for _ in range(self.size):
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        mine, theirs = socket.socketpair()
-        with self._zlock:
-            socket.send_fds(self._ctl, [b"S"], [theirs.fileno()])
-            (pid,) = struct.unpack("!i", recv_exact(self._ctl, 4))
-            generation = self._generation
-        theirs.close()
+        # read before the fork, bumped after the zygote has the new path (repoint): a worker
+        # is never tagged newer than the store it opened (at worst older: then replaced)
+        generation = self._generation
+        worker = _Worker(self._zygote.spawn(), generation)
         self.spawned += 1
-        worker = _Worker(pid, mine, generation)
-        self._all[pid] = worker
+        self._all[worker.pid] = worker
         return worker
 
     def _discard(self, worker: _Worker) -> None:
         self._all.pop(worker.pid, None)
-        try:
-            os.kill(worker.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        worker.sock.close()
+        worker.child.kill()
         if not self._closed:
             try:
                 self._idle.put(self._spawn())
-            except OSError:
+            except (OSError, ChildError):
                 pass
+
+    def _release(self, worker: _Worker) -> None:
+        if worker.generation == self._generation:
+            self._idle.put(worker)
+        else:
+            self._discard(worker)
 
     def repoint(self, path: str) -> None:
         """Serve the on-disk store at ``path`` from now on (a new generation after an ingest).
@@ -304,12 +236,9 @@ class Executor:
         """
         if self._path is None:
             raise ValueError("only an executor over an on-disk store can be repointed")
-        data = path.encode("utf-8")
-        with self._zlock:
-            self._ctl.sendall(b"P" + struct.pack("!I", len(data)) + data)
-            recv_exact(self._ctl, 1)
-            self._generation += 1
-            self._path = path
+        self._zygote.set_state(path)
+        self._generation += 1
+        self._path = path
         stale = []
         while True:
             try:
@@ -331,46 +260,37 @@ class Executor:
             self._discard(worker)  # opened a store that is no longer served: replaced
 
     def run(self, job: dict, timeout: float):
-        """Send ``job`` to an idle worker; its reply tuple, or QueryTimeout/WorkersBusy/WorkerCrashed."""
+        """Send ``job`` to an idle worker; its reply tuple. QueryTimeout, WorkersBusy,
+        WorkerCrashed: the worker was replaced; EngineError: the engine raised (the worker
+        serves on)."""
         deadline = time.monotonic() + timeout
         worker = self._take(timeout)
         try:
-            worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
-            send(worker.sock, job)
-            reply = recv(worker.sock)
-        except (socket.timeout, TimeoutError):
+            reply = worker.child.call(job, max(0.001, deadline - time.monotonic()))
+        except ChildTimeout:
             self._discard(worker)
             raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped") from None
-        except (EOFError, OSError, pickle.UnpicklingError):
+        except ChildCrashed:
             self._discard(worker)
             raise WorkerCrashed("the query engine crashed on this query (its worker was replaced)") from None
-        if worker.generation == self._generation:
-            self._idle.put(worker)
-        else:
+        except JobFailed as exc:
+            self._release(worker)
+            raise EngineError(f"the query engine failed: {exc}") from None
+        except BaseException:
             self._discard(worker)
+            raise
+        self._release(worker)
         return reply
 
     def query(self, job: dict, timeout: float) -> Reply:
         reply = self.run(job, timeout)
         if reply[0] == "error":
             raise QueryError(reply[1])
-        if reply[0] == "failure":
-            raise EngineError(f"the query engine failed: {reply[1]}")
         return Reply(*reply)
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        for w in list(self._all.values()):
-            try:
-                os.kill(w.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            w.sock.close()
         self._all.clear()
-        self._ctl.close()
-        try:
-            os.waitpid(self._zygote, 0)
-        except ChildProcessError:
-            pass
+        self._zygote.close()
