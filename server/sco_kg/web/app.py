@@ -68,6 +68,7 @@ class KG:
                 path=str(loaded.path) if loaded.path else None,
                 workers=settings["workers"],
                 isolate_network=settings["isolate_network"],
+                memory_mb=settings["query_max_memory_mb"],
             )
         self._lock = threading.Lock()
         self._cache: dict = {}

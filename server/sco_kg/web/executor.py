@@ -15,14 +15,29 @@ of the server; this module is the pool and the jobs):
   web server's threads and locks.
 * Each **worker** talks to the web process over its own socketpair. It opens the on-disk
   store read-only or uses the inherited memory store (:func:`_worker_job`), is confined
-  (no network, death with the zygote, which dies with the server),
+  (no network, the memory cap below, death with the zygote, which dies with the server),
   and serves one job at a time: parse, evaluate, serialise (so the serialisation is under
-  the timeout too), reply with the bytes. Its loop runs in a thread with a
+  the timeout and the cap too), reply with the bytes. Its loop runs in a thread with a
   256 MiB stack, far from the engine's recursion limits.
 * A request takes an idle worker (waiting at most the timeout), sends the job, and waits
   for the reply until the deadline. On timeout the worker is SIGKILLed (its CPU is freed
   at once), a fresh one forked, and the client gets 503; other requests are served by the
-  other workers meanwhile. If a worker dies (a crash in the engine: 500), the same.
+  other workers meanwhile. If a worker dies (a crash in the engine: 500) or runs out of
+  its memory (413, :class:`QueryOutOfMemory`), the same.
+* **Memory**: ``query_max_memory_mb`` is the room a query has *above* what its worker
+  holds when it starts, not the worker's whole address space: RLIMIT_AS counts every page
+  the worker maps, and a forked worker maps all of the web process (the interpreter, the
+  libraries, the store it shares copy-on-write, the other threads' stacks) plus its own
+  256 MiB stack. Measured (address space of the web process / of a worker at start):
+  140 / 409 MiB for a store of a few triples, 216 / 487 MiB for 100,000 synthetic triples,
+  850 / 1,120 MiB for 1,000,000; an absolute cap of 2 GiB would leave a query 1.6 GiB on a
+  small store and 0.9 GiB on a large one, and one under ~0.5 GiB could not start a
+  worker at all. So the worker measures its address space once it is ready and caps it
+  at that plus the setting. Without a cap, a 306-byte query of nested REPLACEs over the
+  article's text drove the server to 14.5 GiB before its timeout. Measured with the cap: four
+  nested ``REPLACE(?t, ".", "<100 dots>")`` over the article (hundreds of GB asked for) are
+  stopped after ~5 s at the default 2 GiB (peak RSS of the worker 1.5 GiB), after 0.6 s at
+  256 MiB; twelve nested ``"....."`` grow slower and meet the 30 s timeout first, at 1.1 GiB.
 * After an ingest (:mod:`sco_kg.store.ingest`) the served on-disk store is a new folder:
   :meth:`Executor.repoint` tells the zygote the new path; idle workers are replaced at
   once and busy ones when their query ends, so no worker reads a folder being written
@@ -52,7 +67,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..core.sandbox import Child, ChildCrashed, ChildError, ChildTimeout, JobFailed, Limits
+from ..core.sandbox import Child, ChildCrashed, ChildError, ChildOutOfMemory, ChildTimeout, JobFailed, Limits
 from ..core.zygote import Zygote
 from . import conneg
 from .limits import DEFAULTS
@@ -70,6 +85,18 @@ class WorkersBusy(Exception):
 
 class WorkerCrashed(Exception):
     pass
+
+
+class QueryOutOfMemory(WorkerCrashed):
+    """The query needed more memory than ``query_max_memory_mb`` (its worker was replaced).
+
+    Meant as 413 with ``reason: "memory"``, as POST /validate and POST /data answer when
+    their child runs out of its cap: the same query fails the same way however often it is
+    sent (the cap is per worker, not shared with other clients), so a 4xx that tells the
+    client to change it, not a 503 inviting a retry (a 503 with Retry-After is what a
+    timeout gets: that one may pass on a quieter server). A subclass of WorkerCrashed, so
+    that a route that does not know it still answers as for a dead worker.
+    """
 
 
 class EngineError(Exception):
@@ -184,13 +211,18 @@ class _Worker:
 
 
 class Executor:
-    """A pool of query workers. ``store`` (in memory) or ``path`` (on disk, opened read-only)."""
+    """A pool of query workers. ``store`` (in memory) or ``path`` (on disk, opened read-only).
+
+    ``memory_mb``: the memory a query may take in its worker, above what the worker holds
+    when it starts (see the module's docstring; 0: no cap).
+    """
 
     def __init__(self, store: ox.Store | None = None, path: str | None = None, workers: int = 2,
-                 isolate_network: bool = True):
+                 isolate_network: bool = True, memory_mb: int = 0):
         if (store is None) == (path is None):
             raise ValueError("give a memory store or the path of an on-disk store")
         self.size = max(1, int(workers))
+        self.memory_mb = memory_mb
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._path = path
@@ -198,7 +230,7 @@ class Executor:
         self._generation = 0
         self._all: dict[int, _Worker] = {}
         # seconds: each run() gives its own deadline (the request's timeout)
-        limits = Limits(DEFAULTS["timeout"], isolate_network=isolate_network)
+        limits = Limits(DEFAULTS["timeout"], memory_mb, isolate_network, memory_above_start=True)
         self._zygote = Zygote(_worker_job, store if store is not None else path, limits, stack_mb=STACK_MB)
         self.isolated = self._zygote.isolated
         for _ in range(self.size):
@@ -261,8 +293,8 @@ class Executor:
 
     def run(self, job: dict, timeout: float):
         """Send ``job`` to an idle worker; its reply tuple. QueryTimeout, WorkersBusy,
-        WorkerCrashed: the worker was replaced; EngineError: the engine raised (the worker
-        serves on)."""
+        QueryOutOfMemory, WorkerCrashed: the worker was replaced; EngineError: the engine
+        raised (the worker serves on)."""
         deadline = time.monotonic() + timeout
         worker = self._take(timeout)
         try:
@@ -270,6 +302,10 @@ class Executor:
         except ChildTimeout:
             self._discard(worker)
             raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped") from None
+        except ChildOutOfMemory:
+            self._discard(worker)
+            raise QueryOutOfMemory(f"the query needed more than the {self.memory_mb} MiB of memory a query may "
+                                   "use, and was stopped") from None
         except ChildCrashed:
             self._discard(worker)
             raise WorkerCrashed("the query engine crashed on this query (its worker was replaced)") from None

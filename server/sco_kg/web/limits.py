@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_operators", 2_000, "Most operators and tree-building keywords in a query; beyond it 400."),
     Setting("workers", 2, "Query worker processes (each one query at a time)."),
     Setting("isolate_network", True, "Run the query workers in an empty network namespace when the OS allows it."),
+    Setting("query_max_memory_mb", 2048, "Memory a query may take (MiB) in its worker, above what the worker holds when "
+            "it starts (the interpreter and the store, shared with the server); past it the query is stopped and the "
+            "client gets 413. 0: no cap."),
     Setting("validate_max_bytes", 524_288, "Largest body POST /validate accepts (bytes; 413 beyond; at most max_request_bytes)."),
     Setting("validate_max_triples", 5_000, "Most triples POST /validate parses; parsing stops past it (413). pySHACL takes ~2-3 s for 5,000; the fast engine 0.16 s for 10,000 (benchmarks/results/run.md)."),
     Setting("validate_timeout", 30.0, "Seconds a validation may run; then its worker is killed and the client gets 503."),
