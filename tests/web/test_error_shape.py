@@ -22,7 +22,8 @@ import pytest
 from sco_kg.store.http_client import RemoteError
 from sco_kg.web import create_app
 from sco_kg.web.errors import FAILURES, as_api_error, failure_of
-from sco_kg.web.executor import BackendFailed, EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
+from sco_kg.web.executor import (BackendFailed, EngineError, QueryError, QueryOutOfMemory, QueryTimeout,
+                                 WorkerCrashed, WorkersBusy)
 from sco_kg.web.validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorOutOfMemory
 
 KG = "https://w3id.org/sco-kg/id/"
@@ -43,6 +44,7 @@ EXECUTOR_FAILURES = [
     (QueryTimeout("the query did not finish within 1 s and was stopped"), 503, "timeout", "1"),
     (WorkersBusy("all 2 query workers stayed busy for 1 s"), 503, "busy", "1"),
     (WorkerCrashed("the query engine crashed on this query (its worker was replaced)"), 500, "engine-crash", None),
+    (QueryOutOfMemory("the query needed more than the 64 MiB of memory a query may use"), 413, "memory", None),
     (EngineError("the query engine failed: OSError: disk"), 500, "engine-error", None),
     (BackendFailed("the backend store failed: cannot reach the store"), 502, "backend", None),
 ]
@@ -162,6 +164,7 @@ def test_a_refused_query_never_reaches_the_executor(failing_app, monkeypatch, ch
 
 @pytest.mark.parametrize("exc,status,reason", [
     (BackendFailed("x"), 502, "backend"),  # an EngineError: the nearest class wins
+    (QueryOutOfMemory("x"), 413, "memory"),  # a WorkerCrashed
     (RemoteError("GET x: cannot reach the store"), 502, "backend"),  # the pages' reads over serve --backend
     (ValidationTimeout("x"), 503, "timeout"),
     (ValidatorBusy("x"), 503, "busy"),

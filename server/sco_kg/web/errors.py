@@ -37,7 +37,8 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from ..store.http_client import RemoteError, RemoteTimeout
 from .conneg import best_of
-from .executor import BackendFailed, EngineError, QueryError, QueryTimeout, WorkerCrashed, WorkersBusy
+from .executor import (BackendFailed, EngineError, QueryError, QueryOutOfMemory, QueryTimeout, WorkerCrashed,
+                       WorkersBusy)
 from .limits import QueryRefused
 from .validate_worker import ValidationTimeout, ValidatorBusy, ValidatorCrashed, ValidatorOutOfMemory
 
@@ -125,7 +126,7 @@ FAILURES: dict[type[Exception], Failure] = {
     # the query: the client's to change (the same query would fail again)
     QueryRefused: Failure(400, "refused", detail=_refusal),  # reason: what was refused (service, too-deep...)
     QueryError: Failure(400, "syntax", detail=_syntax),
-    # (the query workers' memory limit, in the making in .executor: 413, reason "memory")
+    QueryOutOfMemory: Failure(413, "memory"),  # past query_max_memory_mb
     # the service: try again later
     QueryTimeout: Failure(503, "timeout", retry_after="1"),
     WorkersBusy: Failure(503, "busy", retry_after="1"),
