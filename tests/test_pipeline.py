@@ -455,3 +455,19 @@ def test_served_files_keep_their_graphs_and_drop_the_closure(tmp_path):
     assert declared == [] and ds.get_graph(INFERRED_GRAPH) is None
     assert (URIRef("urn:a"), URIRef("urn:b"), URIRef("urn:c")) in ds.graph(URIRef("urn:g"))
     assert (URIRef("urn:x"), URIRef("urn:y"), URIRef("urn:z")) in ds.graph(KGG["served/default"])
+
+
+def test_the_bounds_of_strangers_closures_come_from_the_settings(monkeypatch):
+    from sco_kg.pipeline.check import strangers_limits
+    from sco_kg.pipeline.reasoning_limits import STRANGERS_LIMITS, ReasoningLimits
+
+    monkeypatch.delenv("SCO_KG_MAX_INFERRED", raising=False)
+    monkeypatch.delenv("SCO_KG_MAX_INFERRED_PER_TRIPLE", raising=False)
+    assert strangers_limits() == STRANGERS_LIMITS
+    assert strangers_limits({"max_inferred": 500, "max_inferred_per_triple": 0.0}) == ReasoningLimits(500, None)
+    monkeypatch.setenv("SCO_KG_MAX_INFERRED", "0")  # 0: no bound of that kind
+    monkeypatch.setenv("SCO_KG_MAX_INFERRED_PER_TRIPLE", "2.5")
+    assert strangers_limits() == ReasoningLimits(None, 2.5)
+    monkeypatch.setenv("SCO_KG_MAX_INFERRED", "many")
+    with pytest.raises(ConfigError, match="SCO_KG_MAX_INFERRED='many'"):
+        strangers_limits()

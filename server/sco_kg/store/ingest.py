@@ -131,7 +131,7 @@ class Ingestor:
                 "body": str(body_path), "media_type": media_type, "graph": graph, "graph_given": given,
                 "source": source, "existing": sorted(self._graphs()), "limits": self.limits,
                 "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-                "parent": os.getpid(), "new": str(db), "entry": str(entry),
+                "new": str(db), "entry": str(entry),
                 "sources": [str(p) for p in loaded.sources], "log": [str(p) for p in _log(self.root)],
                 "report_format": report_format, "max_bytes": self.max_bytes,
                 "max_triples": self.max_triples, "base": self.base, "max_memory_mb": self.max_memory_mb,

@@ -82,7 +82,7 @@ def _setup(state) -> None:
         max_memory_mb=_setting(app.config, "SCO_KG_INGEST_MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB, int),
         base=kg.base,
         validator=kg.settings["validator"],
-        limits=strangers_limits(),
+        limits=strangers_limits(kg.settings),
     )
 
 

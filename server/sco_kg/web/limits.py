@@ -35,6 +35,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from ..pipeline.reasoning_limits import STRANGERS_MAX_INFERRED, STRANGERS_MAX_INFERRED_PER_TRIPLE
+from ..pipeline.validate import DEFAULT_VALIDATOR
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -59,7 +62,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("validate_max_triples", 5_000, "Most triples POST /validate parses; parsing stops past it (413). pySHACL takes ~2-3 s for 5,000; the fast engine 0.16 s for 10,000 (benchmarks/results/run.md)."),
     Setting("validate_timeout", 30.0, "Seconds a validation may run; then its worker is killed and the client gets 503."),
     Setting("validate_workers", 1, "Validation worker processes (validations running at the same time; started on first use)."),
-    Setting("validator", "fast", "SHACL engine of POST /validate and POST /data: `fast` (sco_kg.pipeline.fastshacl) or `pyshacl` (the reference; same results, 100x and more slower: benchmarks/results/run.md)."),
+    Setting("max_inferred_per_triple", float(STRANGERS_MAX_INFERRED_PER_TRIPLE),
+            "Triples the OWL RL closure of a POST /validate or /data may infer per asserted triple (the served "
+            "data, the ontology and the body); past it the reasoner stops and the client gets 413. 0: no bound."),
+    Setting("max_inferred", STRANGERS_MAX_INFERRED,
+            "Triples that closure may infer in all (413 beyond; 0: no bound). The same two bounds, read from "
+            "the environment, hold for sco-kg validate FILE."),
+    Setting("validator", DEFAULT_VALIDATOR, "SHACL engine of POST /validate and POST /data: `fast` (sco_kg.pipeline.fastshacl) or `pyshacl` (the reference; same results, 100x and more slower: benchmarks/results/run.md)."),
     Setting("validate_max_memory_mb", 2048, "Address space of a validation worker (MiB); a validation past it is refused (413)."),
     Setting("cors_origins", "*", "Origins whose pages may call the endpoint from a browser (separated by spaces or "
             "commas); \"*\" opens the read routes only: POST /data and /validate need an origin named here."),

@@ -122,7 +122,7 @@ def validate_body():
         "body": body, "media_type": request.headers["Content-Type"], "base": BASE,
         "max_bytes": settings["validate_max_bytes"], "max_triples": settings["validate_max_triples"],
         "format": fmt, "served": _served_files(kg) if with_kg else None, "engine": settings["validator"],
-        "limits": strangers_limits(),
+        "limits": strangers_limits(kg.settings),
     }
     # the pool's failures (time, busy, memory, a crash) answer through web/errors.py's one table
     outcome = _pool(kg).validate(job, settings["validate_timeout"])
