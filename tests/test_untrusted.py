@@ -504,3 +504,22 @@ def test_sco_kg_validate_refuses_hostile_files_with_exit_1(recorder, tmp_path):
     assert result.exit_code == 1, result.output
     assert "remote.jsonld" in result.stderr and recorder.url + "ctx.jsonld" in result.stderr
     assert recorder.hits == []
+
+
+def test_build_reads_data_files_through_the_same_gate(recorder, tmp_path):
+    """``sco-kg build --also-data`` reads a file from outside with the one reader of
+    strangers' RDF too (rdflib's JSON-LD parser, which the build used before, fetches a
+    remote @context): the same refusal, nothing fetched."""
+    from click.testing import CliRunner
+    from sco_kg.cli import main
+
+    remote = tmp_path / "remote.jsonld"
+    remote.write_text(json.dumps({"@context": recorder.url + "ctx.jsonld", "@id": "http://e/a"}), encoding="utf-8")
+    laughs = tmp_path / "laughs.rdf"
+    laughs.write_text(RDF_XML.format(doctype=BILLION_LAUGHS, text="&lol9;"), encoding="utf-8")
+    for path, words in ((remote, recorder.url + "ctx.jsonld"), (laughs, "entity")):
+        result = CliRunner().invoke(main, ["build", "-q", "--out", str(tmp_path / "dist"), "--also-data", str(path)])
+        assert result.exit_code == 1, result.output
+        assert path.name in result.stderr and words in result.stderr
+    assert recorder.hits == []
+    assert not (tmp_path / "dist").exists()
