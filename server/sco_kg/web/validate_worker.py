@@ -1,4 +1,4 @@
-"""SHACL validation of strangers' RDF away from the server: a small pool of worker processes.
+"""The validation of strangers' RDF away from the server: a small pool of worker processes.
 
 Why processes: validation is CPU-heavy and grows with the data (through this route on the
 2-core dev machine, busy: 0.13 s for an empty body, 0.2 s for tests/shapes/valid/base.trig's
@@ -13,9 +13,9 @@ in a parser. A worker process can be killed at the deadline, and its death harms
   loaded, measured), death with the server, a SIGKILL at the deadline. Before the cap,
   :func:`worker` loads the code of the jobs; then the worker serves one job at a time:
   parse the body with :func:`sco_kg.rdf.untrusted.parse_untrusted` under the request's
-  limits, validate it with the very function of ``sco-kg validate FILE``
-  (:func:`sco_kg.pipeline.validate.validate_files`, so HTTP and CLI give the same verdict),
-  and serialise the report (:func:`.validate_job.run_job`). Past the cap the validation is
+  limits, run the one pipeline over it as ``sco-kg validate FILE`` does
+  (:func:`sco_kg.pipeline.check.check`, so HTTP and CLI give the same verdict), and
+  serialise the report (:func:`.validate_job.run_job`). Past the cap the validation is
   refused (413), whether the worker caught the MemoryError or died of it (the sandbox
   tells a death of memory from a crash).
 * At most two requests per worker are running or waiting (others get 503 at once), so
@@ -25,8 +25,9 @@ in a parser. A worker process can be killed at the deadline, and its death harms
   that overruns the deadline (503), dies (500) or hits its cap (413), starting a fresh one
   for the next request.
   A worker is replaced after ``MAX_JOBS`` jobs, so no cache or leak grows without bound.
-* ``?with-kg=true`` data (the served graph's asserted data graphs) reaches the workers as an
-  N-Quads file written once by the web process, loaded as an extra source file.
+* ``?with-kg=true``: the job names the files the served store is made of (the build's dump,
+  the ingest log), which the worker's pipeline loads as the served data (their
+  ``kgg:inferred`` left out: it reasons again over everything, as ``POST /data`` does).
 """
 
 from __future__ import annotations
