@@ -15,7 +15,7 @@ from sco_kg.core.errors import ConfigError, InconsistencyError, InputError, Vali
 from sco_kg.pipeline import sources as resources
 from sco_kg.pipeline.build import build
 from sco_kg.pipeline.load import load, read_sources
-from sco_kg.pipeline.reason import REASONERS, Closure, is_noise, reason, register_reasoner
+from sco_kg.pipeline.reason import REASONERS, Closure, is_trivial_entailment, reason, register_reasoner
 from sco_kg.pipeline.sources import Sources
 from sco_kg.pipeline.validate import validate
 from sco_kg.rdf.namespaces import INFERRED_GRAPH, KG, KGG, REASONING_RUN, SCHEMA, SKG, article, article_graph
@@ -252,7 +252,7 @@ def test_reasoning_leaves_the_noise_out(tiny_sources):
     ],
 )
 def test_noise(triple, noise):
-    assert is_noise(triple) is noise
+    assert is_trivial_entailment(triple) is noise
 
 
 def test_the_reasoning_run_is_described_in_the_inferred_graph(tiny_sources):

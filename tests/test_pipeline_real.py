@@ -7,7 +7,7 @@ import re
 
 from pipeline_support import ROOT
 from rdflib.namespace import PROV, RDF
-from sco_kg.pipeline.reason import is_noise
+from sco_kg.pipeline.reason import is_trivial_entailment
 from sco_kg.rdf.namespaces import INFERRED_GRAPH, KGG, REASONING_RUN, SCHEMA, article, article_graph
 from sco_kg.store.export import export
 
@@ -46,7 +46,7 @@ def test_the_article_text_is_the_file(built_dataset):
 def test_the_inferred_graph_holds_no_noise_and_names_its_run(built_dataset):
     inferred = built_dataset.graph(INFERRED_GRAPH)
     assert len(inferred) > 100
-    assert [t for t in inferred if is_noise(t) and t[1] != PROV.endedAtTime] == []
+    assert [t for t in inferred if is_trivial_entailment(t) and t[1] != PROV.endedAtTime] == []
     assert (INFERRED_GRAPH, PROV.wasGeneratedBy, REASONING_RUN) in inferred
     assert (REASONING_RUN, RDF.type, PROV.Activity) in inferred
 

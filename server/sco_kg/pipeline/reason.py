@@ -3,7 +3,7 @@
 Reasoners are plugged in by name (:data:`REASONERS`); a reasoner is a function taking
 the union Graph of everything asserted and returning a :class:`Closure`: the triples it
 entails that are not asserted, and the inconsistency messages it found. :func:`reason`
-drops the noise (:func:`is_noise`), raises :class:`InconsistencyError` on any message,
+drops what says nothing (:func:`is_trivial_entailment`), raises :class:`InconsistencyError` on any message,
 and writes the rest into ``kgg:inferred`` with the description of the reasoning run.
 
 The doors that take strangers' data bound the closure (:class:`ReasoningLimits`; their
@@ -122,8 +122,11 @@ def _builtin(term) -> bool:
     return isinstance(term, URIRef) and str(term).startswith(BUILTIN_NAMESPACES)
 
 
-def is_noise(triple: Triple) -> bool:
-    """True for entailments that say nothing about the project's world:
+def is_trivial_entailment(triple: Triple) -> bool:
+    """True for entailments that say nothing about the project's world, which the build leaves
+    out of ``kgg:inferred`` whatever the engine (a superset of the engine-level normalisation
+    :func:`sco_kg.pipeline.fastrl.vocab.is_noise`, which only makes fastrl's and owlrl's
+    closures comparable):
 
     * anything about a literal (``"x" owl:sameAs "x"``, ``"x" a rdfs:Literal``);
     * reflexive ``owl:sameAs``, ``rdfs:subClassOf``, ``owl:equivalentClass``,
@@ -235,7 +238,7 @@ def reason(
     dataset.remove_graph(INFERRED_GRAPH)
     inferred = dataset.graph(INFERRED_GRAPH)
     for triple in closure.triples:
-        if not is_noise(triple):
+        if not is_trivial_entailment(triple):
             inferred.add(triple)
     description = _run_description(closure, reasoner, now or reasoning_time())
     # The description answers in standard terms too: reason over it with the ontology
@@ -249,7 +252,7 @@ def reason(
     for triple in description:
         inferred.add(triple)
     for triple in described.triples:
-        if not is_noise(triple) and triple not in tbox:
+        if not is_trivial_entailment(triple) and triple not in tbox:
             inferred.add(triple)
     return inferred
 

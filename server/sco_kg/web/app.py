@@ -48,8 +48,9 @@ class KG:
     """What the views share: the store, the query workers, the limits, the dataset's graphs.
 
     ``store`` is this process's read-only view of the data, for the app's own trusted
-    queries (fast, no timeout). Anything a client wrote goes through :meth:`run` (the
-    inspection of :mod:`.limits`, then a worker under the timeout).
+    queries (fast, no timeout). Anything a client wrote goes through
+    :func:`.query_runner.run_query` (the inspection of :mod:`.limits`, then a worker of
+    ``executor`` under the timeout).
     """
 
     def __init__(self, loaded, settings: dict, base: str):

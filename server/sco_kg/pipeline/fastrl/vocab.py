@@ -99,8 +99,8 @@ def noisy_predicate(p) -> bool:
 def is_noise(s, p, o) -> bool:
     """Whether an inferred triple is reasoning noise, dropped from the closure.
 
-    The one definition of the normalisation, used by the engine's output and by the
-    tests that compare it with owlrl's:
+    The engine-level normalisation, used by fastrl's output and by the tests that compare
+    it with owlrl's (the build then leaves out more: :func:`sco_kg.pipeline.reason.is_trivial_entailment`):
 
     * reflexive ``owl:sameAs`` (rule eq-ref, true of every term);
     * a literal typed with a datatype (dt-type2, and prp-rng on datatype properties),
