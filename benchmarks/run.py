@@ -14,9 +14,10 @@ measurement runs in a fresh Python process: its time is measured inside it aroun
 stage alone, its peak memory (``ru_maxrss``, input included) is read by the parent with
 ``wait4``. A measurement past ``--stage-timeout`` is killed and recorded as such.
 
-* parse: ours (``sco_kg.pipeline.load.load`` with ``--data``: the ontology, imports and the file into
-  the build's :class:`~sco_kg.rdf.quadset.QuadSet`, rdflib terms in sets, parsed by pyoxigraph,
-  :mod:`sco_kg.rdf.fastparse`) vs rdflib's own parsers
+* parse: ours (``sco_kg.pipeline.load.load`` with ``--data``: the ontology and imports
+  (:mod:`sco_kg.rdf.fastparse`) and the file, a file from outside read by the one reader of
+  strangers' RDF (:mod:`sco_kg.rdf.untrusted`: pyoxigraph's streaming parser through the term
+  bridge), into the build's :class:`~sco_kg.rdf.quadset.QuadSet`) vs rdflib's own parsers
   (``Dataset.parse``) and ``pyoxigraph.parse`` alone (no rdflib terms) on the same files;
 * validate: ``sco_kg.pipeline.validate.validate`` with pySHACL vs the fast validator
   (``engine="fast"``, when ``sco_kg.pipeline.validate.validate`` has it);
@@ -24,7 +25,9 @@ stage alone, its peak memory (``ru_maxrss``, input included) is read by the pare
 * store: the same files into a pyoxigraph store as ``sco-kg serve`` does
   (``sco_kg.store.served.open_store``: bulk load + union default graph), in memory vs on disk;
 * export: ``sco_kg.store.export.export`` of the reasoned dataset (every dump);
-* build: the whole ``sco-kg build --data FILE`` command (targets: 1M under 180 s, 4 GB).
+* build: the whole ``sco-kg build --data FILE`` command, the one pipeline (the validation
+  includes the provenance of the graphs the file names and the check of every literal)
+  (targets: 1M under 180 s, 4 GB).
 
 Endpoint (``--endpoint-size``, default 100k): the project's data plus the synthetic file,
 reasoned by fastrl, written as N-Quads (the build's own writer), served by
