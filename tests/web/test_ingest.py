@@ -457,3 +457,70 @@ def test_validate_with_kg_sees_the_ingest_and_keeps_its_pool(open_app):
     assert ("org:member", "sh:MinCountConstraintComponent") not in after, after
     assert kg._cache["validate:pool"] is pool  # kept
     assert "probe" not in kg._cache  # values of the old store are made again
+
+
+# -- a dataset keeps its graphs -------------------------------------------------------------
+
+DATASET = """
+@prefix kg: <https://w3id.org/sco-kg/id/> .
+@prefix skg: <https://w3id.org/sco-kg/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://example.org/graph/notes> {
+    <https://example.org/graph/notes> a prov:Entity .
+    kg:membership-turkmenistan-sco-observer a skg:Membership ;
+        org:member kg:turkmenistan ; org:organization kg:sco ; org:role kg:role-observer .
+    kg:turkmenistan a skg:Country ; rdfs:label "Turkménistan"@fr , "Turkmenistan"@en .
+}
+"""
+
+
+def test_a_dataset_keeps_its_graphs_and_the_ingest_lists_them(open_app, store_dir):
+    app = open_app()
+    client = app.test_client()
+    resp = post(client, DATASET, ctype="application/trig", query="?source=" + quote("https://example.org/n/2"))
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    body = resp.get_json()
+    assert body["graphs"] == ["https://example.org/graph/notes"] and body["graph"].startswith(INGESTED_BASE)
+    assert ask(client, f"ASK {{ GRAPH <https://example.org/graph/notes> {{ <{KG}turkmenistan> ?p ?o }} }}")
+    assert ask(client, f"ASK {{ GRAPH <{body['graph']}> {{ <{body['graph']}> "
+                       f"<http://purl.org/dc/terms/hasPart> <https://example.org/graph/notes> }} }}")
+    assert len(log_entries(store_dir)) == 1
+
+
+@pytest.mark.parametrize("body, query, status, words", [
+    # the same graph again: it exists
+    (None, "", 409, "already exists"),
+    # a graph in the build's namespace, the data being fine
+    (DATASET.replace("https://example.org/graph/notes", "https://w3id.org/sco-kg/graph/mine"), "", 409,
+     "the build's namespace"),
+    # a graph named by a blank node cannot be found again
+    (DATASET.replace("<https://example.org/graph/notes>", "_:g"), "", 400, "blank node"),
+    # ?graph= is for a body of triples
+    (DATASET, "?graph=" + quote("https://example.org/graph/other"), 400, "names its own graphs"),
+    # the reasoner's graph is no input
+    (DATASET.replace("https://example.org/graph/notes", "https://w3id.org/sco-kg/graph/inferred"), "", 400,
+     "made by the reasoner"),
+])
+def test_dataset_graph_names_a_client_may_not_use(open_app, store_dir, check_error, body, query, status, words):
+    client = open_app().test_client()
+    if body is None:
+        assert post(client, DATASET, ctype="application/trig").status_code == 201
+        body = DATASET
+    before = log_entries(store_dir)
+    check_error(post(client, body, ctype="application/trig", query=query), status, contains=words)
+    assert log_entries(store_dir) == before
+
+
+def test_a_dataset_whose_graph_is_not_derived_is_refused_for_its_provenance(open_app, store_dir):
+    """The ingest's own description does not vouch for the graphs a client names: a graph
+    of facts neither derived from a span nor described is refused, as sco-kg validate says."""
+    bare = DATASET.replace("    <https://example.org/graph/notes> a prov:Entity .\n", "")
+    resp = post(open_app().test_client(), bare, ctype="application/trig")
+    assert resp.status_code == 422, resp.get_data(as_text=True)
+    focus = [g["focus"] for g in resp.get_json()["focus_nodes"]]
+    results = [r for g in resp.get_json()["focus_nodes"] for r in g["results"]]
+    assert focus == ["https://example.org/graph/notes"]
+    assert [r["component"] for r in results] == ["skgsh:ProvenanceConstraint"]
+    assert log_entries(store_dir) == []
