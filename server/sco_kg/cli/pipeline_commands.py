@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ..core.errors import ConfigError, InconsistencyError, ScoKgError, ValidationError
 from ..pipeline.build import build as run_pipeline
-from ..pipeline.check import check, report_of, strangers_limits
-from ..pipeline.sources import Input, Sources
+from ..pipeline.check import check, report_of, strangers_limits, validate_files
+from ..pipeline.sources import Sources
 from ..pipeline.validate import DEFAULT_VALIDATOR
 from ..rdf.formats import syntax_names
 from ..store.export import FORMATS, serialize
@@ -121,15 +120,16 @@ def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs
     sources = sources_from(extra, data_dirs, data_files)
     if sources.shapes is None:
         raise ConfigError("no shapes: ontology/shapes.ttl is missing")
-    base = sources if (with_kg or not files) else sources.ontology_only()
-    inputs = [Input(path, syntax=fmt) for path in files]
-    checked = check(replace(base, extra=(*base.extra, *inputs)), reasoner=reasoner if closure else None,
-                    validator=validator, limits=strangers_limits() if files else None,
-                    progress=None if quiet or files else Progress(quiet))
-    click.echo(checked.report.text)
+    if files:  # a stranger's files: their closure bounded, as POST /validate bounds it
+        report = validate_files(files, fmt, with_kg=with_kg, sources=sources, engine=validator,
+                                reasoner=reasoner if closure else None, limits=strangers_limits())
+    else:
+        report = check(sources, reasoner=reasoner if closure else None, validator=validator,
+                       progress=None if quiet else Progress(quiet)).report
+    click.echo(report.text)
     if report_out is not None:
-        write_report(checked.report, report_out)
-    sys.exit(EXIT_OK if checked.conforms else EXIT_DATA)
+        write_report(report, report_out)
+    sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
 
 
 @click.command()
