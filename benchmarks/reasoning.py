@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/reasoning.py --sizes 10000   # a quick run
     .venv/bin/python benchmarks/reasoning.py --no-owlrl-at 100000 ...
     .venv/bin/python benchmarks/reasoning.py --chains 200 500 1000   # transitive chains, fastrl
+    .venv/bin/python benchmarks/reasoning.py --functional 5000 10000 20000   # functional properties
 
 Each measurement runs in a fresh Python process, so that its peak memory is its own:
 the process generates ``sco-kg synth`` data (seed 1), loads it with the ontology and its
@@ -21,6 +22,15 @@ the memory of the loaded input alone (both in MiB), and the machine.
 N places in a chain of one ``owl:TransitiveProperty`` (N * (N - 1) / 2 pairs in the closure),
 closed by fastrl without a bound and with the strangers' one (10 inferred triples per
 asserted triple), each in a fresh process; prints JSON (``--out`` writes it too).
+
+``--functional`` measures N subjects each with one value of a property that is both
+``owl:FunctionalProperty`` and ``owl:InverseFunctionalProperty``, all values distinct: no
+merge follows, and an engine that pairs every two uses of the property (prp-fp, prp-ifp
+read naively) is quadratic. fastrl and owlrl (up to ``--owlrl-max``) on the same graph, each
+in a fresh process; the ratio owlrl / fastrl and fastrl's growth from one size to the next
+(about 2 for a doubling when it is linear). It was a wall-clock assertion in
+tests/test_fastrl.py (< 5 s at 20,000 uses); the test keeps the answer (no merge), this
+keeps the time. Prints JSON (``--out`` writes it too).
 """
 
 from __future__ import annotations
@@ -133,6 +143,67 @@ def chain_child(places: int, per_triple: float | None) -> dict:
     return out
 
 
+def print_report(report: dict, out: Path | None) -> int:
+    """A side measurement's report: JSON on stdout, and in ``out`` when given."""
+    report = {**report, "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(), "machine": machine()}
+    text = json.dumps(report, indent=2) + "\n"
+    print(text, end="")
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    return 0
+
+
+def functional_child(engine: str, uses: int) -> dict:
+    """``uses`` distinct values of one functional and inverse-functional property, closed by
+    ``engine`` in this (fresh) process."""
+    sys.path.insert(0, str(ROOT / "server"))
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import OWL, RDF
+    from sco_kg.pipeline import reason
+
+    ex = "http://example.org/"
+    prop = URIRef(ex + "f")
+    graph = Graph()
+    graph.add((prop, RDF.type, OWL.FunctionalProperty))
+    graph.add((prop, RDF.type, OWL.InverseFunctionalProperty))
+    for i in range(uses):
+        graph.add((URIRef(f"{ex}s{i}"), prop, URIRef(f"{ex}o{i}")))
+    fn = {"owlrl": reason.owlrl_reasoner, "fastrl": reason.fastrl_reasoner}[engine]
+    started = time.perf_counter()
+    result = fn(graph)
+    seconds = time.perf_counter() - started
+    merges = sum(1 for t in result.triples if t[1] == OWL.sameAs and t[0] != t[2])
+    return {"engine": engine, "uses": uses, "seconds": round(seconds, 3), "same_as": merges,
+            "peak_rss_mib": rss_mib()}
+
+
+def functional(sizes: list[int], owlrl_max: int, out: Path | None) -> int:
+    rows, previous = [], None
+    for n in sorted(sizes):
+        row: dict = {"uses": n}
+        for engine in ("fastrl", "owlrl"):
+            if engine == "owlrl" and n > owlrl_max:
+                continue
+            cmd = [sys.executable, __file__, "--functional-child", engine, str(n)]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            row[engine] = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"  {n:>6} uses, {engine}: {row[engine]['seconds']} s", file=sys.stderr)
+        if "owlrl" in row:
+            row["ratio_owlrl_over_fastrl"] = round(row["owlrl"]["seconds"] / max(row["fastrl"]["seconds"], 1e-6), 1)
+        if previous is not None:
+            row["fastrl_growth"] = {"size": round(n / previous["uses"], 2),
+                                    "time": round(row["fastrl"]["seconds"] / max(previous["fastrl"]["seconds"], 1e-6), 2)}
+        rows.append(row)
+        previous = row
+    report = {
+        "benchmark": "reasoning: one functional and inverse-functional property used N times, no merge (fastrl, owlrl)",
+        "target": "fastrl grows linearly (time growth about the size growth); faster than owlrl",
+        "sizes": rows,
+    }
+    return print_report(report, out)
+
+
 def chains(sizes: list[int], per_triple: float, out: Path | None) -> int:
     rows = []
     for n in sizes:
@@ -145,16 +216,9 @@ def chains(sizes: list[int], per_triple: float, out: Path | None) -> int:
             rows.append(row)
     report = {
         "benchmark": "reasoning: fastrl on a chain of places in one owl:TransitiveProperty, without and with a bound",
-        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "machine": machine(),
         "chains": rows,
     }
-    text = json.dumps(report, indent=2) + "\n"
-    print(text, end="")
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    return 0
+    return print_report(report, out)
 
 
 def run_child(engine: str, triples: int, repeats: int) -> dict:
@@ -195,10 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", nargs=3, metavar=("ENGINE", "TRIPLES", "REPEATS"), help=argparse.SUPPRESS)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--owlrl-max", type=int, default=100_000, help="largest size owlrl runs on")
-    parser.add_argument("--out", type=Path, default=None, help=f"default {RESULTS.relative_to(ROOT)} (--chains: none)")
+    parser.add_argument("--out", type=Path, default=None, help=f"default {RESULTS.relative_to(ROOT)} (--chains, --functional: none)")
     parser.add_argument("--chains", type=int, nargs="+", metavar="PLACES", help="measure transitive chains instead")
     parser.add_argument("--per-triple", type=float, default=10, help="--chains: the bound per asserted triple (the strangers' one)")
     parser.add_argument("--chain-child", nargs=2, metavar=("PLACES", "PER_TRIPLE"), help=argparse.SUPPRESS)
+    parser.add_argument("--functional", type=int, nargs="+", metavar="USES",
+                        help="measure a functional property used USES times instead")
+    parser.add_argument("--functional-child", nargs=2, metavar=("ENGINE", "USES"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         engine, triples, repeats = args.child
@@ -208,8 +275,14 @@ def main(argv: list[str] | None = None) -> int:
         places, per_triple = args.chain_child
         print(json.dumps(chain_child(int(places), None if per_triple == "none" else float(per_triple))))
         return 0
+    if args.functional_child:
+        engine, uses = args.functional_child
+        print(json.dumps(functional_child(engine, int(uses))))
+        return 0
     if args.chains:
         return chains(args.chains, args.per_triple, args.out)
+    if args.functional:
+        return functional(args.functional, args.owlrl_max, args.out)
     args.out = args.out or RESULTS
 
     sizes = []

@@ -9,7 +9,6 @@ axioms about rdf:/rdfs:/owl:/xsd: terms). owlrl runs as the pipeline runs it
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -88,12 +87,6 @@ def synthetic_10k() -> Graph:
 def test_synthetic_10k_closure_equals_owlrl(synthetic_10k):
     mine = assert_same_closure(synthetic_10k)
     assert len(mine) > 10_000
-
-
-def test_fastrl_is_faster_than_owlrl_on_10k(synthetic_10k):
-    started = time.perf_counter()
-    fastrl.closure(synthetic_10k)
-    assert time.perf_counter() - started < 2.0  # owlrl: about 10 s on the same graph
 
 
 # -- one fixture per rule family, each pinned to the rule it exercises ------------------
@@ -253,16 +246,19 @@ def test_no_merge_without_a_reason():
     assert not [t for t in mine if t[1] == OWL.sameAs]
 
 
-def test_functional_property_at_scale_is_linear():
-    """Many uses of a functional property: no pairing of every two uses, no merges."""
+def test_functional_property_used_many_times_merges_nobody():
+    """Many uses of a functional property with distinct values: no merges, the same
+    closure as owlrl. (How its time grows with the uses, and owlrl's beside it, is measured
+    by ``benchmarks/reasoning.py --functional``, not asserted here.)"""
     g = Graph()
     g.add((ex("f"), RDF.type, OWL.FunctionalProperty))
     g.add((ex("f"), RDF.type, OWL.InverseFunctionalProperty))
-    for i in range(20_000):
+    for i in range(300):
         g.add((ex(f"s{i}"), ex("f"), ex(f"o{i}")))
-    started = time.perf_counter()
+    assert_same_closure(g)
+    for i in range(300, 20_000):
+        g.add((ex(f"s{i}"), ex("f"), ex(f"o{i}")))
     result = fastrl.closure(g)
-    assert time.perf_counter() - started < 5
     assert result.stats["same_as_classes"] == 0
     assert not [t for t in result.triples if t[1] == OWL.sameAs]
 
