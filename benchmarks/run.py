@@ -522,7 +522,7 @@ def run(opts) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     sizes = sorted(set(opts.sizes) | set(opts.big))
     files = {}
-    for n in sorted(set(sizes) | {opts.endpoint_size}):
+    for n in sorted(set(sizes) | ({opts.endpoint_size} - {0})):  # 0: no endpoint
         f = work / f"synth-{n}.trig"
         if not f.is_file():
             subprocess.run([PYTHON, "-m", "sco_kg", "synth", "--triples", str(n), "--seed", str(SEED), "--out", str(f)],
