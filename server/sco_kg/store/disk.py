@@ -197,7 +197,9 @@ def checked_dataset(files, log):
     """The pipeline over what the store is made of (the build's dump, then the ingest log's
     entries, read as the inputs they were when they were accepted, so the provenance of the
     graphs they name is checked again): the dataset to serve, or the pipeline's error (a
-    store whose log no longer passes the checks is not served)."""
+    store whose log no longer passes the checks is not served). The closure is not bounded
+    here: each entry passed the strangers' bound when it was accepted, and a rebuild is the
+    operator's own act (a bound lowered since does not refuse what is already in the log)."""
     return build(Sources.of_served(files, [Input(Path(p)) for p in log])).dataset
 
 
