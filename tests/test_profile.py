@@ -403,3 +403,23 @@ def test_the_default_graph_is_the_union_of_named_graphs(built_dataset, union):
     names = {g.identifier for g in built_dataset.graphs() if len(g)}
     assert {URIRef(BASE + "graph/ontology"), INFERRED_GRAPH, article_graph(FIRST, "provenance")} <= names
     assert len(union) == len({t for g in built_dataset.graphs() for t in g})
+
+
+def test_a_comment_of_the_data_names_no_year_the_article_does_not_give():
+    """The data's comments say how a value follows from the article's words: a year they
+    name is one the article writes, or one the data states with the words it follows from
+    (2017, "deux ans plus tard" than 2015). The parade's year was once argued from "won in
+    1945", which is not in the article."""
+    for name in ARTICLES:
+        folder = ROOT / "data" / "articles" / name
+        text = (folder / "article.txt").read_text(encoding="utf-8")
+        for trig in sorted(folder.glob("*.trig")):
+            lines = trig.read_text(encoding="utf-8").splitlines()
+            data = "\n".join(line.split("#", 1)[0] for line in lines)
+            for number, line in enumerate(lines, 1):
+                comment = line.split("#", 1)[1] if "#" in line else ""
+                if comment.lstrip().startswith("«"):  # the article's own sentence, quoted
+                    continue
+                for year in re.findall(r"(?<![0-9])[12][0-9]{3}(?![0-9])", comment):
+                    assert year in text or f'"{year}' in data, (
+                        f"{trig.name}:{number}: the comment names {year}, which neither the article nor the data has")
