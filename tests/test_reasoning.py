@@ -232,7 +232,7 @@ IN_THE_BUILD = {
         (KG["event-defence-ministers-meeting-patriot-park"], SCHEMA.location, KG["patriot-park"]),
         (KG["patriot-park"], SCHEMA.containedInPlace, KG.kubinka),
         (KG.sco, SCHEMA.founder, KG.china),
-        (KG["quotation-shoigu-1"], SCHEMA.creator, KG["sergei-shoigu"]),
+        (KG["quotation-shoigu-first-meeting-of-its-kind"], SCHEMA.creator, KG["sergei-shoigu"]),
     ],
     "prp-inv1": [
         (KG["sergei-shoigu"], ORG.holds, KG["post-russia-minister-of-defence"]),
