@@ -25,8 +25,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from pipeline_support import reused_sparql_translations
 from owlrl.DatatypeHandling import use_Alt_lexical_conversions
+from pipeline_support import reused_sparql_translations
 from pyshacl import validate
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 
