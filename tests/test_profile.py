@@ -14,7 +14,7 @@ import re
 import pytest
 from pipeline_support import ROOT
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 from sco_kg.rdf.namespaces import (
     BASE,
     INFERRED_GRAPH,
@@ -39,7 +39,7 @@ SHARED_ARTICLES = ROOT.parent / "shared" / "article"
 
 STANDARD = tuple(
     str(ns)
-    for ns in (RDF, RDFS, OWL, XSD, ORG, SCHEMA, FOAF, PROV, SKOS, TIME, OA)
+    for ns in (RDF, RDFS, OWL, XSD, ORG, SCHEMA, FOAF, PROV, SKOS, TIME, OA, DCTERMS)
 )
 DATES = {XSD.gYear, XSD.gYearMonth, XSD.date}
 TIME_DATATYPES = {TIME.inXSDgYear: XSD.gYear, TIME.inXSDgYearMonth: XSD.gYearMonth, TIME.inXSDDate: XSD.date}
@@ -242,7 +242,9 @@ def test_posts_are_org_posts_in_an_organisation_held_by_a_person(union):
 
 def test_events_are_schema_events_located_dated_and_attended(union):
     events = instances(union, SKG.Event)
-    assert len(events) == 7 and events <= instances(union, SCHEMA.Event)
+    # the meeting, its two discussions (g:s10), the parade, the victory it commemorates,
+    # Caucasus 2020, the Jalali-Hakimov meeting, the accession of India and Pakistan
+    assert len(events) == 8 and events <= instances(union, SCHEMA.Event)
     bad = []
     for event in instances(union, SCHEMA.Event):
         for place in union.objects(event, SCHEMA.location):
@@ -264,7 +266,7 @@ def test_events_are_schema_events_located_dated_and_attended(union):
                 bad.append((place, "containedInPlace", outer))
     assert bad == []
     meeting = KG["event-defence-ministers-meeting-patriot-park"]
-    assert set(union.objects(meeting, SCHEMA.attendee)) == kg("sco", "cis", "csto", "sergei-shoigu")
+    assert set(union.objects(meeting, SCHEMA.attendee)) == kg("defence-ministers-sco-cis-csto", "sergei-shoigu")
     assert set(union.objects(KG["patriot-park"], SCHEMA.containedInPlace)) == kg("moscow", "kubinka")
     assert set(union.objects(KG["event-victory-parade-2020-06-24"], SCHEMA.startDate)) == {Literal("2020-06-24", datatype=XSD.date)}
     assert set(union.objects(KG["event-caucasus-2020"], SCHEMA.startDate)) == {Literal("2020-09", datatype=XSD.gYearMonth)}
@@ -272,7 +274,7 @@ def test_events_are_schema_events_located_dated_and_attended(union):
 
 def test_what_things_are_about_is_a_concept_of_one_scheme(union):
     topics = set(union.objects(None, SCHEMA.about))
-    assert len(topics) == 15 and topics == set(union.subjects(SKOS.inScheme, KG.topics))
+    assert len(topics) == 18 and topics == set(union.subjects(SKOS.inScheme, KG.topics))
     bad = []
     for topic in topics:
         if (topic, RDF.type, SKOS.Concept) not in union or not {"en", "fr"} <= langs(union, topic, SKOS.prefLabel):
@@ -287,8 +289,8 @@ def test_what_things_are_about_is_a_concept_of_one_scheme(union):
 
 
 def test_declarations_are_creative_works_and_prov_entities_generated_attributed_about(union):
-    documents = instances(union, SKG.Declaration) | instances(union, SKG.Proposal)
-    assert len(documents) == 4
+    documents = instances(union, SKG.Declaration) | instances(union, SKG.Proposal) | instances(union, SKG.Agreement)
+    assert len(documents) == 5
     bad = []
     for doc in documents:
         for cls in (SCHEMA.CreativeWork, PROV.Entity):
@@ -299,8 +301,11 @@ def test_declarations_are_creative_works_and_prov_entities_generated_attributed_
             bad.append((doc, "wasGeneratedBy", generated))
         if not list(union.objects(doc, SCHEMA.about)):
             bad.append((doc, "about"))
-    for declaration in instances(union, SKG.Declaration):
-        if set(union.objects(declaration, PROV.wasAttributedTo)) != kg("sco", "cis", "csto"):
+        kinds = set(union.objects(doc, DCTERMS.type))
+        if len(kinds) != 1 or any((k, RDF.type, SKOS.Concept) not in union for k in kinds):
+            bad.append((doc, "dcterms:type", kinds))
+    for declaration in instances(union, SKG.Declaration):  # "Les ministres [...] ont signé", "Les participants"
+        if set(union.objects(declaration, PROV.wasAttributedTo)) != kg("defence-ministers-sco-cis-csto", "sergei-shoigu"):
             bad.append((declaration, "wasAttributedTo"))
     assert bad == []
 

@@ -239,10 +239,12 @@ IN_THE_BUILD = {
         (KG["sergei-shoigu"], SKG.chairs, KG["event-defence-ministers-meeting-patriot-park"]),
         (KG["bakhtiar-hakimov"], ORG.holds, KG["post-russia-president-representative-to-sco"]),
     ],
+    # g:s06: Shoigu org:memberOf the ministers ("nous"); ORG declares org:hasMember owl:inverseOf
+    # org:memberOf, so the rule applies to the second side of that declaration
+    "prp-inv2": [(KG["defence-ministers-sco-cis-csto"], ORG.hasMember, KG["sergei-shoigu"])],
     "cax-eqc1": [(KG.sco, RDF.type, FOAF.Organization)],  # org:Organization owl:equivalentClass foaf:Organization
 }
 NOT_IN_THE_BUILD = {
-    "prp-inv2": "the data writes only the first side of each inverse pair (org:heldBy, skg:chairedBy)",
     "prp-trp": "the article places Patriot Park in Moscow and in Kubinka, and places neither further: no chain",
     "cax-eqc2": "the data never types anything foaf:Organization directly",
 }

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ..rdf.namespaces import KG, KGA, KGG, OA, ORG, SCHEMA, SKG, VOCABULARY_GRAPH, bind_prefixes
 
@@ -249,6 +249,7 @@ class _Article:
         tp = self.topic()
         t += [
             (st, RDF.type, SKG.ReportedStatement),
+            (st, DCTERMS.type, KG["document-kind-statement"]),
             (st, SKG.speaker, self.chair[0]),
             (st, SKG.saidAt, event),
             (st, SKG.topic, tp[0]),
@@ -262,7 +263,8 @@ class _Article:
         d = KG[f"declaration-{self.id}-{len(self.sentences) + 1}"]
         signers = {self.org(t) for _ in range(w.rng.randint(1, 3))}
         tp = self.topic()
-        t += [(d, RDF.type, SKG.Declaration), (d, SKG.adoptedAt, event), (d, SKG.topic, tp[0])]
+        t += [(d, RDF.type, SKG.Declaration), (d, DCTERMS.type, KG["document-kind-declaration"]),
+              (d, SKG.adoptedAt, event), (d, SKG.topic, tp[0])]
         verb = SKG.signatory if w.rng.random() < 0.5 else SKG.issuedBy
         for s in sorted(signers):
             t.append((d, verb, s[0]))
@@ -335,15 +337,20 @@ class _Article:
         cand, org, sup = self.country(t), self.org(t), self.country(t)
         date, said = self.date()
         a = KG[f"event-accession-{self.id}-{len(self.sentences) + 1}"]
+        # the accession happened; the support is a stance (skg:SupportForAccession), not an event
+        stance = KG[f"support-{self.id}-{len(self.sentences) + 1}"]
         t += [
             (a, RDF.type, SKG.Accession),
             (a, SKG.candidate, cand[0]),
             (a, SKG.accedingTo, org[0]),
-            (a, SKG.supportedBy, sup[0]),
             (a, SKG.date, date),
+            (stance, RDF.type, SKG.SupportForAccession),
+            (stance, SKG.holder, sup[0]),
+            (stance, SKG.candidate, cand[0]),
+            (stance, SKG.accedingTo, org[0]),
         ]
         self.label(a, f"adhésion de {cand[1]} à {org[1]}", f"accession of {cand[2]} to {org[2]}")
-        self.sentence(f"{sup[1]} a soutenu {said} l'adhésion de {cand[1]} à {org[1]}.", t)
+        self.sentence(f"{sup[1]} a soutenu l'adhésion de {cand[1]} à {org[1]}, acceptée {said}.", t)
 
     def founding(self) -> None:
         w, t = self.w, []
@@ -378,7 +385,8 @@ class _Article:
             (ex, RDF.type, SKG.MilitaryExercise),
             (ex, SKG.date, date),
             (p, RDF.type, SKG.Proposal),
-            (p, SKG.adoptedAt, event),
+            (p, DCTERMS.type, KG["document-kind-proposal"]),
+            (p, SKG.proposedAt, event),
             (p, SKG.topic, tp[0]),
             (p, SKG.concernsEvent, ex),
         ]
@@ -462,6 +470,16 @@ def _vocabulary(world: _World) -> Iterator[Quad]:
         yield iri, SKOS.prefLabel, Literal(en, lang="en"), g
         yield iri, SKOS.prefLabel, Literal(fr, lang="fr"), g
         yield iri, SKOS.inScheme, topics, g
+    kinds = KG["document-kinds"]  # the kinds of documents (dcterms:type), as in data/vocabulary.trig
+    yield kinds, RDF.type, SKOS.ConceptScheme, g
+    yield kinds, SKOS.prefLabel, Literal("Kinds of documents", lang="en"), g
+    yield kinds, SKOS.prefLabel, Literal("Types de documents", lang="fr"), g
+    for slug, en, fr in (("declaration", "declaration", "déclaration"), ("proposal", "proposal", "proposition"),
+                         ("statement", "statement", "déclaration rapportée")):
+        yield KG[f"document-kind-{slug}"], RDF.type, SKOS.Concept, g
+        yield KG[f"document-kind-{slug}"], SKOS.prefLabel, Literal(en, lang="en"), g
+        yield KG[f"document-kind-{slug}"], SKOS.prefLabel, Literal(fr, lang="fr"), g
+        yield KG[f"document-kind-{slug}"], SKOS.inScheme, kinds, g
     yield g, RDF.type, SKG.EditorialGraph, g
     # the labels of data/vocabulary.trig, so that generated data loads beside the real data
     yield g, RDFS.label, Literal("Roles and topics", lang="en"), g
