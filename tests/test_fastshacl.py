@@ -384,6 +384,16 @@ def test_sparql_constraint_leaving_this_unbound_is_refused():
         fastshacl.validate([(EX.a, EX.p, Literal(1))], shapes_g)
 
 
+def test_sparql_constraint_naming_this_only_inside_filter_exists_is_refused():
+    """Evaluated once with ?this free, such a query would report nobody where pySHACL,
+    pre-binding $this, reports every focus node: refused, never a silent "conforms"."""
+    shapes_g = Graph().parse(data=PREFIXES + """ex:S sh:targetNode ex:a ;
+        sh:sparql [ sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this <urn:x:none> ?o } }" ] .""",
+                             format="turtle")
+    with pytest.raises(ConfigError, match=r"only inside FILTER \(NOT\) EXISTS"):
+        fastshacl.validate([(EX.a, EX.p, Literal(1))], shapes_g)
+
+
 def test_validate_refuses_an_unknown_engine():
     from sco_kg.pipeline.validate import validate
 

@@ -85,7 +85,40 @@ def constraint_query(validator: Validator, shape: Shape, constraint) -> str:
         if not shape.is_property_shape:
             raise ConfigError(f"$PATH in the SPARQL constraint of node shape {shape.node}")
         text = text.replace("$PATH", sparql_path(validator.sg, shape.path))
+    if _this_only_in_filters(text):
+        raise refuse(f"a SPARQL constraint ({constraint.node}) that names $this only inside FILTER (NOT) EXISTS")
     return validator.optimised(_project_this(text))
+
+
+def _this_only_in_filters(query: str) -> bool:
+    """Whether the WHERE clause names ``$this``, but only inside FILTER (NOT) EXISTS groups.
+    (A query that never names it is refused by :func:`check` when a row leaves it unbound.)
+
+    Evaluated with ``?this`` free (see the module's docstring), a query that names it only
+    inside such a filter binds it nowhere: ``NOT EXISTS { ?this p ?o }`` asks whether ANY
+    node has ``p``, and the rows (if any) name no focus node, so the constraint would fail
+    silently where pySHACL, pre-binding ``$this``, reports every focus node."""
+    select = _SELECT.search(query)
+    body = query[select.end():] if select else query
+    body = re.sub(r"(?m)^\s*#.*$", "", body[max(body.find("{"), 0):])  # the WHERE clause, no comments
+    kept, i = [], 0
+    for found in _FILTER_EXISTS.finditer(body):
+        if found.start() < i:  # inside a group already skipped
+            continue
+        kept.append(body[i:found.start()])
+        depth, j = 0, found.end() - 1  # at the group's "{"
+        while j < len(body):
+            depth += {"{": 1, "}": -1}.get(body[j], 0)
+            j += 1
+            if depth == 0:
+                break
+        i = j
+    kept.append(body[i:])
+    this = re.compile(r"[?$]this\b")
+    return this.search(body) is not None and this.search("".join(kept)) is None
+
+
+_FILTER_EXISTS = re.compile(r"(?i)\bFILTER\s*(?:NOT\s+)?EXISTS\s*\{")
 
 
 def load_store(validator: Validator):
