@@ -1,7 +1,7 @@
 """``/shapes``: the shapes every door validates with, published (pages/shapes.py), read from
 ontology/shapes.ttl as it is when the test runs: every node shape with an anchor, its
 messages and those of its property shapes and SPARQL constraints; the file as Turtle by
-content negotiation; each shape's own Turtle."""
+content negotiation; each shape's own Turtle; ``GET /validate`` links it."""
 
 from __future__ import annotations
 
@@ -103,6 +103,15 @@ def test_a_shape_with_sparql_keeps_its_prefixes(client):
 @pytest.mark.parametrize("path", ["/shapes/Nothing.ttl", "/shapes/..%2Fsecret.ttl", "/shapes.exe"])
 def test_no_such_shape(client, check_error, path):
     check_error(client.get(path, headers={"Accept": "application/json"}), 404)
+
+
+def test_the_validate_page_links_the_shapes(client):
+    resp = client.get("/validate", headers={"Accept": "text/html"})
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    html = resp.get_data(as_text=True)
+    assert 'href="/shapes"' in html and 'href="/shapes.ttl"' in html and "docs/profile.md" in html
+    assert "Access-Control-Allow-Origin" not in client.post("/validate", headers={"Origin": "https://evil.example"},
+                                                            data=b"", content_type="text/turtle").headers
 
 
 def test_every_page_links_the_shapes(client):
