@@ -9,7 +9,8 @@ against each other, from the files as they are when the test runs:
   validated as a stranger's file is (``sco-kg validate FILE``:
   :func:`sco_kg.pipeline.check.validate_files`), and each shape its info string names has a
   focus node in it (the fast engine's targets, with RDFS inference over the ontology, as the
-  validation has); every shape with a target is exemplified by some block.
+  validation has); every shape with a target is exemplified by some block;
+* the README links the profile and ``/shapes``.
 
 The page ``/shapes`` is tested in tests/web/test_shapes_page.py.
 """
@@ -151,3 +152,11 @@ def test_example_exercises_the_shapes_it_names(tmp_path, ident, syntax, names, b
     assert not unknown, f"not shapes with a target: {unknown}"
     idle = [n.replace(SKGSH, "skgsh:") for n in names if not focus[n]]
     assert not idle, f"the example at {ident} has no focus node of {idle}"
+
+
+# --- the contract is linked --------------------------------------------------------------
+
+
+def test_the_readme_links_the_contract():
+    text = README.read_text(encoding="utf-8")
+    assert "docs/profile.md" in text and "/shapes" in text
