@@ -95,6 +95,13 @@ def test_the_command_prints_the_tree_with_the_sentence(runner):
     assert "présidée par le ministre russe de la Défense, Sergueï Choïgou" in result.output
 
 
+def test_a_literal_is_shown_with_its_datatype_prefixed(runner):
+    result = run(runner, 'kg:sco schema:foundingDate "2001"^^xsd:gYear')
+    assert result.exit_code == 0, result.output
+    assert 'kg:sco schema:foundingDate "2001"^^xsd:gYear' in result.output.splitlines()[0]
+    assert "créée en 2001" in result.output  # g:s18, the founding
+
+
 def test_the_command_answers_json(runner):
     result = run(runner, "--json", "kg:sco a foaf:Organization")
     assert result.exit_code == 0, result.output
@@ -107,6 +114,8 @@ def test_the_command_answers_json(runner):
     ("", 2, "no triple given"),
     ("kg:a kg:b kg:c . kg:d kg:e kg:f", 2, "exactly one triple, not 2"),
     ("nope:x nope:y nope:z", 2, "not a triple in Turtle"),
+    ("kg:sco a ?x", 2, "without variables"),
+    ("<x> a <y>", 2, "relative"),
     ("<http://a> <http://b> " + "[ <http://c> " * 2000 + "]" * 2000, 2, "not a triple in Turtle"),  # too deep
 ])
 def test_the_command_says_what_is_wrong_without_a_traceback(runner, text, code, says):

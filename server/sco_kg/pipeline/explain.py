@@ -18,9 +18,10 @@ A leaf's words: a graph derived from a span (``prov:wasDerivedFrom``) gives that
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from ..core.errors import ConfigError
@@ -113,17 +114,26 @@ def parse_triple(text: str) -> tuple:
     shown = body if len(body) <= 200 else body[:200] + "..."
     if not body:
         raise ConfigError("no triple given: write it as Turtle, e.g. 'kg:sco a org:FormalOrganization'")
+    if re.search(r"(^|[\s;,(\[])[?$][A-Za-z_]", body):
+        raise ConfigError(f"a triple to explain names its terms, without variables: {shown!r}")
     if not body.endswith("."):
         body += " ."
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
     graph = Graph()
     try:
-        graph.parse(data=header + body, format="turtle")
+        graph.parse(data=header + body, format="turtle", publicID=_RELATIVE)
     except Exception as exc:  # rdflib raises several kinds; all mean the same to the user
         raise ConfigError(f"not a triple in Turtle: {shown!r} ({str(exc).splitlines()[0][:200]})") from exc
     if len(graph) != 1:
         raise ConfigError(f"write exactly one triple, not {len(graph)}: {shown!r}")
-    return next(iter(graph))
+    triple = next(iter(graph))
+    if any(str(t).startswith(_RELATIVE) for t in triple if isinstance(t, URIRef)):
+        raise ConfigError(f"an IRI of the triple is relative; write it whole (<https://...>) or prefixed: {shown!r}")
+    return triple
+
+
+#: the base relative IRIs resolve against while parsing, to find them (none is accepted)
+_RELATIVE = "urn:x-sco-kg:relative:"
 
 
 class Explainer:
@@ -274,4 +284,6 @@ def display_name(term, prefixes: dict = PREFIXES) -> str:
                    default=None)
         if best is not None and len(str(term)) > len(prefixes[best]):
             return f"{best}:{str(term)[len(prefixes[best]):]}"
+    if isinstance(term, Literal) and term.datatype is not None:
+        return f"{Literal(str(term)).n3()}^^{display_name(term.datatype, prefixes)}"
     return term.n3()
