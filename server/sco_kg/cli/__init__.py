@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .explain_command import explain_command
 from .pipeline_commands import build, export, validate
 from .push import push_command
 from .serve import serve
@@ -23,7 +24,7 @@ def main() -> None:
     """
 
 
-for command in (build, validate, export, serve, push_command, synth_command):
+for command in (build, validate, export, explain_command, serve, push_command, synth_command):
     main.add_command(command)
 
 

@@ -23,6 +23,9 @@ message names the individual (owlrl names the class twice).
     >>> result.triples                     # the inferred triples, noise filtered
     >>> result.errors                      # owlrl-style inconsistency messages ([] if consistent)
     >>> closure(dataset, limits=STRANGERS_LIMITS)  # ReasoningLimitExceeded past the bound
+    >>> result = closure(dataset, proofs=True)
+    >>> result.proofs.derivation(triple)   # Derivation(rule="cax-sco", premises=(...))
+    >>> result.proofs.tree(triple)         # ProofTree, its leaves asserted triples
 
 The reasoner of :mod:`sco_kg.pipeline.reason` named ``fastrl`` wraps :func:`closure`.
 """
@@ -39,10 +42,22 @@ from ... import __version__
 from ...core.gc_pause import gc_paused
 from ...rdf.quadset import is_dataset
 from ..reasoning_limits import ReasoningLimits
+from .derivation import Derivation, Proofs, ProofTree
 from .engine import Engine
+from .prover import prove
 from .vocab import is_noise
 
-__all__ = ["ClosureResult", "closure", "closure_of_triples", "is_noise", "ENGINE_NAME", "ENGINE_VERSION"]
+__all__ = [
+    "ClosureResult",
+    "Derivation",
+    "Proofs",
+    "ProofTree",
+    "closure",
+    "closure_of_triples",
+    "is_noise",
+    "ENGINE_NAME",
+    "ENGINE_VERSION",
+]
 
 ENGINE_NAME = "sco-kg-fastrl"
 
@@ -57,6 +72,7 @@ class ClosureResult:
     triples: list  # inferred (s, p, o), rdflib terms, noise filtered, asserted ones left out
     errors: list[str]  # inconsistencies, in owlrl's words; empty if consistent
     stats: dict = field(default_factory=dict)  # rounds, compiles, seconds per phase, sizes
+    proofs: Proofs | None = None  # with proofs=True: a derivation of every inferred triple
 
 
 def _source_triples(source, exclude=()) -> Iterable[tuple]:
@@ -72,12 +88,17 @@ def _source_triples(source, exclude=()) -> Iterable[tuple]:
 
 
 def closure_of_triples(
-    triples: Iterable[tuple], keep_noise: bool = False, limits: ReasoningLimits | None = None
+    triples: Iterable[tuple],
+    keep_noise: bool = False,
+    limits: ReasoningLimits | None = None,
+    proofs: bool = False,
 ) -> ClosureResult:
     """The OWL 2 RL closure of an iterable of ``(s, p, o)`` rdflib terms (TBox and ABox together).
 
     With ``limits``, raises :class:`~sco_kg.core.errors.ReasoningLimitExceeded` as soon as
     the inferred triples pass their bound (checked while the rules run, :mod:`.budget`).
+    With ``proofs``, ``result.proofs`` holds one derivation of every inferred triple
+    (:mod:`.prover`; its guarantees are said there); without, nothing of it runs.
     """
     # The engine makes millions of tuples and no reference cycles: the cyclic garbage
     # collector would only walk them (and the caller's graph) again and again.
@@ -92,6 +113,11 @@ def closure_of_triples(
         errors = eng.errors()
         out = list(eng.inferred(keep_noise=keep_noise))
         t3 = time.perf_counter()
+        found = None
+        if proofs:
+            by_id, proof_rounds, asserted = prove(eng)
+            found = Proofs(by_id, eng.terms, eng.ids, asserted)
+        t4 = time.perf_counter()
     stats = {
         "asserted": eng.asserted(),
         "inferred": len(out),
@@ -105,17 +131,24 @@ def closure_of_triples(
         "seconds_rules": round(t2 - t1, 3),
         "seconds_output": round(t3 - t2, 3),
     }
-    return ClosureResult(out, errors, stats)
+    if proofs:
+        stats.update(proofs=len(found), proof_rounds=proof_rounds, seconds_proofs=round(t4 - t3, 3))
+    return ClosureResult(out, errors, stats, found)
 
 
 def closure(
-    source, keep_noise: bool = False, exclude: Iterable = (), limits: ReasoningLimits | None = None
+    source,
+    keep_noise: bool = False,
+    exclude: Iterable = (),
+    limits: ReasoningLimits | None = None,
+    proofs: bool = False,
 ) -> ClosureResult:
     """The OWL 2 RL closure of an rdflib Graph or Dataset (every graph but ``exclude``, as one union).
 
     Asserted triples are not repeated; noise (:func:`is_noise`) is left out unless
     ``keep_noise``. Duplicate triples across named graphs count once. A Dataset is read
     in place (no union Graph is built): ``closure(dataset, exclude=[INFERRED_GRAPH])``.
-    ``limits`` bounds the inferred triples (:class:`~sco_kg.pipeline.reasoning_limits.ReasoningLimits`).
+    ``limits`` bounds the inferred triples (:class:`~sco_kg.pipeline.reasoning_limits.ReasoningLimits`);
+    ``proofs`` records why each was inferred (``result.proofs``, :class:`Proofs`).
     """
-    return closure_of_triples(_source_triples(source, exclude), keep_noise=keep_noise, limits=limits)
+    return closure_of_triples(_source_triples(source, exclude), keep_noise=keep_noise, limits=limits, proofs=proofs)

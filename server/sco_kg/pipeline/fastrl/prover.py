@@ -1,0 +1,352 @@
+"""Proofs: one derivation of every inferred triple, from the asserted triples up.
+
+The fast rounds of :mod:`.rounds` work on sets and on representatives of ``owl:sameAs``
+classes, and close transitive relations at once (:mod:`.transitive`): they do not see
+the triple-by-triple steps a proof is made of. So when :func:`sco_kg.pipeline.fastrl.closure`
+is asked for proofs (``proofs=True``), :func:`prove` runs the OWL 2 RL rules again, triple
+by triple, over the engine's interned terms and asserted triples, semi-naively, and records
+for each triple the first rule instance that concludes it. Without proofs this module is
+not run at all: it costs nothing.
+
+What is guaranteed
+------------------
+* Round 0 holds the asserted triples. A triple first concluded in round ``k`` is recorded
+  with a rule instance whose premises were all known at the end of round ``k - 1``, at
+  least one of them new in that round (semi-naive evaluation). Every premise is thus
+  asserted or recorded in an earlier round: proofs are well-founded, never circular.
+* The round of a triple is its *rank*: the least height of any proof tree of it under
+  these rules (semi-naive rounds make the same sets as naive ones, and naive round ``k``
+  holds exactly the triples with a proof of height at most ``k``). The recorded
+  derivation's tree has that least height: height = rank. It need not have the fewest
+  nodes (a tree of least height can be wider than another).
+* The rules are those of the OWL 2 RL tables (W3C, OWL 2 Profiles, section 4.3), named as
+  there: eq-sym, eq-trans, eq-rep-s/p/o; prp-dom, prp-rng, prp-symp, prp-trp, prp-fp,
+  prp-ifp, prp-spo1, prp-spo2, prp-eqp1/2, prp-inv1/2, prp-key, prp-ap; cls-thing, cls-nothing1,
+  cls-int1, cls-svf1/2, cls-avf, cls-hv1/2, cls-maxc2, cls-maxqc3/4, cls-oo; cax-sco,
+  cax-eqc1/2; scm-cls, scm-sco, scm-eqc1/2, scm-op, scm-dp, scm-spo, scm-eqp1/2,
+  scm-dom1/2, scm-rng1/2, scm-hv, scm-svf1/2, scm-avf1/2, scm-int, scm-uni; dt-type2 for
+  a literal's datatype and the datatypes that hold it (``"1"^^xsd:int a xsd:integer``).
+  cls-int2 and cls-uni are reached as fastrl reaches them, through scm-int / scm-uni and
+  cax-sco. Reflexive ``owl:sameAs`` (eq-ref) is never recorded: it proves nothing new.
+  One extension of owlrl's, named ``owlrl-prop``: an ``rdf:Property`` is a sub-property
+  and an equivalent property of itself (fastrl concludes it as owlrl does).
+* Conclusions are kept with their premises in the order of the rule's ``If`` column, lists
+  spelt out as their ``rdf:first``/``rdf:rest`` triples.
+
+Proofs are ints here (the engine's term ids); :class:`.derivation.Proofs` turns them into
+rdflib terms on demand.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib import Literal
+
+from . import vocab as V
+from .prover_restrictions import restriction_rules
+from .vocab import OWL, RDF, RDFS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import Engine
+
+__all__ = ["prove"]
+
+_NONE: frozenset = frozenset()
+
+#: predicates whose new triples make the restriction / list rules run again in full
+_RESTRICTION_PREDICATES = (
+    OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.onProperty, OWL.onClass,
+    OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.intersectionOf, OWL.unionOf,
+    OWL.oneOf, OWL.propertyChainAxiom, OWL.hasKey, RDF.first, RDF.rest,
+)
+
+
+class _Prover:
+    """The store of the proving rounds: known triples, their indexes, and the derivations."""
+
+    def __init__(self, eng: Engine) -> None:
+        self.eng = eng
+        i = eng.intern
+        self.TYPE, self.SAME = eng.TYPE, eng.SAME
+        self.SCO, self.EQC = i(RDFS.subClassOf), i(OWL.equivalentClass)
+        self.SPO, self.EQP = i(RDFS.subPropertyOf), i(OWL.equivalentProperty)
+        self.DOM, self.RNG, self.INV = i(RDFS.domain), i(RDFS.range), i(OWL.inverseOf)
+        self.FIRST, self.REST, self.NIL = eng.FIRST, eng.REST, eng.NIL
+        self.CLASS, self.THING, self.NOTHING = i(OWL.Class), eng.THING, eng.NOTHING
+        self.OBJP, self.DATAP, self.RDFP = i(OWL.ObjectProperty), i(OWL.DatatypeProperty), i(RDF.Property)
+        self.TRANS, self.SYMP = i(OWL.TransitiveProperty), i(OWL.SymmetricProperty)
+        self.FUNC, self.IFP = i(OWL.FunctionalProperty), i(OWL.InverseFunctionalProperty)
+        self.ONP, self.SVF, self.AVF, self.HV = i(OWL.onProperty), i(OWL.someValuesFrom), i(OWL.allValuesFrom), i(OWL.hasValue)
+        self.MAXC, self.MAXQC, self.ONCLASS = i(OWL.maxCardinality), i(OWL.maxQualifiedCardinality), i(OWL.onClass)
+        self.INT, self.UNI, self.ONEOF = i(OWL.intersectionOf), i(OWL.unionOf), i(OWL.oneOf)
+        self.CHAIN, self.KEY = i(OWL.propertyChainAxiom), i(OWL.hasKey)
+        self.schema_preds = frozenset(i(t) for t in _RESTRICTION_PREDICATES)
+        self.known: set = set()
+        self.so: dict = {}  # p -> s -> {o}
+        self.os: dict = {}  # p -> o -> {s}
+        self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known
+        self.by_o: dict | None = None  # o -> {(s, p)}
+        self.proofs: dict = {}  # triple -> (rule, premises)
+        self.new: dict = {}  # this round's conclusions
+        self.rounds = 0
+
+    # ----------------------------------------------------------------- the store
+    def objs(self, s: int, p: int):
+        return self.so.get(p, _NONE).get(s, _NONE) if p in self.so else _NONE
+
+    def subjs(self, p: int, o: int):
+        return self.os.get(p, _NONE).get(o, _NONE) if p in self.os else _NONE
+
+    def has(self, s: int, p: int, o: int) -> bool:
+        return (s, p, o) in self.known
+
+    def add(self, t: tuple) -> None:
+        s, p, o = t
+        self.known.add(t)
+        self.so.setdefault(p, {}).setdefault(s, set()).add(o)
+        self.os.setdefault(p, {}).setdefault(o, set()).add(s)
+        if self.by_s is not None:
+            self.by_s.setdefault(s, set()).add((p, o))
+            self.by_o.setdefault(o, set()).add((s, p))
+        elif p == self.SAME:
+            self.by_s, self.by_o = {}, {}
+            for a, q, b in self.known:
+                self.by_s.setdefault(a, set()).add((q, b))
+                self.by_o.setdefault(b, set()).add((a, q))
+
+    def emit(self, t: tuple, rule: str, premises: tuple) -> None:
+        if t not in self.known and t not in self.new:
+            if t[1] == self.SAME and t[0] == t[2]:
+                return  # eq-ref: true of every term, proves nothing
+            self.new[t] = (rule, premises)
+
+    def rdf_list(self, head: int) -> tuple[list, list] | None:
+        """(members, the list's triples) of a complete list known now, or None."""
+        members, cells, seen = [], [], set()
+        while head != self.NIL:
+            if head in seen:
+                return None
+            seen.add(head)
+            firsts, rests = self.objs(head, self.FIRST), self.objs(head, self.REST)
+            if not firsts or not rests:
+                return None
+            f, r = min(firsts), min(rests)
+            members.append(f)
+            cells += [(head, self.FIRST, f), (head, self.REST, r)]
+            head = r
+        return members, cells
+
+    # ----------------------------------------------------------------- rounds
+    def run(self, asserted: set) -> dict:
+        for t in asserted:
+            self.add(t)
+        self.axioms()
+        delta = set(asserted) | set(self.new)
+        self.commit()
+        while delta:
+            self.rounds += 1
+            full = any(p in self.schema_preds for _s, p, _o in delta) or any(
+                p == self.TYPE and o in (self.TRANS, self.SYMP, self.FUNC, self.IFP) for _s, p, o in delta
+            )
+            for t in delta:
+                self.simple(t)
+            self.complex(delta, full)
+            delta = set(self.new)
+            self.commit()
+        return self.proofs
+
+    def commit(self) -> None:
+        for t, d in self.new.items():
+            self.proofs[t] = d
+            self.add(t)
+        self.new = {}
+
+    def axioms(self) -> None:
+        """cls-thing, cls-nothing1, prp-ap and dt-type2, the rules without premises."""
+        T = self.TYPE
+        self.emit((self.THING, T, self.CLASS), "cls-thing", ())
+        self.emit((self.NOTHING, T, self.CLASS), "cls-nothing1", ())
+        eng = self.eng
+        annotation = eng.intern(OWL.AnnotationProperty)
+        for ap in V.ANNOTATION_PROPERTIES:
+            self.emit((eng.intern(ap), T, annotation), "prp-ap", ())
+        for n, term in enumerate(list(eng.terms)):
+            if isinstance(term, Literal) and term.datatype in V.OWL_RL_DATATYPES:
+                for dt in (term.datatype, *V.DATATYPE_SUBSUMPTIONS.get(term.datatype, ())):
+                    self.emit((n, T, eng.intern(dt)), "dt-type2", ())
+
+    # ----------------------------------------------------------------- one premise new
+    def simple(self, t: tuple) -> None:
+        """The rules of one or two premises (and prp-trp), with ``t`` in each place."""
+        s, p, o = t
+        emit, objs, subjs, has = self.emit, self.objs, self.subjs, self.has
+        T = self.TYPE
+        if p == self.SAME:
+            emit((o, p, s), "eq-sym", (t,))
+            for z in objs(o, p):
+                emit((s, p, z), "eq-trans", (t, (o, p, z)))
+            for x in subjs(p, s):
+                emit((x, p, o), "eq-trans", ((x, p, s), t))
+            for q, v in self.by_s.get(s, ()):
+                emit((o, q, v), "eq-rep-s", (t, (s, q, v)))
+            for q_s, q_o in self.so.get(s, {}).items():
+                for v in q_o:
+                    emit((q_s, o, v), "eq-rep-p", (t, (q_s, s, v)))
+            for u, q in self.by_o.get(s, ()):
+                emit((u, q, o), "eq-rep-o", (t, (u, q, s)))
+        if self.by_s is not None:
+            for s2 in objs(s, self.SAME):
+                emit((s2, p, o), "eq-rep-s", ((s, self.SAME, s2), t))
+            for p2 in objs(p, self.SAME):
+                emit((s, p2, o), "eq-rep-p", ((p, self.SAME, p2), t))
+            for o2 in objs(o, self.SAME):
+                emit((s, p, o2), "eq-rep-o", ((o, self.SAME, o2), t))
+        if p == T:
+            x, c = s, o
+            for c2 in objs(c, self.SCO):
+                emit((x, T, c2), "cax-sco", ((c, self.SCO, c2), t))
+            for c2 in objs(c, self.EQC):
+                emit((x, T, c2), "cax-eqc1", ((c, self.EQC, c2), t))
+            for c1 in subjs(self.EQC, c):
+                emit((x, T, c1), "cax-eqc2", ((c1, self.EQC, c), t))
+            self.declarations(t)
+        # rules on a data triple (any predicate, rdf:type included)
+        for c in objs(p, self.DOM):
+            emit((s, T, c), "prp-dom", ((p, self.DOM, c), t))
+        for c in objs(p, self.RNG):
+            emit((o, T, c), "prp-rng", ((p, self.RNG, c), t))
+        for q in objs(p, self.SPO):
+            emit((s, q, o), "prp-spo1", ((p, self.SPO, q), t))
+        for q in objs(p, self.EQP):
+            emit((s, q, o), "prp-eqp1", ((p, self.EQP, q), t))
+        for q in subjs(self.EQP, p):
+            emit((s, q, o), "prp-eqp2", ((q, self.EQP, p), t))
+        for q in objs(p, self.INV):
+            emit((o, q, s), "prp-inv1", ((p, self.INV, q), t))
+        for q in subjs(self.INV, p):
+            emit((o, q, s), "prp-inv2", ((q, self.INV, p), t))
+        if has(p, T, self.SYMP):
+            emit((o, p, s), "prp-symp", ((p, T, self.SYMP), t))
+        if has(p, T, self.TRANS):
+            head = (p, T, self.TRANS)
+            for z in objs(o, p):
+                emit((s, p, z), "prp-trp", (head, t, (o, p, z)))
+            for w in subjs(p, s):
+                emit((w, p, o), "prp-trp", (head, (w, p, s), t))
+        if has(p, T, self.FUNC):
+            for y in objs(s, p):
+                emit((o, self.SAME, y), "prp-fp", ((p, T, self.FUNC), t, (s, p, y)))
+                emit((y, self.SAME, o), "prp-fp", ((p, T, self.FUNC), (s, p, y), t))
+        if has(p, T, self.IFP):
+            for x in subjs(p, o):
+                emit((s, self.SAME, x), "prp-ifp", ((p, T, self.IFP), t, (x, p, o)))
+                emit((x, self.SAME, s), "prp-ifp", ((p, T, self.IFP), (x, p, o), t))
+        self.schema(t)
+
+    def declarations(self, t: tuple) -> None:
+        """scm-cls, scm-op, scm-dp (and owlrl's rdf:Property); prp-trp/symp/fp/ifp on a new
+        characteristic run over every pair of the property."""
+        x, T, c = t
+        emit = self.emit
+        if c == self.CLASS:
+            emit((x, self.SCO, x), "scm-cls", (t,))
+            emit((x, self.EQC, x), "scm-cls", (t,))
+            emit((x, self.SCO, self.THING), "scm-cls", (t,))
+            emit((self.NOTHING, self.SCO, x), "scm-cls", (t,))
+        elif c in (self.OBJP, self.DATAP, self.RDFP):
+            rule = {self.OBJP: "scm-op", self.DATAP: "scm-dp", self.RDFP: "owlrl-prop"}[c]
+            emit((x, self.SPO, x), rule, (t,))
+            emit((x, self.EQP, x), rule, (t,))
+        elif c in (self.SYMP, self.TRANS, self.FUNC, self.IFP):
+            p = x
+            for a, bs in list(self.so.get(p, {}).items()):
+                for b in bs:
+                    if c == self.SYMP:
+                        emit((b, p, a), "prp-symp", (t, (a, p, b)))
+                    elif c == self.TRANS:
+                        for z in self.objs(b, p):
+                            emit((a, p, z), "prp-trp", (t, (a, p, b), (b, p, z)))
+                    elif c == self.FUNC:
+                        for y in self.objs(a, p):
+                            emit((b, self.SAME, y), "prp-fp", (t, (a, p, b), (a, p, y)))
+                    else:
+                        for x2 in self.subjs(p, b):
+                            emit((a, self.SAME, x2), "prp-ifp", (t, (a, p, b), (x2, p, b)))
+
+    def schema(self, t: tuple) -> None:
+        """The two-premise rules with a schema triple ``t`` as the first premise, over the
+        data known, and the scm-* rules of two premises."""
+        s, p, o = t
+        emit, objs, subjs = self.emit, self.objs, self.subjs
+        T = self.TYPE
+        if p == self.SCO:
+            for x in subjs(T, s):
+                emit((x, T, o), "cax-sco", (t, (x, T, s)))
+            for c3 in objs(o, self.SCO):
+                emit((s, self.SCO, c3), "scm-sco", (t, (o, self.SCO, c3)))
+            for c0 in subjs(self.SCO, s):
+                emit((c0, self.SCO, o), "scm-sco", ((c0, self.SCO, s), t))
+            if self.has(o, self.SCO, s):
+                emit((s, self.EQC, o), "scm-eqc2", (t, (o, self.SCO, s)))
+                emit((o, self.EQC, s), "scm-eqc2", ((o, self.SCO, s), t))
+            for pr in subjs(self.DOM, s):
+                emit((pr, self.DOM, o), "scm-dom1", ((pr, self.DOM, s), t))
+            for pr in subjs(self.RNG, s):
+                emit((pr, self.RNG, o), "scm-rng1", ((pr, self.RNG, s), t))
+        elif p == self.EQC:
+            for x in subjs(T, s):
+                emit((x, T, o), "cax-eqc1", (t, (x, T, s)))
+            for x in subjs(T, o):
+                emit((x, T, s), "cax-eqc2", (t, (x, T, o)))
+            emit((s, self.SCO, o), "scm-eqc1", (t,))
+            emit((o, self.SCO, s), "scm-eqc1", (t,))
+        elif p == self.SPO:
+            self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-spo1", (t, (a, s, b))))
+            for p3 in objs(o, self.SPO):
+                emit((s, self.SPO, p3), "scm-spo", (t, (o, self.SPO, p3)))
+            for p0 in subjs(self.SPO, s):
+                emit((p0, self.SPO, o), "scm-spo", ((p0, self.SPO, s), t))
+            if self.has(o, self.SPO, s):
+                emit((s, self.EQP, o), "scm-eqp2", (t, (o, self.SPO, s)))
+                emit((o, self.EQP, s), "scm-eqp2", ((o, self.SPO, s), t))
+            for c in objs(o, self.DOM):
+                emit((s, self.DOM, c), "scm-dom2", ((o, self.DOM, c), t))
+            for c in objs(o, self.RNG):
+                emit((s, self.RNG, c), "scm-rng2", ((o, self.RNG, c), t))
+        elif p == self.EQP:
+            self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-eqp1", (t, (a, s, b))))
+            self.pairs_of(o, lambda a, b: emit((a, s, b), "prp-eqp2", (t, (a, o, b))))
+            emit((s, self.SPO, o), "scm-eqp1", (t,))
+            emit((o, self.SPO, s), "scm-eqp1", (t,))
+        elif p in (self.DOM, self.RNG):
+            rule, side = ("prp-dom", 0) if p == self.DOM else ("prp-rng", 1)
+            self.pairs_of(s, lambda a, b: emit(((a, b)[side], T, o), rule, (t, (a, s, b))))
+            n = "scm-dom" if p == self.DOM else "scm-rng"
+            for c2 in objs(o, self.SCO):
+                emit((s, p, c2), n + "1", (t, (o, self.SCO, c2)))
+            for p1 in subjs(self.SPO, s):
+                emit((p1, p, o), n + "2", (t, (p1, self.SPO, s)))
+        elif p == self.INV:
+            self.pairs_of(s, lambda a, b: emit((b, o, a), "prp-inv1", (t, (a, s, b))))
+            self.pairs_of(o, lambda a, b: emit((b, s, a), "prp-inv2", (t, (a, o, b))))
+
+    def pairs_of(self, p: int, fn) -> None:
+        for a, bs in list(self.so.get(p, {}).items()):
+            for b in list(bs):
+                fn(a, b)
+
+    def complex(self, delta: set, full: bool) -> None:
+        """The rules of many premises (restrictions, lists): :mod:`.prover_restrictions`."""
+        restriction_rules(self, delta, full)
+
+
+def prove(eng: Engine) -> tuple[dict, int, set]:
+    """``triple -> (rule, premises)`` for every triple the rules conclude from the engine's
+    asserted triples (ids), the number of rounds it took, and the asserted triples (ids)."""
+    asserted = {(s, eng.TYPE, c) for c, xs in eng.input_T.items() for s in xs}
+    asserted.update((s, p, o) for p, pairs in eng.input_P.items() for s, o in pairs)
+    asserted.update((a, eng.SAME, b) for a, b in eng.input_same)
+    prover = _Prover(eng)
+    proofs = prover.run(asserted)
+    return proofs, prover.rounds, asserted
