@@ -44,6 +44,8 @@ BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
 ONTOLOGY_GRAPH = KGG["ontology"]
 VOCABULARY_GRAPH = KGG["vocabulary"]
 INFERRED_GRAPH = KGG["inferred"]
+#: IRIs the project no longer uses (data/replaced.trig): the only graph the server trusts for redirects
+REPLACED_GRAPH = KGG["replaced"]
 REASONING_RUN = KG["reasoning-run"]
 
 
