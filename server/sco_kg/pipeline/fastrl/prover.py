@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["prove"]
 
 _NONE: frozenset = frozenset()
+_EMPTY: dict = {}
 
 #: predicates whose new triples make the restriction / list rules run again in full
 _RESTRICTION_PREDICATES = (
@@ -83,35 +84,79 @@ class _Prover:
         self.CHAIN, self.KEY = i(OWL.propertyChainAxiom), i(OWL.hasKey)
         self.schema_preds = frozenset(i(t) for t in _RESTRICTION_PREDICATES)
         self.known: set = set()
+        # the indexes: so[p] (s -> {o}) for every p but rdf:type, os[rdf:type] (class ->
+        # instances); the others are made on first use (most are never asked for), then kept
         self.so: dict = {}  # p -> s -> {o}
-        self.os: dict = {}  # p -> o -> {s}
+        self.os: dict = {self.TYPE: {}}  # p -> o -> {s}
         self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known
         self.by_o: dict | None = None  # o -> {(s, p)}
         self.proofs: dict = {}  # triple -> (rule, premises)
         self.new: dict = {}  # this round's conclusions
         self.rounds = 0
+        self.size: dict = {}  # p -> how many triples of p are known
+        self.delta_p: dict = {}  # p -> this round's new triples of p
+        self.delta_c: dict = {}  # class -> this round's new rdf:type triples of it
 
     # ----------------------------------------------------------------- the store
+    def so_of(self, p: int) -> dict:
+        """s -> {o} of ``p`` (empty if none)."""
+        idx = self.so.get(p)
+        if idx is None:
+            if p != self.TYPE:
+                return _EMPTY
+            idx = self.so[p] = {}
+            for c, xs in self.os[p].items():
+                for x in xs:
+                    idx.setdefault(x, set()).add(c)
+        return idx
+
+    def os_of(self, p: int) -> dict:
+        """o -> {s} of ``p`` (empty if none)."""
+        idx = self.os.get(p)
+        if idx is None:
+            so = self.so.get(p)
+            if so is None:
+                return _EMPTY
+            idx = self.os[p] = {}
+            for s, os_ in so.items():
+                for o in os_:
+                    idx.setdefault(o, set()).add(s)
+        return idx
+
     def objs(self, s: int, p: int):
-        return self.so.get(p, _NONE).get(s, _NONE) if p in self.so else _NONE
+        return self.so_of(p).get(s, _NONE)
 
     def subjs(self, p: int, o: int):
-        return self.os.get(p, _NONE).get(o, _NONE) if p in self.os else _NONE
+        return self.os_of(p).get(o, _NONE)
 
     def has(self, s: int, p: int, o: int) -> bool:
         return (s, p, o) in self.known
 
-    def add(self, t: tuple) -> None:
-        s, p, o = t
-        self.known.add(t)
-        self.so.setdefault(p, {}).setdefault(s, set()).add(o)
-        self.os.setdefault(p, {}).setdefault(o, set()).add(s)
-        if self.by_s is not None:
-            self.by_s.setdefault(s, set()).add((p, o))
-            self.by_o.setdefault(o, set()).add((s, p))
-        elif p == self.SAME:
+    def add_all(self, triples) -> None:
+        """Know ``triples`` (and index them)."""
+        known, so, os, T = self.known, self.so, self.os, self.TYPE
+        known.update(triples)
+        size = self.size
+        for s, p, o in triples:
+            size[p] = size.get(p, 0) + 1
+            if p == T:
+                os[T].setdefault(o, set()).add(s)
+                idx = so.get(T)
+                if idx is not None:
+                    idx.setdefault(s, set()).add(o)
+                continue
+            idx = so.get(p)
+            if idx is None:
+                idx = so[p] = {}
+            idx.setdefault(s, set()).add(o)
+            idx = os.get(p)
+            if idx is not None:
+                idx.setdefault(o, set()).add(s)
+        if self.by_s is None and self.SAME in so:
             self.by_s, self.by_o = {}, {}
-            for a, q, b in self.known:
+            triples = known
+        if self.by_s is not None:
+            for a, q, b in triples:
                 self.by_s.setdefault(a, set()).add((q, b))
                 self.by_o.setdefault(b, set()).add((a, q))
 
@@ -139,27 +184,39 @@ class _Prover:
 
     # ----------------------------------------------------------------- rounds
     def run(self, asserted: set) -> dict:
-        for t in asserted:
-            self.add(t)
+        self.add_all(asserted)
         self.axioms()
-        delta = set(asserted) | set(self.new)
+        delta = list(asserted)
+        delta += self.new
         self.commit()
+        trigger = (self.TRANS, self.SYMP, self.FUNC, self.IFP)
         while delta:
             self.rounds += 1
-            full = any(p in self.schema_preds for _s, p, _o in delta) or any(
-                p == self.TYPE and o in (self.TRANS, self.SYMP, self.FUNC, self.IFP) for _s, p, o in delta
-            )
+            by_p: dict = {}
             for t in delta:
-                self.simple(t)
-            self.complex(delta, full)
-            delta = set(self.new)
+                ts = by_p.get(t[1])
+                if ts is None:
+                    by_p[t[1]] = [t]
+                else:
+                    ts.append(t)
+            by_c: dict = {}
+            for t in by_p.get(self.TYPE, ()):
+                ts = by_c.get(t[2])
+                if ts is None:
+                    by_c[t[2]] = [t]
+                else:
+                    ts.append(t)
+            full = not self.schema_preds.isdisjoint(by_p) or any(c in by_c for c in trigger)
+            self.delta_p, self.delta_c = by_p, by_c
+            self.step(by_p, by_c)
+            restriction_rules(self, set(by_p), set(by_c), full)
+            delta = list(self.new)
             self.commit()
         return self.proofs
 
     def commit(self) -> None:
-        for t, d in self.new.items():
-            self.proofs[t] = d
-            self.add(t)
+        self.proofs.update(self.new)
+        self.add_all(list(self.new))
         self.new = {}
 
     def axioms(self) -> None:
@@ -177,11 +234,68 @@ class _Prover:
                     self.emit((n, T, eng.intern(dt)), "dt-type2", ())
 
     # ----------------------------------------------------------------- one premise new
-    def simple(self, t: tuple) -> None:
-        """The rules of one or two premises (and prp-trp), with ``t`` in each place."""
+    def step(self, by_p: dict, by_c: dict) -> None:
+        """The rules of one or two premises (and prp-trp), with each new triple in each
+        place: the new triples come grouped by predicate (``by_p``) and, rdf:type ones, by
+        class (``by_c``), so that a rule's schema premise is looked up once per group."""
+        T, objs, subjs = self.TYPE, self.objs, self.subjs
+        declared = (self.CLASS, self.OBJP, self.DATAP, self.RDFP, self.TRANS, self.SYMP, self.FUNC, self.IFP)
+        for c, ts in by_c.items():
+            for c2 in objs(c, self.SCO):
+                self.emit_each(ts, 0, T, c2, "cax-sco", (c, self.SCO, c2), True)
+            for c2 in objs(c, self.EQC):
+                self.emit_each(ts, 0, T, c2, "cax-eqc1", (c, self.EQC, c2), True)
+            for c1 in subjs(self.EQC, c):
+                self.emit_each(ts, 0, T, c1, "cax-eqc2", (c1, self.EQC, c), True)
+            if c in declared:
+                for t in ts:
+                    self.declarations(t)
+        schema_rules = (self.SCO, self.EQC, self.SPO, self.EQP, self.DOM, self.RNG, self.INV)
+        for p, ts in by_p.items():
+            if p == self.SAME or self.by_s is not None:
+                for t in ts:
+                    self.equality(t)
+            # rules on a data triple (any predicate, rdf:type included)
+            for c in objs(p, self.DOM):
+                self.emit_each(ts, 0, T, c, "prp-dom", (p, self.DOM, c), True)
+            for c in objs(p, self.RNG):
+                self.emit_each(ts, 2, T, c, "prp-rng", (p, self.RNG, c), True)
+            for q in objs(p, self.SPO):
+                self.emit_each(ts, 0, q, None, "prp-spo1", (p, self.SPO, q), True)
+            for q in objs(p, self.EQP):
+                self.emit_each(ts, 0, q, None, "prp-eqp1", (p, self.EQP, q), True)
+            for q in subjs(self.EQP, p):
+                self.emit_each(ts, 0, q, None, "prp-eqp2", (q, self.EQP, p), True)
+            for q in objs(p, self.INV):
+                self.emit_each(ts, 2, q, None, "prp-inv1", (p, self.INV, q), True)
+            for q in subjs(self.INV, p):
+                self.emit_each(ts, 2, q, None, "prp-inv2", (q, self.INV, p), True)
+            if (p, T, self.SYMP) in self.known:
+                self.emit_each(ts, 2, p, None, "prp-symp", (p, T, self.SYMP), True)
+            if (p, T, self.TRANS) in self.known or (p, T, self.FUNC) in self.known or (p, T, self.IFP) in self.known:
+                for t in ts:
+                    self.characteristics(t)
+            if p in schema_rules:
+                for t in ts:
+                    self.schema(t)
+
+    def emit_each(self, ts: list, side: int, q: int, c, rule: str, axiom: tuple, axiom_first: bool) -> None:
+        """For each ``t`` of ``ts``, conclude ``(t[side], q, c)`` (a class ``c``) or, with
+        ``c`` None, ``(t[side], q, t[2 - side])``, from ``axiom`` and ``t`` (in that order if
+        ``axiom_first``)."""
+        known, new = self.known, self.new
+        for t in ts:
+            x = t[side]
+            u = (x, q, c if c is not None else t[2 - side])
+            if u not in known and u not in new:
+                if q == self.SAME and u[0] == u[2]:
+                    continue  # eq-ref
+                new[u] = (rule, (axiom, t) if axiom_first else (t, axiom))
+
+    def equality(self, t: tuple) -> None:
+        """eq-sym, eq-trans and eq-rep-s/p/o, with ``t`` in each place."""
         s, p, o = t
-        emit, objs, subjs, has = self.emit, self.objs, self.subjs, self.has
-        T = self.TYPE
+        emit, objs, subjs = self.emit, self.objs, self.subjs
         if p == self.SAME:
             emit((o, p, s), "eq-sym", (t,))
             for z in objs(o, p):
@@ -190,44 +304,23 @@ class _Prover:
                 emit((x, p, o), "eq-trans", ((x, p, s), t))
             for q, v in self.by_s.get(s, ()):
                 emit((o, q, v), "eq-rep-s", (t, (s, q, v)))
-            for q_s, q_o in self.so.get(s, {}).items():
+            for q_s, q_o in self.so_of(s).items():
                 for v in q_o:
                     emit((q_s, o, v), "eq-rep-p", (t, (q_s, s, v)))
             for u, q in self.by_o.get(s, ()):
                 emit((u, q, o), "eq-rep-o", (t, (u, q, s)))
-        if self.by_s is not None:
-            for s2 in objs(s, self.SAME):
-                emit((s2, p, o), "eq-rep-s", ((s, self.SAME, s2), t))
-            for p2 in objs(p, self.SAME):
-                emit((s, p2, o), "eq-rep-p", ((p, self.SAME, p2), t))
-            for o2 in objs(o, self.SAME):
-                emit((s, p, o2), "eq-rep-o", ((o, self.SAME, o2), t))
-        if p == T:
-            x, c = s, o
-            for c2 in objs(c, self.SCO):
-                emit((x, T, c2), "cax-sco", ((c, self.SCO, c2), t))
-            for c2 in objs(c, self.EQC):
-                emit((x, T, c2), "cax-eqc1", ((c, self.EQC, c2), t))
-            for c1 in subjs(self.EQC, c):
-                emit((x, T, c1), "cax-eqc2", ((c1, self.EQC, c), t))
-            self.declarations(t)
-        # rules on a data triple (any predicate, rdf:type included)
-        for c in objs(p, self.DOM):
-            emit((s, T, c), "prp-dom", ((p, self.DOM, c), t))
-        for c in objs(p, self.RNG):
-            emit((o, T, c), "prp-rng", ((p, self.RNG, c), t))
-        for q in objs(p, self.SPO):
-            emit((s, q, o), "prp-spo1", ((p, self.SPO, q), t))
-        for q in objs(p, self.EQP):
-            emit((s, q, o), "prp-eqp1", ((p, self.EQP, q), t))
-        for q in subjs(self.EQP, p):
-            emit((s, q, o), "prp-eqp2", ((q, self.EQP, p), t))
-        for q in objs(p, self.INV):
-            emit((o, q, s), "prp-inv1", ((p, self.INV, q), t))
-        for q in subjs(self.INV, p):
-            emit((o, q, s), "prp-inv2", ((q, self.INV, p), t))
-        if has(p, T, self.SYMP):
-            emit((o, p, s), "prp-symp", ((p, T, self.SYMP), t))
+        for s2 in objs(s, self.SAME):
+            emit((s2, p, o), "eq-rep-s", ((s, self.SAME, s2), t))
+        for p2 in objs(p, self.SAME):
+            emit((s, p2, o), "eq-rep-p", ((p, self.SAME, p2), t))
+        for o2 in objs(o, self.SAME):
+            emit((s, p, o2), "eq-rep-o", ((o, self.SAME, o2), t))
+
+    def characteristics(self, t: tuple) -> None:
+        """prp-trp, prp-fp, prp-ifp with ``t`` in each place."""
+        s, p, o = t
+        emit, objs, subjs, has = self.emit, self.objs, self.subjs, self.has
+        T = self.TYPE
         if has(p, T, self.TRANS):
             head = (p, T, self.TRANS)
             for z in objs(o, p):
@@ -242,7 +335,6 @@ class _Prover:
             for x in subjs(p, o):
                 emit((s, self.SAME, x), "prp-ifp", ((p, T, self.IFP), t, (x, p, o)))
                 emit((x, self.SAME, s), "prp-ifp", ((p, T, self.IFP), (x, p, o), t))
-        self.schema(t)
 
     def declarations(self, t: tuple) -> None:
         """scm-cls, scm-op, scm-dp (and owlrl's rdf:Property); prp-trp/symp/fp/ifp on a new
@@ -260,7 +352,7 @@ class _Prover:
             emit((x, self.EQP, x), rule, (t,))
         elif c in (self.SYMP, self.TRANS, self.FUNC, self.IFP):
             p = x
-            for a, bs in list(self.so.get(p, {}).items()):
+            for a, bs in list(self.so_of(p).items()):
                 for b in bs:
                     if c == self.SYMP:
                         emit((b, p, a), "prp-symp", (t, (a, p, b)))
@@ -280,8 +372,9 @@ class _Prover:
         s, p, o = t
         emit, objs, subjs = self.emit, self.objs, self.subjs
         T = self.TYPE
+        loop = s != o  # (c sco c), (p spo p)...: the data rules would conclude their premise
         if p == self.SCO:
-            for x in subjs(T, s):
+            for x in self.old_instances(s) if loop else ():
                 emit((x, T, o), "cax-sco", (t, (x, T, s)))
             for c3 in objs(o, self.SCO):
                 emit((s, self.SCO, c3), "scm-sco", (t, (o, self.SCO, c3)))
@@ -295,14 +388,15 @@ class _Prover:
             for pr in subjs(self.RNG, s):
                 emit((pr, self.RNG, o), "scm-rng1", ((pr, self.RNG, s), t))
         elif p == self.EQC:
-            for x in subjs(T, s):
+            for x in self.old_instances(s) if loop else ():
                 emit((x, T, o), "cax-eqc1", (t, (x, T, s)))
-            for x in subjs(T, o):
+            for x in self.old_instances(o) if loop else ():
                 emit((x, T, s), "cax-eqc2", (t, (x, T, o)))
             emit((s, self.SCO, o), "scm-eqc1", (t,))
             emit((o, self.SCO, s), "scm-eqc1", (t,))
         elif p == self.SPO:
-            self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-spo1", (t, (a, s, b))))
+            if loop:
+                self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-spo1", (t, (a, s, b))))
             for p3 in objs(o, self.SPO):
                 emit((s, self.SPO, p3), "scm-spo", (t, (o, self.SPO, p3)))
             for p0 in subjs(self.SPO, s):
@@ -315,8 +409,9 @@ class _Prover:
             for c in objs(o, self.RNG):
                 emit((s, self.RNG, c), "scm-rng2", ((o, self.RNG, c), t))
         elif p == self.EQP:
-            self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-eqp1", (t, (a, s, b))))
-            self.pairs_of(o, lambda a, b: emit((a, s, b), "prp-eqp2", (t, (a, o, b))))
+            if loop:
+                self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-eqp1", (t, (a, s, b))))
+                self.pairs_of(o, lambda a, b: emit((a, s, b), "prp-eqp2", (t, (a, o, b))))
             emit((s, self.SPO, o), "scm-eqp1", (t,))
             emit((o, self.SPO, s), "scm-eqp1", (t,))
         elif p in (self.DOM, self.RNG):
@@ -331,14 +426,20 @@ class _Prover:
             self.pairs_of(s, lambda a, b: emit((b, o, a), "prp-inv1", (t, (a, s, b))))
             self.pairs_of(o, lambda a, b: emit((b, s, a), "prp-inv2", (t, (a, o, b))))
 
+    def old_instances(self, c: int):
+        """The instances of ``c`` for a rule whose other premise is a new schema triple:
+        none if every one is new this round (:meth:`step` joins those with the schema)."""
+        xs = self.subjs(self.TYPE, c)
+        return () if len(self.delta_c.get(c, ())) == len(xs) else xs
+
     def pairs_of(self, p: int, fn) -> None:
-        for a, bs in list(self.so.get(p, {}).items()):
+        """``fn(a, b)`` for each known ``(a, p, b)``, for a rule whose other premise is a new
+        schema triple; none if every one is new this round (:meth:`step` joins those)."""
+        if len(self.delta_p.get(p, ())) == self.size.get(p, 0):
+            return
+        for a, bs in list(self.so_of(p).items()):
             for b in list(bs):
                 fn(a, b)
-
-    def complex(self, delta: set, full: bool) -> None:
-        """The rules of many premises (restrictions, lists): :mod:`.prover_restrictions`."""
-        restriction_rules(self, delta, full)
 
 
 def prove(eng: Engine) -> tuple[dict, int, set]:

@@ -23,9 +23,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["restriction_rules"]
 
 
-def restriction_rules(pv: _Prover, delta: set, full: bool) -> None:
-    preds = {p for _s, p, _o in delta}
-    classes = {o for _s, p, o in delta if p == pv.TYPE}
+def restriction_rules(pv: _Prover, preds: set, classes: set, full: bool) -> None:
+    """The rules of many premises, in a round whose new triples have the predicates ``preds``
+    and (rdf:type) the classes ``classes``; every instance in full if ``full``."""
 
     def touched(ps=(), cs=()) -> bool:
         return full or not preds.isdisjoint(ps) or not classes.isdisjoint(cs)
@@ -44,19 +44,19 @@ def _onp(pv: _Prover, x: int):
 def _values(pv: _Prover, touched) -> None:
     """cls-svf1, cls-svf2, cls-avf, cls-hv1, cls-hv2."""
     T, emit = pv.TYPE, pv.emit
-    for x, ys in list(pv.so.get(pv.SVF, {}).items()):
+    for x, ys in list(pv.so_of(pv.SVF).items()):
         for y in list(ys):
             for p in list(_onp(pv, x)):
                 if not touched((p,), (y,)):
                     continue
                 head = ((x, pv.SVF, y), (x, pv.ONP, p))
-                for u, vs in list(pv.so.get(p, {}).items()):
+                for u, vs in list(pv.so_of(p).items()):
                     for v in list(vs):
                         if y == pv.THING:
                             emit((u, T, x), "cls-svf2", (*head, (u, p, v)))
                         if pv.has(v, T, y):
                             emit((u, T, x), "cls-svf1", (*head, (u, p, v), (v, T, y)))
-    for x, ys in list(pv.so.get(pv.AVF, {}).items()):
+    for x, ys in list(pv.so_of(pv.AVF).items()):
         for y in list(ys):
             for p in list(_onp(pv, x)):
                 if not touched((p,), (x,)):
@@ -65,7 +65,7 @@ def _values(pv: _Prover, touched) -> None:
                 for u in list(pv.subjs(T, x)):
                     for v in list(pv.objs(u, p)):
                         emit((v, T, y), "cls-avf", (*head, (u, T, x), (u, p, v)))
-    for x, ys in list(pv.so.get(pv.HV, {}).items()):
+    for x, ys in list(pv.so_of(pv.HV).items()):
         for y in list(ys):
             for p in list(_onp(pv, x)):
                 head = ((x, pv.HV, y), (x, pv.ONP, p))
@@ -81,7 +81,7 @@ def _cardinalities(pv: _Prover, touched) -> None:
     """cls-maxc2, cls-maxqc3, cls-maxqc4 (a maximum of 1)."""
     T, SAME, emit, terms = pv.TYPE, pv.SAME, pv.emit, pv.eng.terms
     for kind in (pv.MAXC, pv.MAXQC):
-        for x, ns in list(pv.so.get(kind, {}).items()):
+        for x, ns in list(pv.so_of(kind).items()):
             for n in list(ns):
                 if int_value(terms[n]) != 1:
                     continue
@@ -111,7 +111,7 @@ def _cardinalities(pv: _Prover, touched) -> None:
 def _lists(pv: _Prover, touched) -> None:
     """cls-int1, scm-int, scm-uni, cls-oo, prp-spo2, prp-key."""
     T, SCO, emit = pv.TYPE, pv.SCO, pv.emit
-    for c, lst in list(pv.so.get(pv.INT, {}).items()):
+    for c, lst in list(pv.so_of(pv.INT).items()):
         for head in list(lst):
             spelt = pv.rdf_list(head)
             if not spelt:
@@ -127,31 +127,31 @@ def _lists(pv: _Prover, touched) -> None:
                     cand &= pv.subjs(T, ci)
                 for y in cand:
                     emit((y, T, c), "cls-int1", (*axiom, *((y, T, ci) for ci in members)))
-    for c, lst in list(pv.so.get(pv.UNI, {}).items()):
+    for c, lst in list(pv.so_of(pv.UNI).items()):
         for head in list(lst):
             spelt = pv.rdf_list(head)
             if spelt and touched((pv.UNI, pv.FIRST, pv.REST), ()):
                 for ci in spelt[0]:
                     emit((ci, SCO, c), "scm-uni", ((c, pv.UNI, head), *spelt[1]))
-    for c, lst in list(pv.so.get(pv.ONEOF, {}).items()):
+    for c, lst in list(pv.so_of(pv.ONEOF).items()):
         for head in list(lst):
             spelt = pv.rdf_list(head)
             if spelt and touched((pv.ONEOF, pv.FIRST, pv.REST), ()):
                 for y in spelt[0]:
                     emit((y, T, c), "cls-oo", ((c, pv.ONEOF, head), *spelt[1]))
-    for p, lst in list(pv.so.get(pv.CHAIN, {}).items()):
+    for p, lst in list(pv.so_of(pv.CHAIN).items()):
         for head in list(lst):
             spelt = pv.rdf_list(head)
             if not spelt or not spelt[0] or not touched(spelt[0], ()):
                 continue
             chain, cells = spelt
             axiom = ((p, pv.CHAIN, head), *cells)
-            paths = [(u, v, ((u, chain[0], v),)) for u, vs in list(pv.so.get(chain[0], {}).items()) for v in vs]
+            paths = [(u, v, ((u, chain[0], v),)) for u, vs in list(pv.so_of(chain[0]).items()) for v in vs]
             for pk in chain[1:]:
                 paths = [(u, w, (*steps, (v, pk, w))) for u, v, steps in paths for w in pv.objs(v, pk)]
             for u, w, steps in paths:
                 emit((u, p, w), "prp-spo2", (*axiom, *steps))
-    for c, lst in list(pv.so.get(pv.KEY, {}).items()):
+    for c, lst in list(pv.so_of(pv.KEY).items()):
         for head in list(lst):
             spelt = pv.rdf_list(head)
             if not spelt or not spelt[0] or not touched(spelt[0], (c,)):
@@ -177,7 +177,7 @@ def _schema_restrictions(pv: _Prover) -> None:
     SCO, SPO, emit = pv.SCO, pv.SPO, pv.emit
     for kind, rule in ((pv.HV, "scm-hv"), (pv.SVF, "scm-svf"), (pv.AVF, "scm-avf")):
         described = [
-            (c, y, p) for c, ys in list(pv.so.get(kind, {}).items()) for y in ys for p in _onp(pv, c)
+            (c, y, p) for c, ys in list(pv.so_of(kind).items()) for y in ys for p in _onp(pv, c)
         ]
         for (c1, y1, p1), (c2, y2, p2) in itertools.product(described, repeat=2):
             premises = ((c1, kind, y1), (c1, pv.ONP, p1), (c2, kind, y2), (c2, pv.ONP, p2))
