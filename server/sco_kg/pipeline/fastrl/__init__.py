@@ -115,6 +115,9 @@ def closure_of_triples(
         t3 = time.perf_counter()
         found = None
         if proofs:
+            # the engine's store is not read again (the output is made): the prover, which
+            # keeps its own, reuses its memory rather than adding to it
+            eng.P, eng.T, eng.SO, eng.OS = {}, {}, {}, {}
             by_id, proof_rounds, asserted = prove(eng)
             found = Proofs(by_id, eng.terms, eng.ids, asserted)
         t4 = time.perf_counter()
