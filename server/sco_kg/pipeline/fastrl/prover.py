@@ -83,7 +83,8 @@ class _Prover:
         self.INT, self.UNI, self.ONEOF = i(OWL.intersectionOf), i(OWL.unionOf), i(OWL.oneOf)
         self.CHAIN, self.KEY = i(OWL.propertyChainAxiom), i(OWL.hasKey)
         self.schema_preds = frozenset(i(t) for t in _RESTRICTION_PREDICATES)
-        self.known: set = set()
+        # the known triples are the asserted ones and those proven (no set of their own)
+        self.asserted: set = set()
         # the indexes: so[p] (s -> {o}) for every p but rdf:type, os[rdf:type] (class ->
         # instances); the others are made on first use (most are never asked for), then kept
         self.so: dict = {}  # p -> s -> {o}
@@ -130,12 +131,12 @@ class _Prover:
         return self.os_of(p).get(o, _NONE)
 
     def has(self, s: int, p: int, o: int) -> bool:
-        return (s, p, o) in self.known
+        t = (s, p, o)
+        return t in self.asserted or t in self.proofs
 
     def add_all(self, triples) -> None:
         """Know ``triples`` (and index them)."""
-        known, so, os, T = self.known, self.so, self.os, self.TYPE
-        known.update(triples)
+        so, os, T = self.so, self.os, self.TYPE
         size = self.size
         for s, p, o in triples:
             size[p] = size.get(p, 0) + 1
@@ -154,14 +155,14 @@ class _Prover:
                 idx.setdefault(o, set()).add(s)
         if self.by_s is None and self.SAME in so:
             self.by_s, self.by_o = {}, {}
-            triples = known
+            triples = [*self.asserted, *self.proofs]
         if self.by_s is not None:
             for a, q, b in triples:
                 self.by_s.setdefault(a, set()).add((q, b))
                 self.by_o.setdefault(b, set()).add((a, q))
 
     def emit(self, t: tuple, rule: str, premises: tuple) -> None:
-        if t not in self.known and t not in self.new:
+        if t not in self.asserted and t not in self.proofs and t not in self.new:
             if t[1] == self.SAME and t[0] == t[2]:
                 return  # eq-ref: true of every term, proves nothing
             self.new[t] = (rule, premises)
@@ -184,6 +185,7 @@ class _Prover:
 
     # ----------------------------------------------------------------- rounds
     def run(self, asserted: set) -> dict:
+        self.asserted = asserted
         self.add_all(asserted)
         self.axioms()
         delta = list(asserted)
@@ -270,9 +272,9 @@ class _Prover:
                 self.emit_each(ts, 2, q, None, "prp-inv1", (p, self.INV, q), True)
             for q in subjs(self.INV, p):
                 self.emit_each(ts, 2, q, None, "prp-inv2", (q, self.INV, p), True)
-            if (p, T, self.SYMP) in self.known:
+            if self.has(p, T, self.SYMP):
                 self.emit_each(ts, 2, p, None, "prp-symp", (p, T, self.SYMP), True)
-            if (p, T, self.TRANS) in self.known or (p, T, self.FUNC) in self.known or (p, T, self.IFP) in self.known:
+            if self.has(p, T, self.TRANS) or self.has(p, T, self.FUNC) or self.has(p, T, self.IFP):
                 for t in ts:
                     self.characteristics(t)
             if p in schema_rules:
@@ -283,11 +285,11 @@ class _Prover:
         """For each ``t`` of ``ts``, conclude ``(t[side], q, c)`` (a class ``c``) or, with
         ``c`` None, ``(t[side], q, t[2 - side])``, from ``axiom`` and ``t`` (in that order if
         ``axiom_first``)."""
-        known, new = self.known, self.new
+        asserted, proofs, new = self.asserted, self.proofs, self.new
         for t in ts:
             x = t[side]
             u = (x, q, c if c is not None else t[2 - side])
-            if u not in known and u not in new:
+            if u not in asserted and u not in proofs and u not in new:
                 if q == self.SAME and u[0] == u[2]:
                     continue  # eq-ref
                 new[u] = (rule, (axiom, t) if axiom_first else (t, axiom))
