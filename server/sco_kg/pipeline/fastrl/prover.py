@@ -85,8 +85,10 @@ class _Prover:
         self.schema_preds = frozenset(i(t) for t in _RESTRICTION_PREDICATES)
         # the known triples are the asserted ones and those proven (no set of their own)
         self.asserted: set = set()
-        # the indexes: so[p] (s -> {o}) for every p but rdf:type, os[rdf:type] (class ->
-        # instances); the others are made on first use (most are never asked for), then kept
+        # the store: the known triples of each predicate, in a list (the tuples are those
+        # of the asserted set and of the proofs); the instances of each class; and indexes
+        # made on first use (most predicates are never joined on), then kept
+        self.by_pred: dict = {}  # p -> [triples of p]
         self.so: dict = {}  # p -> s -> {o}
         self.os: dict = {self.TYPE: {}}  # p -> o -> {s}
         self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known
@@ -94,7 +96,6 @@ class _Prover:
         self.proofs: dict = {}  # triple -> (rule, premises)
         self.new: dict = {}  # this round's conclusions
         self.rounds = 0
-        self.size: dict = {}  # p -> how many triples of p are known
         self.delta_p: dict = {}  # p -> this round's new triples of p
         self.delta_c: dict = {}  # class -> this round's new rdf:type triples of it
 
@@ -103,25 +104,22 @@ class _Prover:
         """s -> {o} of ``p`` (empty if none)."""
         idx = self.so.get(p)
         if idx is None:
-            if p != self.TYPE:
+            if p not in self.by_pred:
                 return _EMPTY
             idx = self.so[p] = {}
-            for c, xs in self.os[p].items():
-                for x in xs:
-                    idx.setdefault(x, set()).add(c)
+            for s, _p, o in self.by_pred[p]:
+                idx.setdefault(s, set()).add(o)
         return idx
 
     def os_of(self, p: int) -> dict:
         """o -> {s} of ``p`` (empty if none)."""
         idx = self.os.get(p)
         if idx is None:
-            so = self.so.get(p)
-            if so is None:
+            if p not in self.by_pred:
                 return _EMPTY
             idx = self.os[p] = {}
-            for s, os_ in so.items():
-                for o in os_:
-                    idx.setdefault(o, set()).add(s)
+            for s, _p, o in self.by_pred[p]:
+                idx.setdefault(o, set()).add(s)
         return idx
 
     def objs(self, s: int, p: int):
@@ -136,24 +134,21 @@ class _Prover:
 
     def add_all(self, triples) -> None:
         """Know ``triples`` (and index them)."""
-        so, os, T = self.so, self.os, self.TYPE
-        size = self.size
-        for s, p, o in triples:
-            size[p] = size.get(p, 0) + 1
-            if p == T:
-                os[T].setdefault(o, set()).add(s)
-                idx = so.get(T)
-                if idx is not None:
-                    idx.setdefault(s, set()).add(o)
-                continue
+        so, os, by_pred = self.so, self.os, self.by_pred
+        for t in triples:
+            s, p, o = t
+            ts = by_pred.get(p)
+            if ts is None:
+                by_pred[p] = [t]
+            else:
+                ts.append(t)
             idx = so.get(p)
-            if idx is None:
-                idx = so[p] = {}
-            idx.setdefault(s, set()).add(o)
+            if idx is not None:
+                idx.setdefault(s, set()).add(o)
             idx = os.get(p)
             if idx is not None:
                 idx.setdefault(o, set()).add(s)
-        if self.by_s is None and self.SAME in so:
+        if self.by_s is None and self.SAME in by_pred:
             self.by_s, self.by_o = {}, {}
             triples = [*self.asserted, *self.proofs]
         if self.by_s is not None:
@@ -398,7 +393,7 @@ class _Prover:
             emit((o, self.SCO, s), "scm-eqc1", (t,))
         elif p == self.SPO:
             if loop:
-                self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-spo1", (t, (a, s, b))))
+                self.pairs_of(s, lambda u: emit((u[0], o, u[2]), "prp-spo1", (t, u)))
             for p3 in objs(o, self.SPO):
                 emit((s, self.SPO, p3), "scm-spo", (t, (o, self.SPO, p3)))
             for p0 in subjs(self.SPO, s):
@@ -412,21 +407,21 @@ class _Prover:
                 emit((s, self.RNG, c), "scm-rng2", ((o, self.RNG, c), t))
         elif p == self.EQP:
             if loop:
-                self.pairs_of(s, lambda a, b: emit((a, o, b), "prp-eqp1", (t, (a, s, b))))
-                self.pairs_of(o, lambda a, b: emit((a, s, b), "prp-eqp2", (t, (a, o, b))))
+                self.pairs_of(s, lambda u: emit((u[0], o, u[2]), "prp-eqp1", (t, u)))
+                self.pairs_of(o, lambda u: emit((u[0], s, u[2]), "prp-eqp2", (t, u)))
             emit((s, self.SPO, o), "scm-eqp1", (t,))
             emit((o, self.SPO, s), "scm-eqp1", (t,))
         elif p in (self.DOM, self.RNG):
-            rule, side = ("prp-dom", 0) if p == self.DOM else ("prp-rng", 1)
-            self.pairs_of(s, lambda a, b: emit(((a, b)[side], T, o), rule, (t, (a, s, b))))
+            rule, side = ("prp-dom", 0) if p == self.DOM else ("prp-rng", 2)
+            self.pairs_of(s, lambda u: emit((u[side], T, o), rule, (t, u)))
             n = "scm-dom" if p == self.DOM else "scm-rng"
             for c2 in objs(o, self.SCO):
                 emit((s, p, c2), n + "1", (t, (o, self.SCO, c2)))
             for p1 in subjs(self.SPO, s):
                 emit((p1, p, o), n + "2", (t, (p1, self.SPO, s)))
         elif p == self.INV:
-            self.pairs_of(s, lambda a, b: emit((b, o, a), "prp-inv1", (t, (a, s, b))))
-            self.pairs_of(o, lambda a, b: emit((b, s, a), "prp-inv2", (t, (a, o, b))))
+            self.pairs_of(s, lambda u: emit((u[2], o, u[0]), "prp-inv1", (t, u)))
+            self.pairs_of(o, lambda u: emit((u[2], s, u[0]), "prp-inv2", (t, u)))
 
     def old_instances(self, c: int):
         """The instances of ``c`` for a rule whose other premise is a new schema triple:
@@ -435,13 +430,13 @@ class _Prover:
         return () if len(self.delta_c.get(c, ())) == len(xs) else xs
 
     def pairs_of(self, p: int, fn) -> None:
-        """``fn(a, b)`` for each known ``(a, p, b)``, for a rule whose other premise is a new
-        schema triple; none if every one is new this round (:meth:`step` joins those)."""
-        if len(self.delta_p.get(p, ())) == self.size.get(p, 0):
+        """``fn(u)`` for each known triple ``u`` of ``p``, for a rule whose other premise is a
+        new schema triple; none if every one is new this round (:meth:`step` joins those)."""
+        ts = self.by_pred.get(p, ())
+        if len(self.delta_p.get(p, ())) == len(ts):
             return
-        for a, bs in list(self.so_of(p).items()):
-            for b in list(bs):
-                fn(a, b)
+        for u in ts:
+            fn(u)
 
 
 def prove(eng: Engine) -> tuple[dict, int, set]:
