@@ -132,29 +132,42 @@ class _Prover:
         t = (s, p, o)
         return t in self.asserted or t in self.proofs
 
-    def add_all(self, triples) -> None:
-        """Know ``triples`` (and index them)."""
-        so, os, by_pred = self.so, self.os, self.by_pred
-        for t in triples:
-            s, p, o = t
-            ts = by_pred.get(p)
-            if ts is None:
-                by_pred[p] = [t]
+    def add_groups(self, by_p: dict, by_c: dict) -> None:
+        """Know the triples ``by_p`` (predicate -> triples; ``by_c``: class -> its rdf:type
+        triples among them) and index them where an index is kept."""
+        so, os, by_pred, T = self.so, self.os, self.by_pred, self.TYPE
+        for p, ts in by_p.items():
+            old = by_pred.get(p)
+            if old is None:
+                by_pred[p] = list(ts)
             else:
-                ts.append(t)
+                old += ts
             idx = so.get(p)
             if idx is not None:
-                idx.setdefault(s, set()).add(o)
-            idx = os.get(p)
-            if idx is not None:
-                idx.setdefault(o, set()).add(s)
+                for s, _p, o in ts:
+                    idx.setdefault(s, set()).add(o)
+            if p != T:
+                idx = os.get(p)
+                if idx is not None:
+                    for s, _p, o in ts:
+                        idx.setdefault(o, set()).add(s)
+        instances = os[T]
+        for c, ts in by_c.items():
+            xs = instances.get(c)
+            if xs is None:
+                instances[c] = {t[0] for t in ts}
+            else:
+                xs.update([t[0] for t in ts])
         if self.by_s is None and self.SAME in by_pred:
             self.by_s, self.by_o = {}, {}
             triples = [*self.asserted, *self.proofs]
-        if self.by_s is not None:
-            for a, q, b in triples:
-                self.by_s.setdefault(a, set()).add((q, b))
-                self.by_o.setdefault(b, set()).add((a, q))
+        elif self.by_s is not None:
+            triples = [t for ts in by_p.values() for t in ts]
+        else:
+            return
+        for a, q, b in triples:
+            self.by_s.setdefault(a, set()).add((q, b))
+            self.by_o.setdefault(b, set()).add((a, q))
 
     def emit(self, t: tuple, rule: str, premises: tuple) -> None:
         if t not in self.asserted and t not in self.proofs and t not in self.new:
@@ -181,40 +194,39 @@ class _Prover:
     # ----------------------------------------------------------------- rounds
     def run(self, asserted: set) -> dict:
         self.asserted = asserted
-        self.add_all(asserted)
         self.axioms()
-        delta = list(asserted)
-        delta += self.new
-        self.commit()
+        by_p, by_c = self.commit([*asserted, *self.new])
         trigger = (self.TRANS, self.SYMP, self.FUNC, self.IFP)
-        while delta:
+        while by_p:
             self.rounds += 1
-            by_p: dict = {}
-            for t in delta:
-                ts = by_p.get(t[1])
-                if ts is None:
-                    by_p[t[1]] = [t]
-                else:
-                    ts.append(t)
-            by_c: dict = {}
-            for t in by_p.get(self.TYPE, ()):
-                ts = by_c.get(t[2])
-                if ts is None:
-                    by_c[t[2]] = [t]
-                else:
-                    ts.append(t)
             full = not self.schema_preds.isdisjoint(by_p) or any(c in by_c for c in trigger)
             self.delta_p, self.delta_c = by_p, by_c
             self.step(by_p, by_c)
             restriction_rules(self, set(by_p), set(by_c), full)
-            delta = list(self.new)
-            self.commit()
+            by_p, by_c = self.commit(list(self.new))
         return self.proofs
 
-    def commit(self) -> None:
+    def commit(self, delta: list) -> tuple[dict, dict]:
+        """Know ``delta`` (the asserted triples, then each round's conclusions) and return
+        it grouped by predicate and, rdf:type triples, by class: the next round's delta."""
         self.proofs.update(self.new)
-        self.add_all(list(self.new))
         self.new = {}
+        by_p: dict = {}
+        for t in delta:
+            ts = by_p.get(t[1])
+            if ts is None:
+                by_p[t[1]] = [t]
+            else:
+                ts.append(t)
+        by_c: dict = {}
+        for t in by_p.get(self.TYPE, ()):
+            ts = by_c.get(t[2])
+            if ts is None:
+                by_c[t[2]] = [t]
+            else:
+                ts.append(t)
+        self.add_groups(by_p, by_c)
+        return by_p, by_c
 
     def axioms(self) -> None:
         """cls-thing, cls-nothing1, prp-ap and dt-type2, the rules without premises."""
