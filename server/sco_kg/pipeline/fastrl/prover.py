@@ -250,11 +250,12 @@ class _Prover:
         T, objs, subjs = self.TYPE, self.objs, self.subjs
         declared = (self.CLASS, self.OBJP, self.DATAP, self.RDFP, self.TRANS, self.SYMP, self.FUNC, self.IFP)
         for c, ts in by_c.items():
-            for c2 in objs(c, self.SCO):
+            # (c sco c), (c eqc c), (p spo p)...: the conclusion would be the premise itself
+            for c2 in objs(c, self.SCO) - {c}:
                 self.emit_each(ts, 0, T, c2, "cax-sco", (c, self.SCO, c2), True)
-            for c2 in objs(c, self.EQC):
+            for c2 in objs(c, self.EQC) - {c}:
                 self.emit_each(ts, 0, T, c2, "cax-eqc1", (c, self.EQC, c2), True)
-            for c1 in subjs(self.EQC, c):
+            for c1 in subjs(self.EQC, c) - {c}:
                 self.emit_each(ts, 0, T, c1, "cax-eqc2", (c1, self.EQC, c), True)
             if c in declared:
                 for t in ts:
@@ -269,11 +270,11 @@ class _Prover:
                 self.emit_each(ts, 0, T, c, "prp-dom", (p, self.DOM, c), True)
             for c in objs(p, self.RNG):
                 self.emit_each(ts, 2, T, c, "prp-rng", (p, self.RNG, c), True)
-            for q in objs(p, self.SPO):
+            for q in objs(p, self.SPO) - {p}:
                 self.emit_each(ts, 0, q, None, "prp-spo1", (p, self.SPO, q), True)
-            for q in objs(p, self.EQP):
+            for q in objs(p, self.EQP) - {p}:
                 self.emit_each(ts, 0, q, None, "prp-eqp1", (p, self.EQP, q), True)
-            for q in subjs(self.EQP, p):
+            for q in subjs(self.EQP, p) - {p}:
                 self.emit_each(ts, 0, q, None, "prp-eqp2", (q, self.EQP, p), True)
             for q in objs(p, self.INV):
                 self.emit_each(ts, 2, q, None, "prp-inv1", (p, self.INV, q), True)
