@@ -60,7 +60,7 @@ class Proofs:
     """
 
     def __init__(self, by_id: dict, terms: list, ids: dict, asserted: set) -> None:
-        self._by_id = by_id  # (s, p, o) ids -> (rule, premises as id triples)
+        self._by_id = by_id  # (s, p, o) ids -> (rule, *premises as id triples), one flat tuple
         self._terms = terms
         self._ids = ids
         self._asserted = asserted  # id triples
@@ -93,8 +93,8 @@ class Proofs:
         return found
 
     def items(self) -> Iterator[tuple[Triple, Derivation]]:
-        for key, (rule, premises) in self._by_id.items():
-            yield self._terms_of(key), Derivation(rule, tuple(self._terms_of(p) for p in premises))
+        for key, found in self._by_id.items():
+            yield self._terms_of(key), Derivation(found[0], tuple(self._terms_of(p) for p in found[1:]))
 
     def is_asserted(self, triple: Triple) -> bool:
         return self._key(triple) in self._asserted
@@ -105,8 +105,7 @@ class Proofs:
         found = self._by_id.get(key) if key else None
         if found is None:
             return None
-        rule, premises = found
-        return Derivation(rule, tuple(self._terms_of(p) for p in premises))
+        return Derivation(found[0], tuple(self._terms_of(p) for p in found[1:]))
 
     def tree(self, triple: Triple) -> ProofTree | None:
         """The proof of ``triple`` down to asserted triples; None if it neither was asserted
@@ -127,11 +126,11 @@ class Proofs:
                 made[k] = ProofTree(self._terms_of(k))
                 stack.pop()
                 continue
-            waiting = [p for p in found[1] if p not in made]
+            waiting = [p for p in found[1:] if p not in made]
             if waiting:
                 stack.extend(waiting)
                 continue
-            made[k] = ProofTree(self._terms_of(k), found[0], tuple(made[p] for p in found[1]))
+            made[k] = ProofTree(self._terms_of(k), found[0], tuple(made[p] for p in found[1:]))
             stack.pop()
         return made[key]
 
@@ -150,11 +149,11 @@ class Proofs:
                     height[k] = 0
                     stack.pop()
                     continue
-                waiting = [p for p in found[1] if p not in height]
+                waiting = [p for p in found[1:] if p not in height]
                 if waiting:
                     stack.extend(waiting)
                     continue
-                height[k] = 1 + max((height[p] for p in found[1]), default=0)
+                height[k] = 1 + max((height[p] for p in found[1:]), default=0)
                 stack.pop()
         return height
 

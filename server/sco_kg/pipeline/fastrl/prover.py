@@ -93,7 +93,7 @@ class _Prover:
         self.os: dict = {self.TYPE: {}}  # p -> o -> {s}
         self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known
         self.by_o: dict | None = None  # o -> {(s, p)}
-        self.proofs: dict = {}  # triple -> (rule, premises)
+        self.proofs: dict = {}  # triple -> (rule, *premises): one flat tuple
         self.new: dict = {}  # this round's conclusions
         self.rounds = 0
         self.delta_p: dict = {}  # p -> this round's new triples of p
@@ -173,7 +173,7 @@ class _Prover:
         if t not in self.asserted and t not in self.proofs and t not in self.new:
             if t[1] == self.SAME and t[0] == t[2]:
                 return  # eq-ref: true of every term, proves nothing
-            self.new[t] = (rule, premises)
+            self.new[t] = (rule, *premises)
 
     def rdf_list(self, head: int) -> tuple[list, list] | None:
         """(members, the list's triples) of a complete list known now, or None."""
@@ -300,7 +300,7 @@ class _Prover:
             if u not in asserted and u not in proofs and u not in new:
                 if q == self.SAME and u[0] == u[2]:
                     continue  # eq-ref
-                new[u] = (rule, (axiom, t) if axiom_first else (t, axiom))
+                new[u] = (rule, axiom, t) if axiom_first else (rule, t, axiom)
 
     def equality(self, t: tuple) -> None:
         """eq-sym, eq-trans and eq-rep-s/p/o, with ``t`` in each place."""
@@ -453,7 +453,7 @@ class _Prover:
 
 
 def prove(eng: Engine) -> tuple[dict, int, set]:
-    """``triple -> (rule, premises)`` for every triple the rules conclude from the engine's
+    """``triple -> (rule, *premises)`` (one flat tuple: a tuple fewer a derivation) for every triple the rules conclude from the engine's
     asserted triples (ids), the number of rounds it took, and the asserted triples (ids)."""
     asserted = {(s, eng.TYPE, c) for c, xs in eng.input_T.items() for s in xs}
     asserted.update((s, p, o) for p, pairs in eng.input_P.items() for s, o in pairs)
