@@ -296,7 +296,7 @@ class _Prover:
                 for t in ts:
                     self.schema(t)
 
-    def emit_each(self, ts: list, side: int, q: int, c, rule: str, axiom: tuple, axiom_first: bool) -> None:
+    def emit_each(self, ts, side: int, q: int, c, rule: str, axiom: tuple, axiom_first: bool) -> None:
         """For each ``t`` of ``ts``, conclude ``(t[side], q, c)`` (a class ``c``) or, with
         ``c`` None, ``(t[side], q, t[2 - side])``, from ``axiom`` and ``t`` (in that order if
         ``axiom_first``)."""
@@ -413,7 +413,7 @@ class _Prover:
             emit((o, self.SCO, s), "scm-eqc1", (t,))
         elif p == self.SPO:
             if loop:
-                self.pairs_of(s, lambda u: emit((u[0], o, u[2]), "prp-spo1", (t, u)))
+                self.emit_each(self.old_triples(s), 0, o, None, "prp-spo1", t, True)
             for p3 in objs(o, self.SPO):
                 emit((s, self.SPO, p3), "scm-spo", (t, (o, self.SPO, p3)))
             for p0 in subjs(self.SPO, s):
@@ -427,21 +427,21 @@ class _Prover:
                 emit((s, self.RNG, c), "scm-rng2", ((o, self.RNG, c), t))
         elif p == self.EQP:
             if loop:
-                self.pairs_of(s, lambda u: emit((u[0], o, u[2]), "prp-eqp1", (t, u)))
-                self.pairs_of(o, lambda u: emit((u[0], s, u[2]), "prp-eqp2", (t, u)))
+                self.emit_each(self.old_triples(s), 0, o, None, "prp-eqp1", t, True)
+                self.emit_each(self.old_triples(o), 0, s, None, "prp-eqp2", t, True)
             emit((s, self.SPO, o), "scm-eqp1", (t,))
             emit((o, self.SPO, s), "scm-eqp1", (t,))
         elif p in (self.DOM, self.RNG):
             rule, side = ("prp-dom", 0) if p == self.DOM else ("prp-rng", 2)
-            self.pairs_of(s, lambda u: emit((u[side], T, o), rule, (t, u)))
+            self.emit_each(self.old_triples(s), side, T, o, rule, t, True)
             n = "scm-dom" if p == self.DOM else "scm-rng"
             for c2 in objs(o, self.SCO):
                 emit((s, p, c2), n + "1", (t, (o, self.SCO, c2)))
             for p1 in subjs(self.SPO, s):
                 emit((p1, p, o), n + "2", (t, (p1, self.SPO, s)))
         elif p == self.INV:
-            self.pairs_of(s, lambda u: emit((u[2], o, u[0]), "prp-inv1", (t, u)))
-            self.pairs_of(o, lambda u: emit((u[2], s, u[0]), "prp-inv2", (t, u)))
+            self.emit_each(self.old_triples(s), 2, o, None, "prp-inv1", t, True)
+            self.emit_each(self.old_triples(o), 2, s, None, "prp-inv2", t, True)
 
     def old_instances(self, c: int):
         """The instances of ``c`` for a rule whose other premise is a new schema triple:
@@ -449,14 +449,11 @@ class _Prover:
         xs = self.subjs(self.TYPE, c)
         return () if len(self.delta_c.get(c, ())) == len(xs) else xs
 
-    def pairs_of(self, p: int, fn) -> None:
-        """``fn(u)`` for each known triple ``u`` of ``p``, for a rule whose other premise is a
-        new schema triple; none if every one is new this round (:meth:`step` joins those)."""
+    def old_triples(self, p: int):
+        """The known triples of ``p``, for a rule whose other premise is a new schema
+        triple; none if every one is new this round (:meth:`step` joins those)."""
         ts = self.by_pred.get(p, ())
-        if len(self.delta_p.get(p, ())) == len(ts):
-            return
-        for u in ts:
-            fn(u)
+        return () if len(self.delta_p.get(p, ())) == len(ts) else ts
 
 
 def prove(eng: Engine) -> tuple[dict, int, set]:
