@@ -105,6 +105,7 @@ class _Prover:
         self.rounds = 0
         self.delta_p: dict = {}  # p -> this round's new triples of p
         self.delta_c: dict = {}  # class -> this round's new rdf:type triples of it
+        self.keyed_made: dict = {}  # (id(triples), side) -> (triples, term -> a triple): :meth:`keyed`
 
     # ----------------------------------------------------------------- the store
     def so_of(self, p: int) -> dict:
@@ -207,7 +208,7 @@ class _Prover:
         while by_p:
             self.rounds += 1
             full = not self.schema_preds.isdisjoint(by_p) or any(c in by_c for c in trigger)
-            self.delta_p, self.delta_c = by_p, by_c
+            self.delta_p, self.delta_c, self.keyed_made = by_p, by_c, {}
             self.step(by_p, by_c)
             restriction_rules(self, set(by_p), set(by_c), full)
             by_p, by_c = self.commit(list(self.new))
@@ -300,7 +301,19 @@ class _Prover:
         """For each ``t`` of ``ts``, conclude ``(t[side], q, c)`` (a class ``c``) or, with
         ``c`` None, ``(t[side], q, t[2 - side])``, from ``axiom`` and ``t`` (in that order if
         ``axiom_first``)."""
-        asserted, proofs, new = self.asserted, self.proofs, self.new
+        new = self.new
+        if c is not None and axiom_first:
+            # rdf:type conclusions: the known instances of c are a set (os[rdf:type][c]), so
+            # the terms not yet of c are one set difference; one premise per term suffices
+            keyed = self.keyed(ts, side)
+            known = self.os[self.TYPE].get(c)
+            T = self.TYPE
+            for x in keyed.keys() - known if known else keyed:
+                u = (x, T, c)
+                if u not in new:
+                    new[u] = (rule, axiom, keyed[x])
+            return
+        asserted, proofs = self.asserted, self.proofs
         for t in ts:
             x = t[side]
             u = (x, q, c if c is not None else t[2 - side])
@@ -308,6 +321,13 @@ class _Prover:
                 if q == self.SAME and u[0] == u[2]:
                     continue  # eq-ref
                 new[u] = (rule, axiom, t) if axiom_first else (rule, t, axiom)
+
+    def keyed(self, ts, side: int) -> dict:
+        """``t[side] -> t`` over ``ts`` (one ``t`` a term), made once a round."""
+        made = self.keyed_made.get((id(ts), side))
+        if made is None:
+            made = self.keyed_made[id(ts), side] = (ts, {t[side]: t for t in ts})  # ts kept: ids stay unique
+        return made[1]
 
     def equality(self, t: tuple) -> None:
         """eq-sym, eq-trans and eq-rep-s/p/o, with ``t`` in each place."""
