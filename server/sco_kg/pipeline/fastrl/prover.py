@@ -8,12 +8,14 @@ rule instance per conclusion, over the engine's interned terms and asserted trip
 semi-naively, and records for each triple the first rule instance that concludes it.
 Without proofs this module is not run at all: it costs nothing.
 
-It is made to cost about what the fast rounds do (benchmarks/proofs.py: at 100k synthetic
-triples, 1.4-1.6 s and 57 MB more with proofs against 0.8-1.0 s and 33 MB without): each
+It is made to cost less than the fast rounds again (benchmarks/proofs.py, the whole closure
+with proofs against without: at 100k synthetic triples 0.86-1.04 s and 55-57 MB of growth
+against 0.60-0.68 s and 33 MB; at 1M 17.1 s and 532 MB against 12.2 s and 329 MB): each
 round's new triples are grouped by predicate and class so that a rule looks its schema
-premise up once per group; a derivation is one flat tuple of ints, its premises the very
-tuples already stored; the known triples are the asserted set and the proofs (no copy), kept
-per predicate in lists, and a predicate is indexed only once a join asks for it.
+premise up once per group; rdf:type conclusions are a set difference with the class's known
+instances; a derivation is one flat tuple, its premises the very tuples already stored; the
+known triples are the asserted set and the proofs (no copy), kept per predicate in lists,
+and a predicate is indexed only once a join asks for it.
 
 What is guaranteed
 ------------------
