@@ -115,6 +115,7 @@ def test_the_command_answers_json(runner):
     ("kg:a kg:b kg:c . kg:d kg:e kg:f", 2, "exactly one triple, not 2"),
     ("nope:x nope:y nope:z", 2, "not a triple in Turtle"),
     ("kg:sco a ?x", 2, "without variables"),
+    ('kg:sco skos:altLabel "Pourquoi ?x"@fr', 1, "neither asserted nor entailed"),  # words, not a variable
     ("<x> a <y>", 2, "relative"),
     ("<http://a> <http://b> " + "[ <http://c> " * 2000 + "]" * 2000, 2, "not a triple in Turtle"),  # too deep
 ])

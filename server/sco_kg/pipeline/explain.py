@@ -9,8 +9,8 @@ graphs that state it and the words those graphs come from.
 The proof is fastrl's (:mod:`.fastrl.prover`), over the asserted triples of the dataset (every
 graph but ``kgg:inferred``, as the build reasons), and every step of the tree shown is checked
 again by :mod:`.proof_check`, which shares no code with the reasoner: an explanation that does
-not hold is an error, never shown. Reasoning with proofs costs several times reasoning without
-(benchmarks/proofs.py), so it runs here, on demand, not in the build.
+not hold is an error, never shown. The proofs are found here, on demand (the build does not
+store them yet); reasoning with them costs up to twice reasoning without (benchmarks/proofs.py).
 
 A leaf's words: a graph derived from a span (``prov:wasDerivedFrom``) gives that span's
 ``oa:exact``; an editorial graph, the ontology and its imports say what they are instead.
@@ -114,7 +114,7 @@ def parse_triple(text: str) -> tuple:
     shown = body if len(body) <= 200 else body[:200] + "..."
     if not body:
         raise ConfigError("no triple given: write it as Turtle, e.g. 'kg:sco a org:FormalOrganization'")
-    if re.search(r"(^|[\s;,(\[])[?$][A-Za-z_]", body):
+    if re.search(r"(^|[\s;,(\[])[?$][A-Za-z_]", _STRINGS.sub('""', body)):
         raise ConfigError(f"a triple to explain names its terms, without variables: {shown!r}")
     if not body.endswith("."):
         body += " ."
@@ -131,6 +131,9 @@ def parse_triple(text: str) -> tuple:
         raise ConfigError(f"an IRI of the triple is relative; write it whole (<https://...>) or prefixed: {shown!r}")
     return triple
 
+
+#: string literals, left out when looking for variables ("Pourquoi ?x" is words, not a variable)
+_STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"|' + r"'(?:[^'\\\n]|\\.)*'")
 
 #: the base relative IRIs resolve against while parsing, to find them (none is accepted)
 _RELATIVE = "urn:x-sco-kg:relative:"
