@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from pipeline_support import FIXED_NOW, TINY
+from rdflib import Graph
 from sco_kg.pipeline.sources import Sources
 
 
@@ -28,6 +29,17 @@ def built():
 @pytest.fixture(scope="session")
 def built_dataset(built):
     return built.dataset
+
+
+@pytest.fixture(scope="session")
+def union(built_dataset):
+    """The endpoint's default graph: the union of every named graph of the build, in rdflib
+    (a module may define its own ``union``: tests/test_reasoning.py leaves out the run's description)."""
+    graph = Graph()
+    for named in built_dataset.graphs():
+        for triple in named:
+            graph.add(triple)
+    return graph
 
 
 @pytest.fixture

@@ -28,15 +28,6 @@ DECLARATIONS = {KG["declaration-victory-75th-anniversary"], KG["declaration-terr
                 KG["declaration-common-security-approach"]}
 
 
-@pytest.fixture(scope="module")
-def union(built_dataset) -> Graph:
-    graph = Graph()
-    for named in built_dataset.graphs():
-        for triple in named:
-            graph.add(triple)
-    return graph
-
-
 def graph(built_dataset, sentence: str) -> Graph:
     return built_dataset.graph(article_graph(FIRST, sentence))
 

@@ -46,16 +46,6 @@ TIME_DATATYPES = {TIME.inXSDgYear: XSD.gYear, TIME.inXSDgYearMonth: XSD.gYearMon
 
 
 @pytest.fixture(scope="module")
-def union(built_dataset) -> Graph:
-    """The endpoint's default graph: the union of every named graph."""
-    graph = Graph()
-    for named in built_dataset.graphs():
-        for triple in named:
-            graph.add(triple)
-    return graph
-
-
-@pytest.fixture(scope="module")
 def data_graphs(built_dataset) -> dict[URIRef, Graph]:
     """The asserted data graphs: every named graph but the ontology, its imports and kgg:inferred."""
     return {
