@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from ..core.errors import ConfigError
-from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, PREFIXES, is_schema_graph
+from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, PREFIXES, compact, is_schema_graph
 from . import fastrl, proof_check
 from .fastrl import ProofTree
 
@@ -282,11 +282,8 @@ def as_text(explanation: Explanation, name=lambda t: t.n3()) -> list[str]:
 def display_name(term, prefixes: dict = PREFIXES) -> str:
     """A term for people: an IRI under a known namespace as ``prefix:rest`` even where Turtle
     would not allow it (``kgg:000_1cb7668562977704/s01``), anything else as N-Triples."""
-    if isinstance(term, URIRef):
-        best = max((p for p, ns in prefixes.items() if str(term).startswith(ns)), key=lambda p: len(prefixes[p]),
-                   default=None)
-        if best is not None and len(str(term)) > len(prefixes[best]):
-            return f"{best}:{str(term)[len(prefixes[best]):]}"
+    if isinstance(term, URIRef) and compact(str(term), prefixes) != str(term):
+        return compact(str(term), prefixes)
     if isinstance(term, Literal) and term.datatype is not None:
         return f"{Literal(str(term)).n3()}^^{display_name(term.datatype, prefixes)}"
     return term.n3()

@@ -69,6 +69,14 @@ def is_schema_graph(graph: URIRef) -> bool:
     return graph == ONTOLOGY_GRAPH or str(graph).startswith(str(KGG) + "imports/")
 
 
+def compact(iri: str, prefixes: dict[str, str] = PREFIXES) -> str:
+    """``prefix:rest`` for an IRI under one of ``prefixes`` (the longest namespace wins), for
+    people: even where Turtle would not allow it (``kgg:000_1cb7668562977704/s01``); else the IRI."""
+    best = max((p for p, ns in prefixes.items() if iri.startswith(ns) and len(iri) > len(ns)),
+               key=lambda p: len(prefixes[p]), default=None)
+    return f"{best}:{iri[len(prefixes[best]):]}" if best else iri
+
+
 def bind_prefixes(graph) -> None:
     """Bind the project's prefixes on a Graph, Dataset or NamespaceManager."""
     for prefix, ns in PREFIXES.items():

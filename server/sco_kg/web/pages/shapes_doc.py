@@ -20,6 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ...rdf.namespaces import PREFIXES, SH
+from ...rdf.namespaces import compact as compact_iri
 
 SKGSH = "https://w3id.org/sco-kg/shapes#"
 SHAPES_IRI = URIRef("https://w3id.org/sco-kg/shapes")
@@ -41,9 +42,7 @@ PLAIN_DATATYPES = frozenset({XSD.integer, XSD.boolean, XSD.decimal})
 
 
 def compact(iri: str) -> str:
-    best = max((p for p, ns in SHAPE_PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)),
-               key=lambda p: len(SHAPE_PREFIXES[p]), default=None)
-    return f"{best}:{iri[len(SHAPE_PREFIXES[best]):]}" if best else iri
+    return compact_iri(iri, SHAPE_PREFIXES)
 
 
 def anchor(iri: str) -> str:

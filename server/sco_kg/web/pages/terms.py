@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint
 
-from ...rdf.namespaces import PREFIXES
+from ...rdf.namespaces import compact  # noqa: F401 (the pages import compact from here)
 from ..app import current_kg
 from .label_index import Index
 from .vocabulary import RDF, XSD
@@ -31,14 +31,6 @@ def local_href(iri: str, base: str) -> str:
     if not iri.startswith(base):
         return iri
     return "/" + quote(iri[len(base):], safe="/#:@!$&'()*+,;=-._~")
-
-
-def compact(iri: str) -> str:
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns) and (best is None or len(ns) > len(PREFIXES[best])):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
 
 
 @dataclass
