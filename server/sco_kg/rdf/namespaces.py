@@ -12,6 +12,8 @@ ONTOLOGY_IRI = URIRef(BASE + "ontology")
 KG = Namespace(BASE + "id/")
 KGG = Namespace(BASE + "graph/")
 KGA = Namespace(BASE + "id/article/")
+#: the proofs of the closure: one node per triple of a proof, one per rule application, the rules
+KGP = Namespace(BASE + "proof/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
@@ -36,6 +38,7 @@ PREFIXES: dict[str, str] = {
     "kg": str(KG),
     "kgg": str(KGG),
     "kga": str(KGA),
+    "kgp": str(KGP),
 }
 
 #: namespaces whose terms are built into RDF/RDFS/OWL/XSD (their axioms are reasoning noise)
@@ -44,6 +47,8 @@ BUILTIN_NAMESPACES: tuple[str, ...] = (str(RDF), str(RDFS), str(OWL), str(XSD))
 ONTOLOGY_GRAPH = KGG["ontology"]
 VOCABULARY_GRAPH = KGG["vocabulary"]
 INFERRED_GRAPH = KGG["inferred"]
+#: the proof of every triple of ``kgg:inferred`` (made by the build; outside the union default graph)
+PROOFS_GRAPH = KGG["proofs"]
 #: IRIs the project no longer uses (data/replaced.trig): the only graph the server trusts for redirects
 REPLACED_GRAPH = KGG["replaced"]
 REASONING_RUN = KG["reasoning-run"]
