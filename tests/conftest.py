@@ -20,10 +20,10 @@ from sco_kg.pipeline.sources import Sources
 
 @pytest.fixture(scope="session")
 def built():
-    """The build of the project's own data (BuildResult)."""
+    """The build of the project's own data (BuildResult), with its proofs, as ``serve`` builds it."""
     from sco_kg.pipeline.build import build
 
-    return build(now=FIXED_NOW)
+    return build(now=FIXED_NOW, proofs=True)
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +33,15 @@ def built_dataset(built):
 
 @pytest.fixture(scope="session")
 def union(built_dataset):
-    """The endpoint's default graph: the union of every named graph of the build, in rdflib
-    (a module may define its own ``union``: tests/test_reasoning.py leaves out the run's description)."""
+    """The endpoint's default graph: the union of every named graph of the build but
+    ``kgg:proofs``, in rdflib (a module may define its own ``union``: tests/test_reasoning.py
+    leaves out the run's description)."""
+    from sco_kg.rdf.namespaces import PROOFS_GRAPH
+
     graph = Graph()
     for named in built_dataset.graphs():
+        if named.identifier == PROOFS_GRAPH:
+            continue
         for triple in named:
             graph.add(triple)
     return graph

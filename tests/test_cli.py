@@ -20,7 +20,7 @@ def test_build_writes_dist_and_shows_progress(runner, tiny_env, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     for step in ("load", "validate", "reason", "validate closure", "write"):
         assert any(line.strip().startswith(step) and " s" in line for line in result.stderr.splitlines()), step
-    assert "built 8 graphs" in result.stderr
+    assert "built 9 graphs" in result.stderr and " in kgg:proofs)" in result.stderr  # the proofs graph too
     assert result.stdout == ""
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["inferred"] > 0

@@ -147,3 +147,8 @@ VALIDATOR_OPTION = click.option(
     help="SHACL engine: fast (sco_kg.pipeline.fastshacl), or pyshacl (the reference, same results, slower).")
 
 
+
+NO_PROOFS_OPTION = click.option(
+    "--no-proofs", is_flag=True,
+    help="No kgg:proofs graph (the proof of each inferred triple): the fastest build. Only fastrl records "
+         "proofs; with owlrl there are none.")

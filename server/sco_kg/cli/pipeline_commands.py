@@ -11,6 +11,7 @@ import click
 from ..core.errors import ConfigError, InconsistencyError, ScoKgError, ValidationError
 from ..pipeline.build import build as run_pipeline
 from ..pipeline.check import check, report_of, strangers_limits, validate_files
+from ..pipeline.reason import proves
 from ..pipeline.sources import Sources
 from ..pipeline.validate import DEFAULT_VALIDATOR
 from ..rdf.formats import syntax_names
@@ -20,6 +21,7 @@ from .common import (
     EXIT_DATA,
     EXIT_OK,
     EXIT_RUN,
+    NO_PROOFS_OPTION,
     VALIDATOR_OPTION,
     Progress,
     echo_err,
@@ -29,11 +31,14 @@ from .common import (
 )
 
 
-def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: bool, validator: str = DEFAULT_VALIDATOR):
-    """Build with a progress display; errors propagate (see :func:`handle_errors`)."""
+def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: bool, validator: str = DEFAULT_VALIDATOR,
+              proofs: bool = True):
+    """Build with a progress display; errors propagate (see :func:`handle_errors`). ``proofs``:
+    with a reasoner that records them (:func:`proves`)."""
     progress = Progress(quiet)
     try:
-        result = run_pipeline(sources, reasoner=reasoner, validate=validate, progress=progress, validator=validator)
+        result = run_pipeline(sources, reasoner=reasoner, validate=validate, progress=progress, validator=validator,
+                              proofs=proofs and proves(reasoner))
     except (ScoKgError, OSError):
         progress.failed()
         raise
@@ -47,6 +52,7 @@ def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: boo
 @click.option("--reasoner", default="fastrl", show_default=True,
               help="OWL 2 RL reasoner: fastrl, or owlrl (the reference, much slower).")
 @click.option("--no-reason", is_flag=True, help="Skip reasoning (no kgg:inferred graph).")
+@NO_PROOFS_OPTION
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @VALIDATOR_OPTION
 @click.option("--report", "report_out", type=click.Path(dir_okay=False, path_type=Path),
@@ -54,12 +60,13 @@ def run_build(sources: Sources, reasoner: str | None, validate: bool, quiet: boo
                    ".jsonld), whether the build passes or not.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
-def build(out_dir: Path, data_files, extra, data_dirs, reasoner: str, no_reason: bool, no_validate: bool,
-          validator: str, report_out: Path | None, quiet: bool) -> None:
+def build(out_dir: Path, data_files, extra, data_dirs, reasoner: str, no_reason: bool, no_proofs: bool,
+          no_validate: bool, validator: str, report_out: Path | None, quiet: bool) -> None:
     """Load, validate, reason, validate the closure, and write DIR (default dist/)."""
     sources = sources_from(extra, data_dirs, data_files)
     try:
-        result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet, validator)
+        result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet, validator,
+                                     proofs=not no_proofs)
     except (ValidationError, InconsistencyError) as exc:
         if report_out is not None:
             write_report(report_of(exc), report_out)
@@ -77,7 +84,8 @@ def build(out_dir: Path, data_files, extra, data_dirs, reasoner: str, no_reason:
     if not quiet:
         echo_err(
             f"built {stats['graph_count']} graphs, {stats['asserted']} asserted + {stats['inferred']} inferred "
-            f"triples in {progress.total():.1f} s -> {paths['sco-kg.trig'].parent}",
+            f"triples" + (f" (+ {stats['proofs']} in kgg:proofs)" if stats.get("proofs") else "")
+            + f" in {progress.total():.1f} s -> {paths['sco-kg.trig'].parent}",
             fg="green",
         )
 
@@ -145,16 +153,17 @@ def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs
 @click.option("--reasoner", default="fastrl", show_default=True,
               help="OWL 2 RL reasoner: fastrl, or owlrl (the reference, much slower).")
 @click.option("--no-reason", is_flag=True, help="Asserted triples only.")
+@NO_PROOFS_OPTION
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
 def export(out_dir: Path | None, fmt: str | None, output: Path | None, data_files, extra, data_dirs, reasoner: str,
-           no_reason: bool, no_validate: bool, quiet: bool) -> None:
+           no_reason: bool, no_proofs: bool, no_validate: bool, quiet: bool) -> None:
     """Build and write the dataset: every file into --out DIR, or one RDF syntax."""
     if out_dir is not None and (fmt is not None or output is not None):
         raise click.UsageError("--out writes every format: it does not go with --format or --output")
     sources = sources_from(extra, data_dirs, data_files)
-    result, _ = run_build(sources, None if no_reason else reasoner, not no_validate, quiet)
+    result, _ = run_build(sources, None if no_reason else reasoner, not no_validate, quiet, proofs=not no_proofs)
     if out_dir is not None:
         paths = export_dir(result, out_dir)
         if not quiet:

@@ -20,7 +20,7 @@ from ..store.push import target_from_options
 from ..store.remote import connect
 from ..store.served import cached_build, open_store
 from ..web.limits import DEFAULTS
-from .common import EXIT_DATA, EXIT_OK, Progress, echo_err, handle_errors
+from .common import EXIT_DATA, EXIT_OK, NO_PROOFS_OPTION, Progress, echo_err, handle_errors
 
 
 @click.command()
@@ -42,6 +42,7 @@ from .common import EXIT_DATA, EXIT_OK, Progress, echo_err, handle_errors
 @click.option("--threads", type=int, default=8, show_default=True, help="waitress request threads.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where builds are cached (default: $XDG_CACHE_HOME/sco-kg).")
+@NO_PROOFS_OPTION
 @click.option("--no-build", is_flag=True,
               help="Serve only the --data files, as they are (another build's dumps: no build, no checks).")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one request for PATH (no port), print it, exit.")
@@ -61,7 +62,7 @@ from .common import EXIT_DATA, EXIT_OK, Progress, echo_err, handle_errors
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
 def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, workers, threads, cache_dir,
-          no_build, get_path, backend, auth, token, union_graph, ingest_token_file, rebuild, cors_origins, quiet):
+          no_proofs, no_build, get_path, backend, auth, token, union_graph, ingest_token_file, rebuild, cors_origins, quiet):
     """Serve the knowledge graph: SPARQL endpoint at /sparql, UI at /."""
     # Flask and the web app are imported when serving, not by every sco-kg command
     from ..web.app import create_app
@@ -80,7 +81,8 @@ def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, w
     dumps, key = None, ""
     if not no_build:  # the --data files go through the build's pipeline (as build --also-data)
         progress = Progress(quiet)
-        dumps, key = cached_build(Sources.default(extra=extra), cache_dir=cache_dir, progress=progress)
+        dumps, key = cached_build(Sources.default(extra=extra), cache_dir=cache_dir, progress=progress,
+                                  proofs=not no_proofs)
         if not quiet:
             echo_err(f"build {key}: {dumps}")
     if backend:

@@ -18,7 +18,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
 from ..core.errors import ValidationError
-from ..rdf.namespaces import INFERRED_GRAPH, is_schema_graph
+from ..rdf.namespaces import INFERRED_GRAPH, PROOFS_GRAPH, is_schema_graph
 from ..rdf.quadset import QuadSet
 from .load import read_sources
 from .reason import reason
@@ -52,6 +52,7 @@ def build(
     now: datetime | None = None,
     validator: str = DEFAULT_VALIDATOR,
     limits: ReasoningLimits | None = None,
+    proofs: bool = False,
 ) -> BuildResult:
     """Build the dataset from ``sources`` (None: the packaged ontology and data): load,
     validate the asserted data, reason, validate the closure. Every door into the graph
@@ -60,7 +61,9 @@ def build(
     ``reasoner=None`` skips reasoning (no ``kgg:inferred``); ``validate=False`` skips the
     validations; ``validator`` is the SHACL engine (``"fast"`` or ``"pyshacl"``, see
     :func:`sco_kg.pipeline.validate.validate`); ``limits`` bounds the closure (data from
-    outside: :mod:`.reasoning_limits`), None for the project's own build.
+    outside: :mod:`.reasoning_limits`), None for the project's own build. ``proofs`` adds
+    ``kgg:proofs``, the proof of every inferred triple (:mod:`.proof_graph`; fastrl only): the
+    doors that serve what they build ask for it, the doors that only give a verdict do not.
     Raises :class:`~sco_kg.core.errors.InputError`, :class:`~sco_kg.core.errors.ValidationError`
     (stage ``asserted`` or ``closure``), :class:`~sco_kg.core.errors.InconsistencyError`,
     and past ``limits`` the reasoner's limit error.
@@ -85,7 +88,7 @@ def build(
         reports["asserted"] = step("validate", lambda: _passed(
             validate_asserted(dataset, shapes, engine=validator, declared=declared), "asserted"))
     if reasoner:
-        step("reason", lambda: reason(dataset, reasoner, now=now, limits=limits))
+        step("reason", lambda: reason(dataset, reasoner, now=now, limits=limits, proofs=proofs))
         if validate:
             reports["closure"] = step("validate closure", lambda: _passed(
                 validate_data(dataset, shapes, stage="closure", engine=validator), "closure"))
@@ -109,18 +112,20 @@ def named_graphs(dataset: QuadSet | Dataset) -> list:
 
 
 def compute_stats(dataset: QuadSet | Dataset) -> dict:
-    """Triples per graph, asserted and inferred counts, instances per class (in the union)."""
+    """Triples per graph, asserted and inferred counts, instances per class (in the union,
+    which leaves ``kgg:proofs`` out: its count is ``proofs``)."""
     graphs = named_graphs(dataset)
     per_graph = {str(g.identifier): len(g) for g in graphs}
     inferred = per_graph.get(str(INFERRED_GRAPH), 0)
+    proofs = per_graph.get(str(PROOFS_GRAPH), 0)
     schema = sum(n for name, n in per_graph.items() if is_schema_graph(URIRef(name)))
-    total = sum(per_graph.values())
+    total = sum(per_graph.values()) - proofs
     instances: dict[str, set] = {}
     # one pass over the rdf:type quads: asking each graph for its rdf:type triples makes
     # rdflib's Memory store scan every rdf:type triple once per graph (minutes at 100k)
     default = dataset.default_graph.identifier
     for s, _, o, g in dataset.quads((None, RDF.type, None, None)):
-        if g is not None and getattr(g, "identifier", g) != default:
+        if g is not None and getattr(g, "identifier", g) not in (default, PROOFS_GRAPH):
             instances.setdefault(str(o), set()).add(s)
     classes = {c: len(members) for c, members in sorted(instances.items())}
     return {
@@ -131,5 +136,6 @@ def compute_stats(dataset: QuadSet | Dataset) -> dict:
         "asserted_data": total - inferred - schema,
         "schema": schema,
         "inferred": inferred,
+        "proofs": proofs,
         "classes": dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0]))),
     }

@@ -42,12 +42,14 @@ class Checked:
 
 
 def check(sources: Sources, *, reasoner: str = "fastrl", validator: str = DEFAULT_VALIDATOR, limits=None,
-          now=None, progress=None) -> Checked:
-    """Run the pipeline over ``sources``; its verdict (see the module's docstring)."""
+          now=None, progress=None, proofs: bool = False) -> Checked:
+    """Run the pipeline over ``sources``; its verdict (see the module's docstring). ``proofs``
+    for a door that keeps the build (ingest): its ``kgg:proofs`` too."""
     if sources.shapes is None:
         raise ConfigError("no shapes: ontology/shapes.ttl is missing")
     try:
-        result = build(sources, reasoner=reasoner, validator=validator, limits=limits, now=now, progress=progress)
+        result = build(sources, reasoner=reasoner, validator=validator, limits=limits, now=now, progress=progress,
+                       proofs=proofs)
     except (ValidationError, InconsistencyError) as exc:
         return Checked(report_of(exc))
     return Checked(result.report, result)

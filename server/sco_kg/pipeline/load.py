@@ -7,6 +7,7 @@ rdflib Dataset API the pipeline uses, over plain sets), every fact in a named gr
 * ``data/articles/<id>/*.trig`` -> their own named graphs (``kgg:<id>/sNN``, ...)
 * ``data/articles/<id>/article.txt`` -> ``kga:<id> schema:text "..."`` in ``kgg:<id>/provenance``
 * served datasets (a build's dump, the ingest log): every graph as it is, but ``kgg:inferred``
+  and ``kgg:proofs``
 * inputs from outside (``--data``, ``--also-data``, ``validate FILE``, POST bodies), read by
   the one reader of strangers' RDF (:mod:`sco_kg.rdf.untrusted`: nothing fetched, limits
   counted while parsing): the named graphs of a dataset syntax keep their names; triples
@@ -32,7 +33,7 @@ from rdflib import Literal, URIRef
 
 from ..core.errors import InputError
 from ..core.gc_pause import gc_paused
-from ..rdf.namespaces import INFERRED_GRAPH, KGG, ONTOLOGY_GRAPH, SCHEMA, article, article_graph, import_graph
+from ..rdf.namespaces import INFERRED_GRAPH, KGG, ONTOLOGY_GRAPH, PROOFS_GRAPH, SCHEMA, article, article_graph, import_graph
 from ..rdf.quadset import QuadSet
 from ..rdf.readers import read_quads, read_text, read_triple_set
 from ..rdf.untrusted import read_untrusted_file
@@ -112,11 +113,13 @@ def load_article(ds: QuadSet, article_dir: Path) -> None:
 
 
 def load_served(ds: QuadSet, path: Path) -> None:
-    """A dataset a build wrote (N-Quads or TriG): every graph but ``kgg:inferred``; triples
+    """A dataset a build wrote (N-Quads or TriG): every graph but ``kgg:inferred`` and
+    ``kgg:proofs`` (the pipeline makes them again); triples
     outside the named graphs (a file served as it is, ``serve --no-build --data``) in
     ``kgg:served/default``, as the store serves them in its default graph."""
     served = read_quads(Path(path), default_graph=True)
     served.remove_graph(INFERRED_GRAPH)
+    served.remove_graph(PROOFS_GRAPH)
     add_quads(ds, served)
     if len(served.default_graph):
         add_graph(ds, KGG["served/default"], served.default_graph)
@@ -130,8 +133,8 @@ def load_input(ds: QuadSet, item: Input) -> DeclaredGraphs | None:
         ds.bind(prefix, namespace, override=False)
     named = [g for g in parsed.graphs() if g.identifier != parsed.default_graph.identifier and len(g)]
     for graph in named:
-        if graph.identifier == INFERRED_GRAPH:
-            raise InputError(path, f"the graph <{INFERRED_GRAPH}> is made by the reasoner: it cannot be an input")
+        if graph.identifier in (INFERRED_GRAPH, PROOFS_GRAPH):
+            raise InputError(path, f"the graph <{graph.identifier}> is made by the reasoner: it cannot be an input")
         ds.graph(graph.identifier).update(graph)
     stray = parsed.default_graph
     if len(stray):

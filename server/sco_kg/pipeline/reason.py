@@ -26,9 +26,9 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
 from ..core.errors import ConfigError, InconsistencyError
 from ..core.gc_pause import gc_paused
-from ..rdf.namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, REASONING_RUN, is_schema_graph
+from ..rdf.namespaces import BUILTIN_NAMESPACES, INFERRED_GRAPH, PROOFS_GRAPH, REASONING_RUN, is_schema_graph
 from ..rdf.quadset import QuadSet
-from . import fastrl
+from . import fastrl, proof_graph
 from .reasoning_limits import ReasoningLimits
 
 Triple = tuple
@@ -43,6 +43,7 @@ class Closure:
     engine: str = ""
     version: str = ""
     engine_iri: str | None = None  # default: https://pypi.org/project/sco-kg/#<engine slug>
+    proofs: object | None = None  # asked with proofs=True: fastrl's Proofs of every inferred triple
 
 
 Reasoner = Callable[[Graph], Closure]
@@ -79,14 +80,14 @@ def owlrl_reasoner(graph: Graph) -> Closure:
     return Closure(new, errors, "owlrl", _package_version("owlrl"), "https://pypi.org/project/owlrl/")
 
 
-def fastrl_reasoner(graph: Graph, limits: ReasoningLimits | None = None) -> Closure:
+def fastrl_reasoner(graph: Graph, limits: ReasoningLimits | None = None, proofs: bool = False) -> Closure:
     """The project's own OWL 2 RL engine (:mod:`sco_kg.pipeline.fastrl`); with ``limits``,
     raises :class:`~sco_kg.core.errors.ReasoningLimitExceeded` as soon as the closure
-    passes their bound."""
-    result = fastrl.closure(graph, limits=limits)
+    passes their bound; with ``proofs``, records why each triple was inferred."""
+    result = fastrl.closure(graph, limits=limits, proofs=proofs)
     with gc_paused():
         triples = set(result.triples)
-    return Closure(triples, result.errors, fastrl.ENGINE_NAME, fastrl.ENGINE_VERSION)
+    return Closure(triples, result.errors, fastrl.ENGINE_NAME, fastrl.ENGINE_VERSION, proofs=result.proofs)
 
 
 # fastrl reads any iterable of triples: reason() hands it the asserted graphs one after the
@@ -94,10 +95,17 @@ def fastrl_reasoner(graph: Graph, limits: ReasoningLimits | None = None) -> Clos
 fastrl_reasoner.reads_triples = True
 # fastrl checks ReasoningLimits while it reasons (fastrl.budget)
 fastrl_reasoner.bounded = True
+# fastrl records proofs (fastrl.prover); owlrl does not
+fastrl_reasoner.proves = True
 
 
 #: name -> reasoner
 REASONERS: dict[str, Reasoner] = {"owlrl": owlrl_reasoner, "fastrl": fastrl_reasoner}
+
+
+def proves(name: str | None) -> bool:
+    """Whether the reasoner ``name`` records proofs (None: no reasoning, no proofs)."""
+    return name is not None and getattr(get_reasoner(name), "proves", False)
 
 
 def register_reasoner(name: str, reasoner: Reasoner) -> None:
@@ -168,8 +176,9 @@ def reasoning_time() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def asserted_union(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (INFERRED_GRAPH,)) -> Graph:
-    """One Graph holding every triple of every named graph but ``exclude``."""
+def asserted_union(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (INFERRED_GRAPH, PROOFS_GRAPH)) -> Graph:
+    """One Graph holding every triple of every named graph but ``exclude`` (by default the
+    graphs the reasoner makes)."""
     skip = set(exclude)
     union = Graph()
     for graph in dataset.graphs():
@@ -180,7 +189,7 @@ def asserted_union(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (IN
     return union
 
 
-def asserted_triples(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (INFERRED_GRAPH,)):
+def asserted_triples(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (INFERRED_GRAPH, PROOFS_GRAPH)):
     """Every triple of every named graph but ``exclude``, graph after graph (repeats possible)."""
     skip = set(exclude)
     for graph in list(dataset.graphs()):
@@ -213,9 +222,11 @@ def reason(
     *,
     now: datetime | None = None,
     limits: ReasoningLimits | None = None,
+    proofs: bool = False,
 ):
     """Add ``kgg:inferred`` to ``dataset`` (a :class:`~sco_kg.rdf.quadset.QuadSet` or an rdflib
-    Dataset): the closure minus noise, described inside itself.
+    Dataset): the closure minus noise, described inside itself; with ``proofs``, also
+    ``kgg:proofs``, the proof of each of its triples (:mod:`.proof_graph`).
 
     Raises :class:`InconsistencyError` when the reasoner reports an inconsistency, and
     :class:`~sco_kg.core.errors.ReasoningLimitExceeded` when the closure of the data
@@ -223,12 +234,16 @@ def reason(
     reasoner that cannot check them while it runs (owlrl). Returns the inferred graph.
     """
     fn = get_reasoner(reasoner)
+    if proofs and not getattr(fn, "proves", False):
+        raise ConfigError(f"the {reasoner} reasoner records no proofs: reason with fastrl, or without proofs (--no-proofs)")
     bounded = limits is not None and limits.bounded
     if bounded and not getattr(fn, "bounded", False):
         raise ConfigError(
             f"the {reasoner} reasoner cannot be bounded while it runs: reason with fastrl to limit the closure"
         )
     extra = {"limits": limits} if bounded else {}
+    if proofs:
+        extra["proofs"] = True
     if getattr(fn, "reads_triples", False):
         closure = fn(asserted_triples(dataset), **extra)
     else:
@@ -236,6 +251,7 @@ def reason(
     if closure.errors:
         raise InconsistencyError(closure.errors, closure.engine or reasoner)
     dataset.remove_graph(INFERRED_GRAPH)
+    dataset.remove_graph(PROOFS_GRAPH)
     inferred = dataset.graph(INFERRED_GRAPH)
     for triple in closure.triples:
         if not is_trivial_entailment(triple):
@@ -248,11 +264,49 @@ def reason(
     for graph in dataset.graphs():
         if is_schema_graph(graph.identifier):
             tbox += graph
-    described = fn(tbox + description)
+    described = fn(tbox + description, **({"proofs": True} if proofs else {}))
     for triple in description:
         inferred.add(triple)
-    for triple in described.triples:
-        if not is_trivial_entailment(triple) and triple not in tbox:
-            inferred.add(triple)
+    described_triples = [t for t in described.triples if not is_trivial_entailment(t) and t not in tbox]
+    for triple in described_triples:
+        inferred.add(triple)
+    if proofs:
+        _write_proofs(dataset, closure, described, [*description, *described_triples])
     return inferred
+
+
+def _write_proofs(dataset, closure: Closure, described: Closure, description: list) -> None:
+    """``kgg:proofs``: the proof of every triple of ``kgg:inferred``, those of the data's closure
+    from its proofs, those of the run's description from the description's (whose own
+    triples are leaves, stated by ``kgg:inferred`` itself)."""
+    inferred = dataset.graph(INFERRED_GRAPH)
+    description_set = set(description)
+    of_data = [t for t in inferred if t not in description_set]
+    found = proof_graph.proofs_of(closure.proofs, of_data, lambda leaves: _graphs_stating(dataset, leaves))
+    of_run = proof_graph.proofs_of(described.proofs, description,
+                                   lambda leaves: _graphs_stating(dataset, leaves, with_inferred=True))
+    for triple, derivation in of_run.derivations.items():
+        found.derivations.setdefault(triple, derivation)
+    for triple, graphs in of_run.asserted_in.items():
+        if triple not in found.derivations:
+            found.asserted_in.setdefault(triple, set()).update(graphs)
+    proofs = dataset.graph(PROOFS_GRAPH)
+    for triple in proof_graph.proof_triples(found):
+        proofs.add(triple)
+
+
+def _graphs_stating(dataset, leaves: set, with_inferred: bool = False) -> dict:
+    """Leaf triple -> the named graphs stating it (``kgg:inferred`` only ``with_inferred``:
+    the run's description is stated there)."""
+    found: dict = {}
+    if not leaves:
+        return found
+    for graph in list(dataset.graphs()):
+        name = graph.identifier
+        if name == PROOFS_GRAPH or (name == INFERRED_GRAPH and not with_inferred):
+            continue
+        for triple in graph.triples((None, None, None)):
+            if triple in leaves:
+                found.setdefault(triple, set()).add(name)
+    return found
 

@@ -24,7 +24,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import NamespaceManager
 
 from ..core.errors import ConfigError
-from ..rdf.namespaces import INFERRED_GRAPH, bind_prefixes, is_schema_graph
+from ..rdf.namespaces import INFERRED_GRAPH, PROOFS_GRAPH, bind_prefixes, is_schema_graph
 from ..rdf.readers import read_triples
 from . import fastshacl, literal_rules, provenance_rules
 from .report import ValidationReport, results_of, with_failures
@@ -40,12 +40,13 @@ def load_shapes(path: Path | str) -> Graph:
 
 
 def data_union(dataset: Dataset, include_inferred: bool) -> Graph:
-    """The data graphs (not the ontology and imports), with or without ``kgg:inferred``."""
+    """The data graphs (not the ontology and imports), with or without ``kgg:inferred``
+    (``kgg:proofs`` is about the closure, not data: :mod:`.proof_check` checks it)."""
     union = Graph()
     bind_prefixes(union)
     for graph in dataset.graphs():
         ident = graph.identifier
-        if is_schema_graph(ident) or (ident == INFERRED_GRAPH and not include_inferred):
+        if is_schema_graph(ident) or ident == PROOFS_GRAPH or (ident == INFERRED_GRAPH and not include_inferred):
             continue
         for triple in graph:
             union.add(triple)
@@ -112,7 +113,7 @@ def _validate_fast(dataset: Dataset, shacl: Graph, stage: str, inference: str):
     def triples():
         for graph in dataset.graphs():
             ident = graph.identifier
-            if ident == INFERRED_GRAPH and stage != "closure":
+            if ident == PROOFS_GRAPH or (ident == INFERRED_GRAPH and stage != "closure"):
                 continue
             yield from graph.triples((None, None, None))
 

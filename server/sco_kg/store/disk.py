@@ -200,7 +200,7 @@ def checked_dataset(files, log):
     store whose log no longer passes the checks is not served). The closure is not bounded
     here: each entry passed the strangers' bound when it was accepted, and a rebuild is the
     operator's own act (a bound lowered since does not refuse what is already in the log)."""
-    return build(Sources.of_served(files, [Input(Path(p)) for p in log])).dataset
+    return build(Sources.of_served(files, [Input(Path(p)) for p in log]), proofs=True).dataset
 
 
 def open_generation(store_path: Path, db: Path, expected_quads: int | None) -> ox.Store:

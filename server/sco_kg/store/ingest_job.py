@@ -113,7 +113,7 @@ def _prepare(job: dict) -> dict:
     sources = Sources.of_served([*job["sources"], record], extra=[*log, body])
     try:
         limits = ReasoningLimits(**job["limits"]) if job.get("limits") else None
-        checked = check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=limits)
+        checked = check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=limits, proofs=True)
     except InputError as exc:
         raise IngestRefused(400, exc.message, line=exc.line, column=exc.column) from None
     except ReasoningLimitExceeded as exc:

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..core.errors import InputError
 from ..rdf import formats
+from ..rdf.namespaces import PROOFS_GRAPH
 from ..rdf.terms import to_oxigraph
 
 
@@ -40,12 +41,16 @@ def load_file(store: ox.Store, path: Path) -> None:
         raise InputError(path, f"unreadable: {exc}") from exc
 
 
-UNION_LAYOUT = "union-materialised-1"  # part of the on-disk store's content key
+_PROOFS = ox.NamedNode(str(PROOFS_GRAPH))
+
+UNION_LAYOUT = "union-materialised-2"  # part of the on-disk store's content key
 
 
 def materialise_union(store: ox.Store) -> None:
-    """Copy every distinct triple of every named graph into the default graph."""
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    """Copy every distinct triple of every named graph but ``kgg:proofs`` into the default
+    graph: the proofs are about the graph (one statement node per triple of a proof, many
+    times the data), reached by ``GRAPH kgg:proofs``, not facts of the union."""
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{PROOFS_GRAPH}>) }}")
 
 
 def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=None):
@@ -53,13 +58,16 @@ def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=
 
     The default graph holds a copy of every triple of the named graphs
     (:func:`materialise_union`); across all graphs (``graph=None``) those copies are left
-    out, except for triples that only the default graph holds (plain-triple ``--data`` files).
+    out, except for triples that only the default graph holds (plain-triple ``--data`` files);
+    so is ``kgg:proofs`` (about the graph, not a source of it: ask for it by name).
     """
     if graph is not None:
         yield from store.quads_for_pattern(subject, predicate, obj, graph)
         return
     named, default = [], []
     for quad in store.quads_for_pattern(subject, predicate, obj, None):
+        if quad.graph_name == _PROOFS:
+            continue
         (default if isinstance(quad.graph_name, ox.DefaultGraph) else named).append(quad)
     in_named = {(q.subject, q.predicate, q.object) for q in named}
     yield from named

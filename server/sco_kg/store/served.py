@@ -30,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..pipeline.build import build
+from ..pipeline.reason import proves
 from ..pipeline.sources import Sources
 from .disk import log_entries, open_disk_store
 from .export import export
@@ -62,12 +63,12 @@ def hash_files(paths, salt: str = "") -> str:
     return h.hexdigest()[:24]
 
 
-def sources_key(sources, reasoner: str | None, validate: bool) -> str:
+def sources_key(sources, reasoner: str | None, validate: bool, proofs: bool = True) -> str:
     """The cache key of a build: its input files (and how each input is read), the code that
     makes a build (not the web app or the command line), the options."""
     code = [p for p in sorted(PACKAGE_DIR.rglob("*.py")) if not {"web", "cli"} & set(p.relative_to(PACKAGE_DIR).parts)]
     reading = ";".join(f"{i.syntax}|{i.graph}|{i.max_triples}" for i in sources.extra)
-    return hash_files([*sources.files(), *code], salt=f"reasoner={reasoner};validate={validate};{reading}")
+    return hash_files([*sources.files(), *code], salt=f"reasoner={reasoner};validate={validate};proofs={proofs};{reading}")
 
 
 @dataclass
@@ -86,13 +87,15 @@ class Loaded:
 
 
 def cached_build(sources=None, *, reasoner: str | None = "fastrl", validate: bool = True,
-                 cache_dir: Path | None = None, progress=None) -> tuple[Path, str]:
-    """The folder of the dumps of the build of ``sources``: reused, or built and exported now."""
+                 cache_dir: Path | None = None, progress=None, proofs: bool = True) -> tuple[Path, str]:
+    """The folder of the dumps of the build of ``sources``: reused, or built and exported now
+    (with ``kgg:proofs`` when ``proofs`` and the reasoner records them)."""
     sources = sources or Sources.default()
-    key = sources_key(sources, reasoner, validate)
+    proofs = proofs and proves(reasoner)
+    key = sources_key(sources, reasoner, validate, proofs)
     out = (cache_dir or default_cache_dir()) / "builds" / key
     if not all((out / name).is_file() for name in DUMP_FILES):
-        result = build(sources, reasoner=reasoner, validate=validate, progress=progress)
+        result = build(sources, reasoner=reasoner, validate=validate, progress=progress, proofs=proofs)
         export(result, out)
     return out, key
 
