@@ -7,10 +7,10 @@ graphs that state it and the words those graphs come from.
     >>> explanation.sources[leaf]                  # (Source(graph, words), ...)
 
 The proof is fastrl's (:mod:`.fastrl.prover`), over the asserted triples of the dataset (every
-graph but ``kgg:inferred``, as the build reasons), and every step of the tree shown is checked
-again by :mod:`.proof_check`, which shares no code with the reasoner: an explanation that does
-not hold is an error, never shown. The proofs are found here, on demand (the build does not
-store them yet); reasoning with them costs up to twice reasoning without (benchmarks/proofs.py).
+graph but ``kgg:inferred`` and ``kgg:proofs``, as the build reasons), found here on demand; a
+server reads it from the build's ``kgg:proofs`` instead (:mod:`.proof_graph`). Either way every
+step of the tree shown is checked again by :mod:`.proof_check`, which shares no code with the
+reasoner: an explanation that does not hold is an error, never shown.
 
 A leaf's words: a graph derived from a span (``prov:wasDerivedFrom``) gives that span's
 ``oa:exact``; an editorial graph, the ontology and its imports say what they are instead.
@@ -25,55 +25,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from ..core.errors import ConfigError
-from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, PREFIXES, compact, is_schema_graph
+from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, PREFIXES, PROOFS_GRAPH, compact, is_schema_graph
 from . import fastrl, proof_check
 from .fastrl import ProofTree
+from .rules import RULE_WORDS, SPEC
 
 __all__ = ["Explainer", "Explanation", "Source", "as_json", "as_text", "display_name", "explain", "parse_triple", "RULE_WORDS"]
 
-#: OWL 2 RL rule -> what it says, in words (the rules that occur in proofs of the project's data
-#: and of the synthetic graphs; others are named by their identifier only)
-RULE_WORDS: dict[str, str] = {
-    "cax-sco": "an instance of a class is an instance of its super-classes (rdfs:subClassOf)",
-    "cax-eqc1": "an instance of a class is an instance of the classes equivalent to it",
-    "cax-eqc2": "an instance of a class is an instance of the classes equivalent to it",
-    "prp-spo1": "a statement with a property also holds with its super-properties (rdfs:subPropertyOf)",
-    "prp-dom": "the subject of a property is an instance of the property's domain (rdfs:domain)",
-    "prp-rng": "the object of a property is an instance of the property's range (rdfs:range)",
-    "prp-inv1": "a statement holds in reverse with the inverse property (owl:inverseOf)",
-    "prp-inv2": "a statement holds in reverse with the inverse property (owl:inverseOf)",
-    "prp-trp": "a transitive property chains: x to y and y to z give x to z",
-    "prp-symp": "a symmetric property holds in both directions",
-    "prp-eqp1": "a statement holds with the properties equivalent to its property",
-    "prp-eqp2": "a statement holds with the properties equivalent to its property",
-    "prp-fp": "a functional property has one value: two values are the same individual",
-    "prp-ifp": "an inverse-functional property identifies its subject: two subjects are the same",
-    "eq-sym": "owl:sameAs is symmetric",
-    "eq-trans": "owl:sameAs is transitive",
-    "eq-rep-s": "what holds of an individual holds of every individual the same as it (subject)",
-    "eq-rep-p": "what holds with a property holds with every property the same as it",
-    "eq-rep-o": "what holds of an individual holds of every individual the same as it (object)",
-    "cls-hv1": "an instance of an owl:hasValue restriction has that value",
-    "cls-hv2": "what has the value of an owl:hasValue restriction is an instance of it",
-    "cls-svf1": "what has a value of the class of an owl:someValuesFrom restriction is an instance of it",
-    "cls-avf": "a value of an instance of an owl:allValuesFrom restriction is an instance of its class",
-    "scm-sco": "rdfs:subClassOf is transitive",
-    "scm-spo": "rdfs:subPropertyOf is transitive",
-    "scm-cls": "every class is a sub-class of itself and of owl:Thing",
-    "scm-op": "every object property is a sub-property of itself",
-    "scm-dp": "every datatype property is a sub-property of itself",
-    "scm-eqc1": "equivalent classes are sub-classes of each other",
-    "scm-eqc2": "classes that are sub-classes of each other are equivalent",
-    "scm-eqp1": "equivalent properties are sub-properties of each other",
-    "scm-dom1": "a property's domain extends to the domain's super-classes",
-    "scm-dom2": "a property has the domains of its super-properties",
-    "scm-rng1": "a property's range extends to the range's super-classes",
-    "scm-rng2": "a property has the ranges of its super-properties",
-    "dt-type2": "a literal is an instance of its datatype",
-    "owlrl-prop": "every property is a sub-property of itself (owlrl's closure, beside OWL 2 RL)",
-}
-
-SPEC = "https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules"
 
 
 @dataclass(frozen=True)
@@ -127,6 +85,8 @@ def parse_triple(text: str) -> tuple:
     if len(graph) != 1:
         raise ConfigError(f"write exactly one triple, not {len(graph)}: {shown!r}")
     triple = next(iter(graph))
+    if isinstance(triple[0], Literal) or not isinstance(triple[1], URIRef):
+        raise ConfigError(f"an RDF triple's subject is an IRI or a blank node, its predicate an IRI: {shown!r}")
     if any(str(t).startswith(_RELATIVE) for t in triple if isinstance(t, URIRef)):
         raise ConfigError(f"an IRI of the triple is relative; write it whole (<https://...>) or prefixed: {shown!r}")
     return triple
@@ -141,13 +101,21 @@ _RELATIVE = "urn:x-sco-kg:relative:"
 
 class Explainer:
     """Explanations over one dataset: its asserted triples, their graphs and words, and the
-    proofs of its closure, each computed once, on the first question that needs it."""
+    proofs of its closure, each computed once, on the first question that needs it.
 
-    def __init__(self, dataset) -> None:
+    A server has them already: ``asserted_in`` (triple -> the graphs stating it: anything that
+    answers ``in``, ``get`` and ``keys``), ``proofs`` (anything with ``tree(triple)``, such as
+    the :class:`~sco_kg.pipeline.proof_graph.ProofSet` read from ``kgg:proofs``) and
+    ``source_of`` (graph -> its :class:`Source`) replace what the dataset would give."""
+
+    def __init__(self, dataset=None, *, asserted_in=None, proofs=None, source_of=None) -> None:
+        if dataset is None and None in (asserted_in, proofs, source_of):
+            raise TypeError("an Explainer needs a dataset, or asserted_in, proofs and source_of")
         self.dataset = dataset
-        self._asserted_in: dict | None = None
+        self._asserted_in = asserted_in
+        self._source_of = source_of
         self._provenance: Graph | None = None
-        self._proofs = None
+        self._proofs = proofs
 
     @property
     def asserted_in(self) -> dict:
@@ -161,18 +129,24 @@ class Explainer:
             tree = ProofTree(triple)
         else:
             if self._proofs is None:
-                self._proofs = fastrl.closure(self.dataset, exclude=[INFERRED_GRAPH], proofs=True).proofs
+                self._proofs = fastrl.closure(self.dataset, exclude=[INFERRED_GRAPH, PROOFS_GRAPH], proofs=True).proofs
             tree = self._proofs.tree(triple)
             if tree is None:
                 return None
             _check(tree, self.asserted_in)
-        if self._provenance is None:
-            self._provenance = _provenance(self.dataset)
         explanation = Explanation(triple, tree, {})
         for leaf in explanation.leaves():
             graphs = sorted(self.asserted_in.get(leaf, ()))
-            explanation.sources[leaf] = tuple(_source(self._provenance, g) for g in graphs)
+            explanation.sources[leaf] = tuple(self.source_of(g) for g in graphs)
         return explanation
+
+    def source_of(self, graph: URIRef) -> Source:
+        """What ``graph`` is, and the words it comes from."""
+        if self._source_of is not None:
+            return self._source_of(graph)
+        if self._provenance is None:
+            self._provenance = _provenance(self.dataset)
+        return _source(self._provenance, graph)
 
 
 def explain(dataset, triple: tuple) -> Explanation | None:
@@ -182,10 +156,10 @@ def explain(dataset, triple: tuple) -> Explanation | None:
 
 
 def _graphs_stating(dataset) -> dict:
-    """Asserted triple -> the graphs stating it (every graph but ``kgg:inferred``)."""
+    """Asserted triple -> the graphs stating it (every graph but ``kgg:inferred`` and ``kgg:proofs``)."""
     found: dict = {}
     for graph in dataset.graphs():
-        if graph.identifier == INFERRED_GRAPH:
+        if graph.identifier in (INFERRED_GRAPH, PROOFS_GRAPH):
             continue
         for triple in graph:
             found.setdefault(triple, set()).add(graph.identifier)
@@ -214,7 +188,7 @@ def _provenance(dataset) -> Graph:
     """The triples that say where a graph's words are, from every graph, in one small graph."""
     out = Graph()
     for graph in dataset.graphs():
-        if graph.identifier == INFERRED_GRAPH:
+        if graph.identifier in (INFERRED_GRAPH, PROOFS_GRAPH):
             continue
         for predicate in _PROVENANCE_PREDICATES:
             for triple in graph.triples((None, predicate, None)):

@@ -39,7 +39,7 @@ from .limits import DEFAULTS, SETTINGS, config_key
 BLUEPRINT_MODULES: tuple[str, ...] = (
     "sparql", "graph_store", "service_description", "security_headers",
     "pages.terms", "pages.home", "pages.questions", "pages.search",
-    "pages.entity", "pages.ontology", "pages.shapes", "pages.named_graph",
+    "pages.entity", "pages.ontology", "pages.shapes", "pages.named_graph", "pages.explain_page",
     "validate_route", "pages.validate_page", "ingest_route", "cors",
 )
 

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from ...store.memory import source_quads
 from ..app import current_kg
 from .documents import capped
+from .explain_page import why_href
 from .label_index import Index, Source, current_index
 from .terms import Term, compact, term
 from .vocabulary import LABEL_PROPERTIES, RDF_TYPE
@@ -26,6 +27,8 @@ class Fact:
     predicate: Term
     value: Term
     sources: list[Source]
+    why: str = ""  # the link to its proof, when the closure states it
+
 
     @property
     def inferred_only(self) -> bool:
@@ -44,12 +47,13 @@ def facts(quads, index: Index, outgoing: bool) -> list[Fact]:
         src = index.source(q.graph_name)
         if src not in grouped[key]:
             grouped[key].append(src)
-        terms[key] = (q.predicate, other)
+        terms[key] = (q.predicate, other, (q.subject, q.predicate, q.object))
     out = []
     for key, sources in grouped.items():
-        p, other = terms[key]
+        p, other, triple = terms[key]
         sources.sort(key=lambda s: (SOURCE_ORDER.get(s.kind, 9), s.start, s.graph))
-        out.append(Fact(term(p, index), term(other, index), sources))
+        why = why_href(*triple) if any(s.kind == "inferred" for s in sources) else ""
+        out.append(Fact(term(p, index), term(other, index), sources, why))
 
     def sort_key(f: Fact):
         p = f.predicate.value
