@@ -124,3 +124,25 @@ def test_the_command_says_what_is_wrong_without_a_traceback(runner, text, code, 
     assert result.exit_code == code, result.output
     assert says in result.output and "Traceback" not in result.output
     assert len(result.output) < 1000  # the input is not echoed whole
+
+
+def inverse_chain(tmp_path, n: int):
+    """Properties p0..pn, each the inverse of the next: ``x p0 y`` entails ``y p1 x``, ``x p2 y``...
+    with no shorter proof: the proof of the last is n steps deep."""
+    lines = ["@prefix owl: <http://www.w3.org/2002/07/owl#> .", "@prefix ex: <https://example.org/> ."]
+    lines += [f"ex:p{i} a owl:ObjectProperty ; owl:inverseOf ex:p{i + 1} ." for i in range(n)]
+    lines.append("ex:x ex:p0 ex:y .")
+    path = tmp_path / "chain.ttl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    last = f"<https://example.org/{'x' if n % 2 == 0 else 'y'}> <https://example.org/p{n}> " \
+           f"<https://example.org/{'y' if n % 2 == 0 else 'x'}>"
+    return path, last
+
+
+def test_a_proof_too_deep_to_nest_is_refused_as_json_and_printed_as_text(runner, tmp_path):
+    path, last = inverse_chain(tmp_path, 250)
+    text = run(runner, "--also-data", str(path), last)
+    assert text.exit_code == 0, text.output[-500:]
+    assert text.output.count("by prp-inv") == 250
+    deep = run(runner, "--json", "--also-data", str(path), last)
+    assert deep.exit_code != 0 and "250 steps deep" in deep.output and "Traceback" not in deep.output

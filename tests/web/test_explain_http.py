@@ -109,3 +109,30 @@ def test_proofs_stay_out_of_the_union_and_the_pages(real_client):
     assert resp.get_json()["boolean"] is True
     page = real_client.get("/id/china.html").get_data(as_text=True)
     assert "rdf:subject" not in page and "/proof/" not in page
+
+
+def test_a_proof_too_deep_to_nest_is_413_and_says_how_to_read_it(tmp_path, check_error, make_app):
+    """Properties p0..p250, each the inverse of the next: the proof of the last is 250 steps deep."""
+    from dataclasses import replace
+
+    from pipeline_support import FIXED_NOW
+    from sco_kg.pipeline.build import build
+    from sco_kg.pipeline.sources import Input, Sources
+    from sco_kg.store.export import export
+    from sco_kg.store.served import open_store
+
+    lines = ["@prefix owl: <http://www.w3.org/2002/07/owl#> .", "@prefix ex: <https://example.org/> ."]
+    lines += [f"ex:p{i} a owl:ObjectProperty ; owl:inverseOf ex:p{i + 1} ." for i in range(250)]
+    lines.append("ex:x ex:p0 ex:y .")
+    path = tmp_path / "chain.ttl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sources = Sources.default()
+    result = build(replace(sources, extra=(*sources.extra, Input(path))), now=FIXED_NOW, proofs=True)
+    export(result, tmp_path / "dist")
+    app = make_app(SCO_KG_LOADED=open_store(dumps_dir=tmp_path / "dist", key="deep"))
+    client = app.test_client()
+    near = explain(client, "https://example.org/y", "https://example.org/p3", "https://example.org/x")
+    assert near.status_code == 200 and near.get_json()["proof"]["rule"].startswith("prp-inv")
+    resp = explain(client, "https://example.org/x", "https://example.org/p250", "https://example.org/y")
+    body = check_error(resp, 413)
+    assert "250 steps deep" in body["error"] and "kgg:proofs" in body["error"]

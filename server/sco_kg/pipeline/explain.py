@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, ScoKgError
 from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, PREFIXES, PROOFS_GRAPH, compact, is_schema_graph
 from . import fastrl, proof_check
 from .fastrl import ProofTree
 from .rules import RULE_WORDS, SPEC
 
-__all__ = ["Explainer", "Explanation", "Source", "as_json", "as_text", "display_name", "explain", "parse_triple", "RULE_WORDS"]
+__all__ = ["Explainer", "Explanation", "ProofTooDeep", "Source", "as_json", "check_nesting", "depth", "as_text", "display_name", "explain", "parse_triple", "RULE_WORDS"]
 
 
 
@@ -227,9 +227,37 @@ def _node(tree: ProofTree, explanation: Explanation, name) -> dict:
     return out
 
 
+#: the deepest proof given as nested JSON or HTML (JSON encoders and templates recurse); the
+#: text of :func:`as_text` and the graph kgg:proofs have no such bound
+MAX_NESTING = 200
+
+
+class ProofTooDeep(ScoKgError):
+    """A proof deeper than :data:`MAX_NESTING` steps, asked for as nested JSON or HTML."""
+
+
+def depth(tree: ProofTree) -> int:
+    """The number of steps on the longest path from ``tree`` to a leaf (without recursion)."""
+    deepest, stack = 0, [(tree, 0)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((p, level + 1) for p in node.premises)
+    return deepest
+
+
+def check_nesting(explanation: Explanation) -> None:
+    found = depth(explanation.tree)
+    if found > MAX_NESTING:
+        raise ProofTooDeep(f"the proof is {found} steps deep: too deep to nest as JSON or HTML (at most "
+                           f"{MAX_NESTING}); print it as text (sco-kg explain without --json) or read GRAPH kgg:proofs")
+
+
 def as_json(explanation: Explanation, name=lambda t: t.n3()) -> dict:
     """The tree as JSON-ready dicts: each node its triple (terms as ``name`` writes them), and
-    either the rule (with what it says) and its premises, or the graphs that assert it."""
+    either the rule (with what it says) and its premises, or the graphs that assert it.
+    :class:`ProofTooDeep` past :data:`MAX_NESTING` steps."""
+    check_nesting(explanation)
     return {"spec": SPEC, "proof": _node(explanation.tree, explanation, name)}
 
 

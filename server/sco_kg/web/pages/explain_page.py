@@ -26,7 +26,7 @@ from rdflib.namespace import PROV, RDF
 
 from ...core.errors import ConfigError
 from ...pipeline import proof_graph
-from ...pipeline.explain import Explainer, Source, as_json, display_name, parse_triple
+from ...pipeline.explain import Explainer, ProofTooDeep, Source, as_json, check_nesting, display_name, parse_triple
 from ...pipeline.rules import RULE_WORDS
 from ...rdf.namespaces import INFERRED_GRAPH, KGP, OA, PROOFS_GRAPH, SKG, bind_prefixes
 from ...rdf.terms import rdflib_converter, to_oxigraph
@@ -147,6 +147,10 @@ def explain_route():
     if explanation is None:
         raise ApiError(404, f"{' '.join(display_name(t) for t in triple)} is neither asserted nor inferred here"
                             " (or this build was made without proofs)")
+    try:
+        check_nesting(explanation)
+    except ProofTooDeep as exc:
+        raise ApiError(413, str(exc)) from None
     if answer == "html":
         others = {k: v for k, v in request.args.items() if k != "format"}
         links = {name: "/explain?" + urlencode({**others, "format": name}) for name in ("json", "ttl")}
