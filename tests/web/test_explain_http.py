@@ -78,6 +78,11 @@ def test_an_asserted_triple_is_its_own_proof(real_client):
     ({"s": KG + "nobody", "p": ATTENDEE, "o": SHOIGU}, 404),          # not entailed
     ({"s": MEETING, "p": ATTENDEE, "o": SHOIGU, "format": "xml"}, 400),
     ({"s": "x" * 20_000, "p": ATTENDEE, "o": SHOIGU}, 400),
+    ({"s": "@prefix x: <file:///etc/passwd> . x:a", "p": "x:b", "o": "x:c"}, 400),  # one term each
+    ({"s": MEETING, "p": ATTENDEE, "o": "kg:a ; schema:attendee kg:b"}, 400),
+    ({"s": "_:b", "p": ATTENDEE, "o": SHOIGU}, 400),
+    ({"s": MEETING, "p": ATTENDEE, "o": '"unclosed'}, 400),
+    ({"s": MEETING, "p": ATTENDEE, "o": '"x"@fr . <a> <b> "y"'}, 400),
 ])
 def test_bad_questions_get_the_one_error_shape(real_client, check_error, params, status):
     resp = real_client.get("/explain?" + urlencode(params))

@@ -47,10 +47,25 @@ _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 _PREFIXED = re.compile(r"^[A-Za-z][\w.-]*:")
 
 
-def _term_text(value: str) -> str:
+#: one Turtle literal: a quoted string (short or long), then a language tag or a datatype
+_LITERAL = re.compile(r'^("""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+                      r'(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^(<[^<>\s]*>|[A-Za-z][\w.-]*:[\w.-]*))?$', re.DOTALL)
+
+
+def _term_text(key: str, value: str) -> str:
     """A parameter as Turtle: ``<iri>``, ``"literal"...`` and ``prefix:name`` as they are, a
-    bare absolute IRI (``https://...``, ``urn:...``) in angle brackets."""
+    bare absolute IRI (``https://...``, ``urn:...``) in angle brackets. One term each: a
+    parameter that holds more (a directive, a second triple) is refused."""
     value = value.strip()
+    if value.startswith(("'", '"')):
+        if not _LITERAL.match(value):
+            raise ApiError(400, f"?{key}= is not one literal (\"...\", \"...\"@fr, \"...\"^^xsd:date): {value[:200]!r}")
+        return value
+    if value.startswith("_:"):
+        raise ApiError(400, f"?{key}= is a blank node: it names nothing outside the document it is in")
+    if re.search(r"\s", value) or value.startswith(("@", "[", "(")):
+        raise ApiError(400, f"?{key}= holds one term (an IRI, a prefixed name, a literal): {value[:200]!r}")
     if value.startswith(("<", '"', "'")) or not _ABSOLUTE_IRI.match(value):
         return value
     if "//" in value or value.lower().startswith("urn:") or not _PREFIXED.match(value):
@@ -63,9 +78,9 @@ def requested_triple() -> tuple:
     if missing:
         raise ApiError(400, f"give the triple to explain as ?s=&p=&o= (missing: {', '.join(missing)}), "
                             "each an IRI, a prefixed name (kg:china) or a literal (\"...\"@fr)")
-    text = " ".join(_term_text(request.args[k]) for k in ("s", "p", "o"))
-    if len(text) > 10_000:
+    if sum(len(request.args[k]) for k in ("s", "p", "o")) > 10_000:
         raise ApiError(400, "the triple is too long to explain (over 10,000 characters)")
+    text = " ".join(_term_text(k, request.args[k]) for k in ("s", "p", "o"))
     try:
         return parse_triple(text)
     except ConfigError as exc:
