@@ -197,6 +197,17 @@ def asserted_triples(dataset: "QuadSet | Dataset", exclude: Iterable[URIRef] = (
             yield from graph.triples((None, None, None))
 
 
+class AssertedTriples:
+    """:func:`asserted_triples` of a dataset, read again at each iteration (fastrl reads its
+    input twice when it records proofs)."""
+
+    def __init__(self, dataset, exclude: Iterable[URIRef] = (INFERRED_GRAPH, PROOFS_GRAPH)) -> None:
+        self.dataset, self.exclude = dataset, tuple(exclude)
+
+    def __iter__(self):
+        return asserted_triples(self.dataset, self.exclude)
+
+
 def _run_description(closure: Closure, reasoner: str, ended: datetime) -> Graph:
     """The reasoning run that made ``kgg:inferred``: engine, version, time."""
     description = Graph()
@@ -245,7 +256,7 @@ def reason(
     if proofs:
         extra["proofs"] = True
     if getattr(fn, "reads_triples", False):
-        closure = fn(asserted_triples(dataset), **extra)
+        closure = fn(AssertedTriples(dataset), **extra)
     else:
         closure = fn(asserted_union(dataset), **extra)
     if closure.errors:

@@ -79,8 +79,9 @@ class Engine:
         self.SAME = i(OWL.sameAs)
         self.FIRST, self.REST, self.NIL = i(RDF.first), i(RDF.rest), i(RDF.nil)
         self.THING, self.NOTHING = i(OWL.Thing), i(OWL.Nothing)
-        self.schema_pred_ids = frozenset(i(t) for t in V.SCHEMA_PREDICATES)
-        self.schema_type_ids = frozenset(i(t) for t in V.SCHEMA_TYPES)
+        # sorted: the ids of terms follow the order they are met in (proofs depend on it)
+        self.schema_pred_ids = frozenset(i(t) for t in sorted(V.SCHEMA_PREDICATES))
+        self.schema_type_ids = frozenset(i(t) for t in sorted(V.SCHEMA_TYPES))
 
     # ------------------------------------------------------------------ terms
     def intern(self, term) -> int:
@@ -96,6 +97,14 @@ class Engine:
         return self.uf.find(x) if x in self.uf.parent else x
 
     # ------------------------------------------------------------------ loading
+    def number(self, terms: Iterable) -> None:
+        """Give ``terms`` their ids now, in that order (the engine's own terms keep theirs)."""
+        ids, known = self.ids, self.terms
+        for t in terms:
+            if t not in ids:
+                ids[t] = len(known)
+                known.append(t)
+
     def load(self, triples: Iterable[Triple]) -> None:
         ids, terms = self.ids, self.terms
         P, T = self.P, self.T
@@ -138,7 +147,7 @@ class Engine:
         before = self.sizes()
         T[i(OWL.Class)].update((self.THING, self.NOTHING))
         ap = i(OWL.AnnotationProperty)
-        T[ap].update(i(a) for a in V.ANNOTATION_PROPERTIES)
+        T[ap].update(i(a) for a in sorted(V.ANNOTATION_PROPERTIES))
         dtype = i(RDFS.Datatype)
         used = set()
         for n, term in enumerate(self.terms):
@@ -146,7 +155,7 @@ class Engine:
                 dt = term.datatype
                 used.add(dt)
                 T[i(dt)].add(n)
-                for sup in V.DATATYPE_SUBSUMPTIONS.get(dt, ()):
+                for sup in sorted(V.DATATYPE_SUBSUMPTIONS.get(dt, ())):
                     T[i(sup)].add(n)
                     T[dtype].add(i(sup))
                     used.add(sup)
@@ -154,9 +163,9 @@ class Engine:
             term = self.terms[cls]
             if term in V.OWL_RL_DATATYPES:
                 used.add(term)
-        T[dtype].update(i(dt) for dt in V.OWL_RL_DATATYPES)
+        T[dtype].update(i(dt) for dt in sorted(V.OWL_RL_DATATYPES))
         disj = i(OWL.disjointWith)
-        for left, _p, right in V.DATATYPE_DISJOINTNESS:
+        for left, _p, right in sorted(V.DATATYPE_DISJOINTNESS):
             if left in used and right in used:
                 P[disj].add((i(left), i(right)))
         self.count_growth(before)

@@ -245,11 +245,11 @@ class _Prover:
         self.emit((self.NOTHING, T, self.CLASS), "cls-nothing1", ())
         eng = self.eng
         annotation = eng.intern(OWL.AnnotationProperty)
-        for ap in V.ANNOTATION_PROPERTIES:
+        for ap in sorted(V.ANNOTATION_PROPERTIES):
             self.emit((eng.intern(ap), T, annotation), "prp-ap", ())
         for n, term in enumerate(list(eng.terms)):
             if isinstance(term, Literal) and term.datatype in V.OWL_RL_DATATYPES:
-                for dt in (term.datatype, *V.DATATYPE_SUBSUMPTIONS.get(term.datatype, ())):
+                for dt in (term.datatype, *sorted(V.DATATYPE_SUBSUMPTIONS.get(term.datatype, ()))):
                     self.emit((n, T, eng.intern(dt)), "dt-type2", ())
 
     # ----------------------------------------------------------------- one premise new
