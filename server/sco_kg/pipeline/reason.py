@@ -43,6 +43,7 @@ class Closure:
     engine: str = ""
     version: str = ""
     engine_iri: str | None = None  # default: https://pypi.org/project/sco-kg/#<engine slug>
+    inconsistencies: list = field(default_factory=list)  # the errors with their triples (fastrl's)
 
 
 Reasoner = Callable[[Graph], Closure]
@@ -86,7 +87,8 @@ def fastrl_reasoner(graph: Graph, limits: ReasoningLimits | None = None) -> Clos
     result = fastrl.closure(graph, limits=limits)
     with gc_paused():
         triples = set(result.triples)
-    return Closure(triples, result.errors, fastrl.ENGINE_NAME, fastrl.ENGINE_VERSION)
+    return Closure(triples, result.errors, fastrl.ENGINE_NAME, fastrl.ENGINE_VERSION,
+                   inconsistencies=result.inconsistencies)
 
 
 # fastrl reads any iterable of triples: reason() hands it the asserted graphs one after the
@@ -234,7 +236,7 @@ def reason(
     else:
         closure = fn(asserted_union(dataset), **extra)
     if closure.errors:
-        raise InconsistencyError(closure.errors, closure.engine or reasoner)
+        raise InconsistencyError(closure.errors, closure.engine or reasoner, closure.inconsistencies, dataset)
     dataset.remove_graph(INFERRED_GRAPH)
     inferred = dataset.graph(INFERRED_GRAPH)
     for triple in closure.triples:
