@@ -190,6 +190,16 @@ def test_the_command_line_and_json_name_the_axiom():
     assert result.exit_code == 1 and "skg:Stance owl:disjointWith schema:Event" in result.stdout
 
 
+def test_the_build_refusal_prints_the_proofs_and_writes_the_report(tmp_path):
+    out = tmp_path / "report.ttl"
+    result = CliRunner().invoke(main, ["build", "-q", "--out", str(tmp_path / "dist"), "--data",
+                                       str(CLOSURE / "stance-is-event.ttl"), "--report", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "by prp-dom" in result.stderr and "axiom broken (cax-dw" in result.stderr
+    assert "error: the OWL RL closure (sco-kg-fastrl) is inconsistent" in result.stderr
+    assert out.is_file() and not (tmp_path / "dist").exists()
+
+
 # -- no cost on data that passes -------------------------------------------------------------
 
 
