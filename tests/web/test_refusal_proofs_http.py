@@ -130,3 +130,9 @@ def test_a_refused_ingest_gives_the_proof_of_a_closure_only_violation(ingest_app
 
 def test_a_refused_ingest_names_the_axiom_an_inconsistency_breaks(ingest_app):
     assert_the_disjointness_is_named_and_proved(ingest(ingest_app, STANCES))
+
+
+def test_the_validate_page_says_what_a_refusal_proves(client):
+    html = client.get("/validate", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<code>proofs</code> of the inferred triples" in html and "at most 50 per report" in html
+    assert "<code>axiom</code>" in html
