@@ -335,6 +335,35 @@ def test_inconsistency_owlrl_misses_is_reported(rule):
     assert message in fastrl.closure(turtle(text)).errors
 
 
+#: the rule each inconsistency names, and how many triples of the ontology and of the closure it gives
+STRUCTURE = {
+    "cax-dw": ("cax-dw", 1, 2), "cax-adc": ("cax-adc", 2, 2), "cls-nothing2": ("cls-nothing2", 0, 1),
+    "prp-irp": ("prp-irp", 1, 1), "prp-asyp": ("prp-asyp", 1, 2), "prp-pdw": ("prp-pdw", 1, 2),
+    "prp-npa1": ("prp-npa1", 3, 1), "prp-npa2": ("prp-npa2", 3, 1), "eq-diff1": ("eq-diff1", 0, 2),
+    "eq-diff1 through a functional property": ("eq-diff1", 0, 2), "cls-maxc1": ("cls-maxc1", 2, 2),
+    "dt-not-type": ("dt-not-type", 0, 0), "cax-dw of the ontology": ("cax-dw", 1, 2),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INCONSISTENT))
+def test_each_inconsistency_names_its_rule_axiom_and_clash_and_each_triple_is_proved(case):
+    g = turtle(INCONSISTENT[case])
+    result = fastrl.closure(g, proofs=True)
+    assert [f.message for f in result.inconsistencies] == result.errors
+    rule, axioms, clashes = STRUCTURE[case]
+    assert any(f.rule == rule and len(f.axiom) == axioms and len(f.clash) == clashes for f in result.inconsistencies)
+    asserted = set(g)
+    for found in result.inconsistencies:
+        for triple in found.axiom + found.clash:  # each holds: asserted, or with a proof
+            assert triple in asserted or triple in result.proofs, (found, triple)
+
+
+def test_a_disjointness_names_the_axiom_and_the_two_types():
+    (found,) = fastrl.closure(turtle(":A owl:disjointWith :B . :C rdfs:subClassOf :A . :x a :B , :C .")).inconsistencies
+    assert found.axiom == ((ex("A"), OWL.disjointWith, ex("B")),)
+    assert found.clash == ((ex("x"), RDF.type, ex("A")), (ex("x"), RDF.type, ex("B")))
+
+
 @pytest.mark.xfail(strict=True, reason="owlrl 7.6 never compares the last member of owl:AllDifferent / owl:AllDisjointProperties lists")
 @pytest.mark.parametrize("rule", sorted(OWLRL_MISSES))
 def test_inconsistency_owlrl_misses_equals_owlrl(rule):

@@ -22,6 +22,7 @@ from ..core.errors import (
     ScoKgError,
     ValidationError,
 )
+from ..pipeline.check import report_of
 from ..pipeline.sources import Sources
 from ..pipeline.validate import DEFAULT_VALIDATOR, ENGINES
 
@@ -61,16 +62,16 @@ class Progress:
         return time.perf_counter() - self.started
 
 
-def report_error(exc: Exception) -> int:
-    """Print an error for people and return its exit code."""
-    if isinstance(exc, ValidationError):
-        echo_err(exc.report.text)
-        echo_err(f"error: the {exc.stage} data does not conform to the shapes", fg="red")
-        return EXIT_DATA
-    if isinstance(exc, InconsistencyError):
-        echo_err(f"error: the OWL RL closure ({exc.engine}) is inconsistent:", fg="red")
-        for message in exc.messages:
-            echo_err(f"  - {message}")
+def report_error(exc: Exception, report=None) -> int:
+    """Print an error for people and return its exit code. A refusal of the pipeline prints
+    its ``report`` (default: :func:`~sco_kg.pipeline.check.report_of` the error, with the
+    proofs of the inferred triples it involves)."""
+    if isinstance(exc, (ValidationError, InconsistencyError)):
+        echo_err((report or report_of(exc)).text)
+        if isinstance(exc, ValidationError):
+            echo_err(f"error: the {exc.stage} data does not conform to the shapes", fg="red")
+        else:
+            echo_err(f"error: the OWL RL closure ({exc.engine}) is inconsistent", fg="red")
         return EXIT_DATA
     if isinstance(exc, InputError):
         echo_err(f"error: {exc}", fg="red")

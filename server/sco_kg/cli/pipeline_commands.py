@@ -26,6 +26,7 @@ from .common import (
     Progress,
     echo_err,
     handle_errors,
+    report_error,
     sources_from,
     sources_options,
 )
@@ -68,9 +69,10 @@ def build(out_dir: Path, data_files, extra, data_dirs, reasoner: str, no_reason:
         result, progress = run_build(sources, None if no_reason else reasoner, not no_validate, quiet, validator,
                                      proofs=not no_proofs)
     except (ValidationError, InconsistencyError) as exc:
+        report = report_of(exc)  # once: with its proofs
         if report_out is not None:
-            write_report(report_of(exc), report_out)
-        raise
+            write_report(report, report_out)
+        sys.exit(report_error(exc, report))
     if report_out is not None:
         write_report(result.report, report_out)
     progress("write", "start", None)

@@ -53,22 +53,31 @@ class InputError(DataError):
 
 
 class ValidationError(DataError):
-    """The data does not conform to the SHACL shapes; ``report`` says why."""
+    """The data does not conform to the SHACL shapes; ``report`` says why. ``dataset`` is
+    the pipeline's dataset when it stopped (None if not given), from which the refusal's
+    report proves the inferred triples it involves (:func:`sco_kg.pipeline.check.report_of`)."""
 
-    def __init__(self, report: "ValidationReport", stage: str = "asserted"):
+    def __init__(self, report: "ValidationReport", stage: str = "asserted", dataset=None):
         self.report = report
         self.stage = stage
+        self.dataset = dataset
         super().__init__(
             f"{stage} data does not conform to the shapes: {len(report.violations)} violation(s)"
         )
 
 
 class InconsistencyError(DataError):
-    """The OWL RL closure is inconsistent; ``messages`` are the reasoner's own words."""
+    """The OWL RL closure is inconsistent; ``messages`` are the reasoner's own words.
+    ``inconsistencies``: the same, each with its rule, axiom and clashing triples, when the
+    reasoner gives them (fastrl's :class:`~sco_kg.pipeline.fastrl.Inconsistency`);
+    ``dataset``: the asserted data, from which the refusal's report proves those triples."""
 
-    def __init__(self, messages: Sequence[str], engine: str = "owlrl"):
+    def __init__(self, messages: Sequence[str], engine: str = "owlrl", inconsistencies: Sequence = (),
+                 dataset=None):
         self.messages = list(messages)
         self.engine = engine
+        self.inconsistencies = list(inconsistencies)
+        self.dataset = dataset
         super().__init__(f"{engine} found the data inconsistent: " + "; ".join(self.messages))
 
 

@@ -86,19 +86,19 @@ def build(
     shapes = sources.shapes if validate else None
     if validate:
         reports["asserted"] = step("validate", lambda: _passed(
-            validate_asserted(dataset, shapes, engine=validator, declared=declared), "asserted"))
+            validate_asserted(dataset, shapes, engine=validator, declared=declared), "asserted", dataset))
     if reasoner:
         step("reason", lambda: reason(dataset, reasoner, now=now, limits=limits, proofs=proofs))
         if validate:
             reports["closure"] = step("validate closure", lambda: _passed(
-                validate_data(dataset, shapes, stage="closure", engine=validator), "closure"))
+                validate_data(dataset, shapes, stage="closure", engine=validator), "closure", dataset))
     report = reports.get("closure") or reports.get("asserted") or ValidationReport(True, stage="none")
     return BuildResult(dataset, report, compute_stats(dataset), reports, timings)
 
 
-def _passed(report: ValidationReport, stage: str) -> ValidationReport:
+def _passed(report: ValidationReport, stage: str, dataset: QuadSet) -> ValidationReport:
     if not report.conforms:
-        raise ValidationError(report, stage)
+        raise ValidationError(report, stage, dataset)
     return report
 
 

@@ -21,9 +21,13 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rdflib import Graph
+from rdflib.namespace import NamespaceManager
+
 from ..core.errors import ConfigError, InconsistencyError, ValidationError
 from .build import BuildResult, build
 from .reasoning_limits import STRANGERS_MAX_INFERRED, STRANGERS_MAX_INFERRED_PER_TRIPLE, ReasoningLimits
+from .refusal_proofs import with_proofs
 from .report import ValidationReport, inconsistency_report
 from .sources import Input, Sources
 from .validate import DEFAULT_VALIDATOR
@@ -57,10 +61,22 @@ def check(sources: Sources, *, reasoner: str = "fastrl", validator: str = DEFAUL
 
 def report_of(exc: ValidationError | InconsistencyError) -> ValidationReport:
     """The report of a pipeline that stopped: the shapes' (and rules') results, or the
-    reasoner's inconsistencies; every door shows and serves this one."""
+    reasoner's inconsistencies, each naming its rule and axiom; every door shows and serves
+    this one. When the refusal carries its dataset, the results of the closure and the
+    inconsistencies carry the proofs of the inferred triples they involve
+    (:mod:`.refusal_proofs`: computed here, never for data that passes)."""
     if isinstance(exc, ValidationError):
-        return exc.report
-    return inconsistency_report(exc.messages, exc.engine)
+        report = exc.report
+    else:
+        nm = NamespaceManager(Graph(bind_namespaces="none"))
+        for prefix, namespace in (exc.dataset.namespaces() if exc.dataset is not None else ()):
+            nm.bind(prefix, namespace, override=False)  # the data's own prefixes (ex:...) for people
+        report = inconsistency_report(exc.messages, exc.engine, namespace_manager=nm,
+                                      inconsistencies=exc.inconsistencies)
+    if exc.dataset is None:
+        return report
+    return with_proofs(report, exc.dataset, engine=getattr(exc, "engine", ""),
+                       inconsistencies=getattr(exc, "inconsistencies", ()))
 
 
 def strangers_limits(settings=None) -> ReasoningLimits:

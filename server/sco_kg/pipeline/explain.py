@@ -30,7 +30,7 @@ from . import fastrl, proof_check
 from .fastrl import ProofTree
 from .rules import RULE_WORDS, SPEC
 
-__all__ = ["Explainer", "Explanation", "ProofTooDeep", "Source", "as_json", "check_nesting", "depth", "as_text", "display_name", "explain", "parse_triple", "RULE_WORDS"]
+__all__ = ["MAX_NESTING", "Explainer", "Explanation", "ProofTooDeep", "Source", "as_json", "check_nesting", "depth", "as_text", "display_name", "explain", "parse_triple", "RULE_WORDS"]
 
 
 

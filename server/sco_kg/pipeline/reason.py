@@ -44,6 +44,7 @@ class Closure:
     version: str = ""
     engine_iri: str | None = None  # default: https://pypi.org/project/sco-kg/#<engine slug>
     proofs: object | None = None  # asked with proofs=True: fastrl's Proofs of every inferred triple
+    inconsistencies: list = field(default_factory=list)  # the errors with their triples (fastrl's)
 
 
 Reasoner = Callable[[Graph], Closure]
@@ -87,7 +88,8 @@ def fastrl_reasoner(graph: Graph, limits: ReasoningLimits | None = None, proofs:
     result = fastrl.closure(graph, limits=limits, proofs=proofs)
     with gc_paused():
         triples = set(result.triples)
-    return Closure(triples, result.errors, fastrl.ENGINE_NAME, fastrl.ENGINE_VERSION, proofs=result.proofs)
+    return Closure(triples, result.errors, fastrl.ENGINE_NAME, fastrl.ENGINE_VERSION, proofs=result.proofs,
+                   inconsistencies=result.inconsistencies)
 
 
 # fastrl reads any iterable of triples: reason() hands it the asserted graphs one after the
@@ -260,7 +262,7 @@ def reason(
     else:
         closure = fn(asserted_union(dataset), **extra)
     if closure.errors:
-        raise InconsistencyError(closure.errors, closure.engine or reasoner)
+        raise InconsistencyError(closure.errors, closure.engine or reasoner, closure.inconsistencies, dataset)
     dataset.remove_graph(INFERRED_GRAPH)
     dataset.remove_graph(PROOFS_GRAPH)
     inferred = dataset.graph(INFERRED_GRAPH)

@@ -22,7 +22,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SKOS, NamespaceManager
 
-from ..rdf.namespaces import SH, bind_prefixes
+from ..rdf.namespaces import PREFIXES, SH, bind_prefixes
+from .explain import RULE_WORDS, as_text, display_name
 
 SKGSH = Namespace("https://w3id.org/sco-kg/shapes#")
 #: the constraint components of the pipeline's own checks (not SHACL's), by local name
@@ -40,7 +41,12 @@ def component_name(local: str) -> str:
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """One sh:ValidationResult, its terms shortened for people in ``text``."""
+    """One sh:ValidationResult, its terms shortened for people in ``text``.
+
+    ``node`` is the result in the report graph (its terms unshortened). A refusal's report
+    adds ``proofs``: explanations (:class:`~sco_kg.pipeline.explain.Explanation`) of the
+    inferred triples the result involves (:mod:`.refusal_proofs`); an inconsistency names
+    the ``rule`` whose conclusion is false and the ``axiom`` triples it breaks."""
 
     focus: object
     focus_label: str | None
@@ -50,10 +56,43 @@ class ValidationResult:
     component: str
     severity: str
     source_shape: str | None
+    node: object = field(default=None, compare=False, repr=False)
+    proofs: tuple = field(default=(), compare=False, repr=False)
+    rule: str | None = None
+    axiom: tuple = ()
 
     @property
     def is_violation(self) -> bool:
         return self.severity == "Violation"
+
+
+@dataclass(frozen=True)
+class ProofCount:
+    """How many proofs of the triples its results involve a refusal's report shows
+    (:mod:`.refusal_proofs`): ``shown``, and those left out past ``limit`` proofs per report,
+    past ``max_steps`` steps per report (``too_large``), or without a proof."""
+
+    shown: int
+    left_out: int = 0
+    too_large: int = 0
+    unproved: int = 0
+    limit: int = 0
+    max_steps: int = 0
+
+    @property
+    def note(self) -> str | None:
+        """One line for people; None when nothing was proved or left out."""
+        if not (self.shown or self.left_out or self.too_large or self.unproved):
+            return None
+        parts = [f"{self.shown} shown"]
+        if self.left_out:
+            parts.append(f"{self.left_out} more left out (at most {self.limit} per report)")
+        if self.too_large:
+            parts.append(f"{self.too_large} too large to show (at most {self.max_steps:,} steps per report)")
+        if self.unproved:
+            parts.append(f"{self.unproved} without a proof")
+        more = "; sco-kg explain 'S P O' proves any one" if self.left_out or self.too_large else ""
+        return "proofs: " + ", ".join(parts) + more
 
 
 @dataclass
@@ -66,6 +105,8 @@ class ValidationReport:
     stage: str = "asserted"
     shapes: str | None = None
     namespace_manager: NamespaceManager | None = field(default=None, repr=False, compare=False)
+    shapes_graph: Graph | None = field(default=None, repr=False, compare=False)  # what the shapes target
+    proof_count: "ProofCount | None" = None  # a refusal's proofs: how many shown, how many left out
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -97,6 +138,7 @@ class ValidationReport:
     def text(self) -> str:
         """A report for people: one block per focus node, then the one-line verdict."""
         lines: list[str] = []
+        name = self._names()
         for focus, results in self.by_focus().items():
             label = f'  "{results[0].focus_label}"' if results[0].focus_label else ""
             lines.append(f"{_short(focus, self.namespace_manager) if focus is not None else '(the data)'}{label}")
@@ -110,8 +152,35 @@ class ValidationReport:
                 if r.source_shape:
                     extra.append(f"shape {r.source_shape}")
                 lines.append("      (" + "; ".join(extra) + ")")
+                lines.extend(self._why(r, name))
+        note = self.proof_count.note if self.proof_count else None
+        if note:
+            lines.append(note)
         lines.append(self.verdict)
         return "\n".join(lines)
+
+    def _names(self):
+        """How the proofs name terms: ``prefix:rest`` under the project's prefixes and the
+        data's own (:func:`~sco_kg.pipeline.explain.display_name`), else N-Triples."""
+        nm = self.namespace_manager
+        prefixes = {p: str(ns) for p, ns in (nm.namespaces() if nm is not None else ()) if str(ns)}
+        prefixes.update(PREFIXES)
+        return lambda term: display_name(term, prefixes)
+
+    @staticmethod
+    def _why(result: ValidationResult, name) -> list[str]:
+        """The axiom an inconsistency breaks, and the proofs of a refusal, indented under it."""
+        lines = []
+        if result.rule:
+            says = RULE_WORDS.get(result.rule)
+            axiom = "; ".join(" ".join(name(t) for t in triple) for triple in result.axiom)
+            lines.append(f"      axiom broken ({result.rule}" + (f": {says}" if says else "") + ")"
+                         + (f": {axiom}" if axiom else ""))
+        if result.proofs:
+            lines.append("      proofs:")
+            for explanation in result.proofs:
+                lines.extend("        " + line for line in as_text(explanation, name))
+        return lines
 
 
 def results_of(report: Graph, shapes: Graph, labels, nm: NamespaceManager) -> list[ValidationResult]:
@@ -133,6 +202,7 @@ def results_of(report: Graph, shapes: Graph, labels, nm: NamespaceManager) -> li
                 component=_local(component),
                 severity=_local(severity),
                 source_shape=_short(shape, nm) if isinstance(shape, URIRef) else None,
+                node=node,
             )
         )
     return sorted(out, key=lambda r: (str(r.focus), r.path or "", r.component, r.message, str(r.value)))
@@ -225,6 +295,8 @@ class Failure:
     message: str
     component: URIRef
     value: object = None
+    rule: str | None = None  # an inconsistency: the OWL 2 RL rule whose conclusion is false
+    axiom: tuple = ()  # and the triples of the axiom it breaks
 
 
 def with_failures(report: "ValidationReport", failures: list[Failure], *, stage: str | None = None) -> "ValidationReport":
@@ -268,6 +340,9 @@ def with_failures(report: "ValidationReport", failures: list[Failure], *, stage:
             component=str(f.component).rsplit("#", 1)[-1],
             severity="Violation",
             source_shape=_short(f.shape, nm),
+            node=result,
+            rule=f.rule,
+            axiom=f.axiom,
         ))
     results.sort(key=lambda r: (str(r.focus), r.path or "", r.component, r.message, str(r.value)))
     return replace(report, conforms=False, results=results, graph=graph, stage=stage or report.stage)
@@ -278,13 +353,17 @@ INCONSISTENT = SKGSH["OWL2RL-consistency"]
 
 
 def inconsistency_report(messages: list[str], engine: str, shapes: str | None = None,
-                         namespace_manager: NamespaceManager | None = None) -> "ValidationReport":
+                         namespace_manager: NamespaceManager | None = None, inconsistencies=()) -> "ValidationReport":
     """The reasoner's inconsistencies as a report (stage ``consistency``): the shapes held,
     the axioms did not. One result per message, no focus node (the reasoner names the
-    individuals in its words)."""
+    individuals in its words); with ``inconsistencies`` (fastrl's, one per message), each
+    result names the rule and the axiom it breaks."""
     nm = namespace_manager or NamespaceManager(Graph(bind_namespaces="none"))
     bind_prefixes(nm)
     nm.bind("skgsh", SKGSH, override=False)
     empty = ValidationReport(True, [], Graph(), "consistency", shapes or "the ontology", nm)
-    failures = [Failure(None, None, INCONSISTENT, f"{engine}: {m}", CONSISTENCY) for m in messages]
+    found = {f.message: f for f in inconsistencies}
+    failures = [Failure(None, None, INCONSISTENT, f"{engine}: {m}", CONSISTENCY,
+                        rule=found[m].rule if m in found else None, axiom=found[m].axiom if m in found else ())
+                for m in messages]
     return with_failures(empty, failures)

@@ -3,9 +3,13 @@
 * ``application/json``: a summary for people and scripts: ``conforms`` (no violation),
   the ``verdict`` line, ``counts`` (results by severity, focus nodes) and ``focus_nodes``,
   each with its ``label`` and its ``results`` (severity, path, message, value, component,
-  shape), in the order of :attr:`sco_kg.pipeline.report.ValidationReport.by_focus`;
+  shape, and ``proofs``: the proof trees of the inferred triples the result involves, each
+  as ``sco-kg explain --json`` prints one; an inconsistency adds its ``rule`` and the
+  ``axiom`` it breaks), in the order of :attr:`sco_kg.pipeline.report.ValidationReport.by_focus`;
+  ``proof_count`` (shown, left out past the limit...) when the report proves a refusal;
 * ``text/turtle`` and ``application/ld+json``: pySHACL's report graph itself (SHACL's
-  ``sh:conforms``: false on any result, whatever its severity).
+  ``sh:conforms``: false on any result, whatever its severity). The proofs are not in it:
+  SHACL has no term for them.
 
 Pure functions of the report (no Flask): they run in the validation worker.
 """
@@ -16,6 +20,7 @@ import json
 
 from rdflib import BNode, Literal, URIRef
 
+from .explain import as_json, display_name
 from .report import component_name
 
 #: the report's media types, the default first
@@ -53,11 +58,25 @@ def summary(report) -> dict:
                    "warnings": counts.get("Warning", 0), "infos": counts.get("Info", 0),
                    "focus_nodes": len(groups)},
         "focus_nodes": [
-            {"focus": term_text(focus), "label": results[0].focus_label, "results": [
-                {"severity": r.severity, "path": r.path, "message": r.message, "value": term_text(r.value),
-                 "component": component_name(r.component), "shape": r.source_shape} for r in results]}
+            {"focus": term_text(focus), "label": results[0].focus_label, "results": [_result(r) for r in results]}
             for focus, results in groups.items()],
+        **({"proof_count": _proof_count(report.proof_count)} if report.proof_count else {}),
     }
+
+
+def _result(r) -> dict:
+    out = {"severity": r.severity, "path": r.path, "message": r.message, "value": term_text(r.value),
+           "component": component_name(r.component), "shape": r.source_shape}
+    if r.rule:
+        out["rule"] = r.rule
+        out["axiom"] = [[display_name(t) for t in triple] for triple in r.axiom]
+    out["proofs"] = [as_json(explanation, display_name) for explanation in r.proofs]
+    return out
+
+
+def _proof_count(count) -> dict:
+    return {"shown": count.shown, "left_out": count.left_out, "too_large": count.too_large,
+            "unproved": count.unproved, "limit": count.limit, "max_steps": count.max_steps, "note": count.note}
 
 
 def render(report, fmt: str) -> bytes:

@@ -45,6 +45,24 @@ RULE_WORDS: dict[str, str] = {
     "scm-rng2": "a property has the ranges of its super-properties",
     "dt-type2": "a literal is an instance of its datatype",
     "owlrl-prop": "every property is a sub-property of itself (owlrl's closure, beside OWL 2 RL)",
+    # the rules whose conclusion is false: an inconsistency (fastrl.consistency)
+    "cax-dw": "classes declared disjoint (owl:disjointWith) have no common instance",
+    "cax-adc": "the classes of an owl:AllDisjointClasses have no common instance",
+    "cls-nothing2": "owl:Nothing has no instance",
+    "cls-com": "nothing is an instance of a class and of its complement (owl:complementOf)",
+    "cls-maxc1": "an instance of an owl:maxCardinality 0 restriction has no value of its property",
+    "cls-maxqc1": "an instance of an owl:maxQualifiedCardinality 0 restriction has no value of its class",
+    "cls-maxqc2": "an instance of an owl:maxQualifiedCardinality 0 restriction on owl:Thing has no value",
+    "prp-irp": "an irreflexive property (owl:IrreflexiveProperty) never links an individual to itself",
+    "prp-asyp": "an asymmetric property (owl:AsymmetricProperty) never holds in both directions",
+    "prp-pdw": "disjoint properties (owl:propertyDisjointWith) never link the same two individuals",
+    "prp-adp": "the properties of an owl:AllDisjointProperties never link the same two individuals",
+    "prp-npa1": "a negative property assertion (owl:NegativePropertyAssertion) does not hold",
+    "prp-npa2": "a negative property assertion (owl:NegativePropertyAssertion) does not hold",
+    "eq-diff1": "individuals the same (owl:sameAs) cannot be different (owl:differentFrom)",
+    "eq-diff2": "the members of an owl:AllDifferent cannot be the same (owl:sameAs)",
+    "eq-diff3": "the members of an owl:AllDifferent cannot be the same (owl:sameAs)",
+    "dt-not-type": "a literal is of its datatype: its lexical form is one of the datatype's",
 }
 
 SPEC = "https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules"

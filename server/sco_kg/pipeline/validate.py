@@ -133,7 +133,7 @@ def _report(report_graph, shacl, data, dataset, stage, shapes_name) -> Validatio
     results = results_of(report_graph, shacl, data, nm)
     # Ours: only violations make the data non-conforming (warnings and infos do not).
     ours = not any(r.is_violation for r in results)
-    return ValidationReport(ours, results, report_graph, stage, shapes_name, nm)
+    return ValidationReport(ours, results, report_graph, stage, shapes_name, nm, shapes_graph=shacl)
 
 
 def validate_asserted(dataset, shapes, *, engine: str = DEFAULT_VALIDATOR, declared=()) -> ValidationReport:

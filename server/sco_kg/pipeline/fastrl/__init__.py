@@ -22,6 +22,7 @@ message names the individual (owlrl names the class twice).
     >>> result = closure(dataset)          # rdflib Graph or Dataset (the union is closed)
     >>> result.triples                     # the inferred triples, noise filtered
     >>> result.errors                      # owlrl-style inconsistency messages ([] if consistent)
+    >>> result.inconsistencies             # the same, each with its rule, axiom and clashing triples
     >>> closure(dataset, limits=STRANGERS_LIMITS)  # ReasoningLimitExceeded past the bound
     >>> result = closure(dataset, proofs=True)
     >>> result.proofs.derivation(triple)   # Derivation(rule="cax-sco", premises=(...))
@@ -42,6 +43,7 @@ from ... import __version__
 from ...core.gc_pause import gc_paused
 from ...rdf.quadset import is_dataset
 from ..reasoning_limits import ReasoningLimits
+from .consistency import Inconsistency
 from .derivation import Derivation, Proofs, ProofTree
 from .engine import Engine
 from .prover import prove
@@ -50,6 +52,7 @@ from .vocab import is_noise
 __all__ = [
     "ClosureResult",
     "Derivation",
+    "Inconsistency",
     "Proofs",
     "ProofTree",
     "closure",
@@ -73,6 +76,7 @@ class ClosureResult:
     errors: list[str]  # inconsistencies, in owlrl's words; empty if consistent
     stats: dict = field(default_factory=dict)  # rounds, compiles, seconds per phase, sizes
     proofs: Proofs | None = None  # with proofs=True: a derivation of every inferred triple
+    inconsistencies: list[Inconsistency] = field(default_factory=list)  # errors, with their triples
 
 
 def _source_triples(source, exclude=()) -> Iterable[tuple]:
@@ -114,7 +118,8 @@ def closure_of_triples(
         t1 = time.perf_counter()
         eng.run()
         t2 = time.perf_counter()
-        errors = eng.errors()
+        inconsistencies = eng.inconsistencies()
+        errors = [found.message for found in inconsistencies]
         out = list(eng.inferred(keep_noise=keep_noise))
         t3 = time.perf_counter()
         found = None
@@ -140,7 +145,7 @@ def closure_of_triples(
     }
     if proofs:
         stats.update(proofs=len(found), proof_rounds=proof_rounds, seconds_proofs=round(t4 - t3, 3))
-    return ClosureResult(out, errors, stats, found)
+    return ClosureResult(out, errors, stats, found, inconsistencies)
 
 
 def closure(

@@ -303,6 +303,10 @@ class Engine:
         """The inconsistencies of the closure, in owlrl's words (:func:`.consistency.errors`)."""
         return consistency.errors(self)
 
+    def inconsistencies(self) -> list[consistency.Inconsistency]:
+        """The inconsistencies of the closure, each with its rule, axiom and clashing triples."""
+        return consistency.inconsistencies(self)
+
     def inferred(self, keep_noise: bool = False) -> Iterator[Triple]:
         """The inferred triples in rdflib terms (:func:`.equality.inferred`)."""
         return equality.inferred(self, keep_noise)

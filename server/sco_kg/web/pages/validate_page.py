@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from ...pipeline.refusal_proofs import MAX_PROOFS
 from ...pipeline.report_formats import REPORT_MEDIA_TYPES
 from ...rdf.untrusted import ACCEPTED
 from ..app import current_kg
@@ -20,4 +21,4 @@ def validate_page():
     settings = current_kg().settings
     return render_template("validate.html", accepted=ACCEPTED.split(", "), reports=list(REPORT_MEDIA_TYPES),
                            max_bytes=settings["validate_max_bytes"], max_triples=settings["validate_max_triples"],
-                           timeout=settings["validate_timeout"])
+                           timeout=settings["validate_timeout"], max_proofs=MAX_PROOFS)
