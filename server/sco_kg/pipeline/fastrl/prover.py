@@ -101,8 +101,9 @@ class _Prover:
         self.by_pred: dict = {}  # p -> [triples of p]
         self.so: dict = {}  # p -> s -> {o}
         self.os: dict = {self.TYPE: {}}  # p -> o -> {s}
-        self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known
-        self.by_o: dict | None = None  # o -> {(s, p)}
+        self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known,
+        self.by_o: dict | None = None  # o -> {(s, p)}, both of the terms of ``equal`` only
+        self.equal: set = set()  # the terms of the known sameAs triples
         self.proofs: dict = {}  # triple -> (rule, *premises): one flat tuple
         self.new: dict = {}  # this round's conclusions
         self.rounds = 0
@@ -169,16 +170,31 @@ class _Prover:
                 instances[c] = {t[0] for t in ts}
             else:
                 xs.update([t[0] for t in ts])
-        if self.by_s is None and self.SAME in by_pred:
-            self.by_s, self.by_o = {}, {}
-            triples = [*self.asserted, *self.proofs]
-        elif self.by_s is not None:
-            triples = [t for ts in by_p.values() for t in ts]
-        else:
+        same = by_p.get(self.SAME)
+        if same is None and self.by_s is None:
             return
-        for a, q, b in triples:
-            self.by_s.setdefault(a, set()).add((q, b))
-            self.by_o.setdefault(b, set()).add((a, q))
+        if self.by_s is None:
+            self.by_s, self.by_o = {}, {}
+        # by_s and by_o hold the triples about the terms of sameAs triples only (the rules
+        # that read them start from one): the new triples about the terms known so, then
+        # every known triple about the terms new to sameAs triples (this delta included)
+        by_s, by_o, equal = self.by_s, self.by_o, self.equal
+        if equal:
+            for ts in by_p.values():
+                for a, q, b in ts:
+                    if a in equal:
+                        by_s.setdefault(a, set()).add((q, b))
+                    if b in equal:
+                        by_o.setdefault(b, set()).add((a, q))
+        fresh = {x for a, _q, b in same for x in (a, b)} - equal if same else _NONE
+        if fresh:
+            equal |= fresh
+            for ts in by_pred.values():
+                for a, q, b in ts:
+                    if a in fresh:
+                        by_s.setdefault(a, set()).add((q, b))
+                    if b in fresh:
+                        by_o.setdefault(b, set()).add((a, q))
 
     def emit(self, t: tuple, rule: str, premises: tuple) -> None:
         if t not in self.asserted and t not in self.proofs and t not in self.new:
