@@ -10,7 +10,7 @@ The proof is fastrl's (:mod:`.fastrl.prover`), over the asserted triples of the 
 graph but ``kgg:inferred``, as the build reasons), and every step of the tree shown is checked
 again by :mod:`.proof_check`, which shares no code with the reasoner: an explanation that does
 not hold is an error, never shown. The proofs are found here, on demand (the build does not
-store them yet); reasoning with them costs up to twice reasoning without (benchmarks/proofs.py).
+store them yet); reasoning with them costs up to twice reasoning without (benchmarks/results/run.md).
 
 A leaf's words: a graph derived from a span (``prov:wasDerivedFrom``) gives that span's
 ``oa:exact``; an editorial graph, the ontology and its imports say what they are instead.

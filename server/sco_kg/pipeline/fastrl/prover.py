@@ -8,14 +8,17 @@ rule instance per conclusion, over the engine's interned terms and asserted trip
 semi-naively, and records for each triple the first rule instance that concludes it.
 Without proofs this module is not run at all: it costs nothing.
 
-It is made to cost less than the fast rounds again (benchmarks/proofs.py, the whole closure
-with proofs against without: at 100k synthetic triples 0.86-1.04 s and 55-57 MB of growth
-against 0.60-0.68 s and 33 MB; at 1M 17.1 s and 532 MB against 12.2 s and 329 MB): each
+It is made to cost less than the fast rounds again (benchmarks/run.py, the whole closure
+with proofs against without, medians of 5: at 100k synthetic triples 0.96 s and 145 MiB of
+peak RSS against 0.49 s and 124 MiB; at 1M 16.0 s and 1,028 MiB against 8.6 s and 812 MiB;
+benchmarks/results/run.md): each
 round's new triples are grouped by predicate and class so that a rule looks its schema
 premise up once per group; rdf:type conclusions are a set difference with the class's known
 instances; a derivation is one flat tuple, its premises the very tuples already stored; the
 known triples are the asserted set and the proofs (no copy), kept per predicate in lists,
-and a predicate is indexed only once a join asks for it.
+and a predicate is indexed only once a join asks for it; the first round's groups come from
+the engine's input, grouped already; eq-rep-* reads an index by subject and by object of the
+terms of sameAs triples only.
 
 What is guaranteed
 ------------------
