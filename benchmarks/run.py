@@ -4,6 +4,7 @@ each beside the peer people would pick instead, on the same synthetic data, in o
     benchmarks/setup.sh                      # once: wrk (Debian) and the oxigraph CLI
     .venv/bin/python benchmarks/run.py       # the full run (about 30 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick   # a smoke run: small data, 1 s per load test
+    .venv/bin/python benchmarks/run.py --proofs-only   # reasoning with proofs again, other rows kept
 
 Not part of the test run. Writes ``benchmarks/results/run.json`` (every sample, medians,
 ratios against the peers, peak memory, machine, versions, load average, date) and
@@ -28,6 +29,9 @@ stage alone, its peak memory (``ru_maxrss``, input included) is read by the pare
 * build: the whole ``sco-kg build --data FILE`` command, the one pipeline (the validation
   includes the provenance of the graphs the file names and the check of every literal)
   (targets: 1M under 180 s, 4 GB).
+* proofs (``--proofs-sizes``, and ``--same-as-size`` with ``sco-kg synth --same-as``):
+  ``fastrl.closure(proofs=True)`` against the same closure without proofs, samples
+  alternating (benchmarks/proofs.py; target: at most 2x the time and the peak memory).
 
 Endpoint (``--endpoint-size``, default 100k): the project's data plus the synthetic file,
 reasoned by fastrl, written as N-Quads (the build's own writer), served by
@@ -68,6 +72,9 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import proofs as proof_rows  # noqa: E402  (benchmarks/proofs.py: the rows of reasoning with proofs)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 PYTHON = sys.executable
@@ -84,6 +91,8 @@ TARGETS = {
     "endpoint_throughput_c8_join_heavy": ">= 0.8x oxigraph",
     "endpoint_p99_c8_join_heavy": "<= 1.5x oxigraph",
     "endpoint_errors": "0",
+    "proofs_time_ratio_100k_1M": f"<= {proof_rows.TARGET:g} (fastrl with proofs / without)",
+    "proofs_peak_ratio_100k_1M": f"<= {proof_rows.TARGET:g} (fastrl with proofs / without)",
 }
 
 
@@ -92,6 +101,8 @@ TARGETS = {
 def child(stage: str, engine: str, path: str, out: str | None) -> dict:
     """One measurement in this fresh process; returns what it saw (seconds of the stage alone)."""
     sys.path.insert(0, str(ROOT / "server"))
+    if stage == "proofs":
+        return proof_rows.child(engine, path)
     from sco_kg.pipeline.sources import Sources
 
     sources = Sources.default(data_files=[path])
@@ -505,7 +516,8 @@ def machine() -> dict:
             versions[name] = version(name)
         except Exception:
             versions[name] = None
-    versions["wrk"] = (subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout or "").split("[")[0].strip()
+    versions["wrk"] = (subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout or "").split("[")[0].strip() \
+        if shutil.which("wrk") else None
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1), "python": platform.python_version(),
             "platform": platform.platform(), "versions": versions, "git": git}
@@ -517,18 +529,32 @@ def ratio(a: dict, b: dict):
     return None
 
 
+def synth_file(work: Path, n: int, same_as: float = 0.0) -> Path:
+    """``sco-kg synth`` data (seed 1) in the scratch folder, made once."""
+    f = work / (f"synth-{n}.trig" if not same_as else f"synth-{n}-same-as-{same_as:g}.trig")
+    if not f.is_file():
+        subprocess.run([PYTHON, "-m", "sco_kg", "synth", "--triples", str(n), "--seed", str(SEED), "--out", str(f)]
+                       + (["--same-as", str(same_as)] if same_as else []),
+                       cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
+                       stderr=subprocess.DEVNULL)
+    return f
+
+
+def proofs(opts, work: Path) -> dict:
+    """The rows of reasoning with proofs against without (benchmarks/proofs.py)."""
+    cases = proof_rows.cases(opts.proofs_sizes, opts.same_as_size, opts.same_as)
+    files = {(c["triples"], c["same_as"]): synth_file(work, c["triples"], c["same_as"]) for c in cases}
+    print("reasoning with proofs / without", flush=True)
+    sample = lambda flag, path: measure([PYTHON, __file__, "--child", "proofs", flag, path, "-"],  # noqa: E731
+                                        opts.stage_timeout)
+    return proof_rows.run(cases, files, opts.proofs_repeat, sample)
+
+
 def run(opts) -> dict:
     work = Path(opts.work)
     work.mkdir(parents=True, exist_ok=True)
     sizes = sorted(set(opts.sizes) | set(opts.big))
-    files = {}
-    for n in sorted(set(sizes) | ({opts.endpoint_size} - {0})):  # 0: no endpoint
-        f = work / f"synth-{n}.trig"
-        if not f.is_file():
-            subprocess.run([PYTHON, "-m", "sco_kg", "synth", "--triples", str(n), "--seed", str(SEED), "--out", str(f)],
-                           cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")},
-                           stderr=subprocess.DEVNULL)
-        files[n] = f
+    files = {n: synth_file(work, n) for n in sorted(set(sizes) | ({opts.endpoint_size} - {0}))}  # 0: no endpoint
     doc: dict = {"benchmark": "issue 6: stages and endpoint beside their peers (benchmarks/run.py)",
                  "command": " ".join(["benchmarks/run.py", *sys.argv[1:]]),
                  "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
@@ -560,6 +586,8 @@ def run(opts) -> dict:
             "store_disk_over_memory": ratio(s["store"]["disk"], s["store"]["memory"]),
         }
         doc["stages"][str(n)] = s
+    if opts.proofs_sizes or opts.same_as_size:
+        doc["proofs"] = proofs(opts, work)
     if opts.endpoint_size:
         ep = endpoint(opts.endpoint_size, files[opts.endpoint_size], work, opts.c1_duration, opts.c8_duration,
                       opts.build_timeout)
@@ -636,6 +664,8 @@ def markdown(doc: dict) -> str:
             lines.append(f"| {r['concurrency']} | {r['cq']} | {r['ours_rps']:.0f} | {r['oxigraph_rps']:.0f} | "
                          f"{r['throughput_ratio']} | {r['ours_p50_ms']:.2f} / {r['ours_p99_ms']:.2f} | "
                          f"{r['oxigraph_p50_ms']:.2f} / {r['oxigraph_p99_ms']:.2f} | {r['p99_ratio']} |")
+    if doc.get("proofs"):
+        lines += proof_rows.markdown(doc["proofs"])
     return "\n".join(lines) + "\n"
 
 
@@ -662,18 +692,36 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="smoke run: 2k triples, 1 s per load test")
     p.add_argument("--endpoint-only", action="store_true",
                    help="measure the endpoint again; keep the stages (and their date) of the results file")
+    p.add_argument("--proofs-sizes", type=ints, default=[100_000, 1_000_000],
+                   help="sizes at which fastrl runs with proofs and without")
+    p.add_argument("--same-as-size", type=int, default=100_000, help="size of the owl:sameAs graph (0: none)")
+    p.add_argument("--same-as", type=float, default=0.5,
+                   help="share of its entities known by two IRIs (sco-kg synth --same-as)")
+    p.add_argument("--proofs-repeat", type=int, default=3, help="samples of each side of the proofs rows")
+    p.add_argument("--proofs-only", action="store_true",
+                   help="measure the proofs rows again; keep the other rows of the results file")
     opts = p.parse_args()
     if opts.quick:
         opts.sizes, opts.big, opts.endpoint_size, opts.c1_duration, opts.c8_duration = [2000], [], 2000, 1, 1
-    for tool in ("wrk", OXIGRAPH):
+        opts.proofs_sizes, opts.same_as_size, opts.proofs_repeat = [2000], 2000, 1
+    for tool in ("wrk", OXIGRAPH) if not opts.proofs_only else ():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: run benchmarks/setup.sh")
     out = Path(opts.out)
-    if opts.endpoint_only:
+    if opts.proofs_only:
+        doc = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        work = Path(opts.work)
+        work.mkdir(parents=True, exist_ok=True)
+        doc["proofs"] = {**proofs(opts, work), "machine": machine(),
+                         "command": " ".join(["benchmarks/run.py", *sys.argv[1:]])}
+        doc["targets"] = {**doc.get("targets", {}), **TARGETS}
+    elif opts.endpoint_only:
         previous = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-        opts.sizes, opts.big = [], []
+        opts.sizes, opts.big, opts.proofs_sizes, opts.same_as_size = [], [], [], 0
         doc = run(opts)
         doc["stages"] = previous["stages"]
+        if previous.get("proofs"):  # measured apart: kept with its own date and machine
+            doc["proofs"] = {"machine": previous.get("machine"), **previous["proofs"]}
         doc["stages_from"] = {k: previous.get(k) for k in ("date", "command", "load_average_before",
                                                            "load_average_after", "machine")}
     else:

@@ -73,3 +73,43 @@ def test_join_heavy_is_what_oxigraph_itself_takes_time_to_answer(run):
     assert s["join_heavy"] == ["join"]
     assert s["c8_join_heavy_throughput_ratio_median"] == 1.25
     assert s["c8_light_throughput_ratio_median"] == round(1100 / 16000, 3)
+
+
+def _sample(seconds, peak, before=40.0, **extra):
+    return {"seconds": seconds, "peak_rss_mib": peak, "rss_before_mib": before, "asserted": 10, "inferred": 5,
+            "same_as_classes": 0, **extra}
+
+
+def test_proof_rows_ratios_are_medians_with_over_without(run):
+    rows = run.proof_rows
+    samples = {"off": [_sample(1.0, 100), _sample(1.2, 104), _sample(5.0, 100)],
+               "on": [_sample(2.1, 150, proofs=7), _sample(1.8, 160, proofs=7), _sample(2.0, 150, proofs=7)]}
+    r = rows.summary(samples)
+    assert r["without"]["seconds"] == 1.2 and r["with"]["seconds"] == 2.0
+    assert r["time_ratio"] == round(2.0 / 1.2, 2) and r["time_met"]
+    assert r["peak_ratio"] == 1.5 and r["peak_met"]
+    assert r["growth_ratio"] == round(110 / 60, 2)  # growth: peak minus the RSS before the closure
+    assert r["proofs"] == 7 and r["unproven"] == 0
+
+
+def test_proof_rows_say_a_missed_target_and_a_failed_sample(run):
+    rows = run.proof_rows
+    over = rows.summary({"off": [_sample(1.0, 100)], "on": [_sample(2.5, 150)]})
+    assert over["time_ratio"] == 2.5 and not over["time_met"] and over["peak_met"]
+    killed = rows.summary({"off": [_sample(1.0, 100)], "on": [{"timeout": True, "limit_s": 300, "peak_rss_mib": 9}]})
+    assert killed == {"error": "killed after 300 s"}
+    section = {"repeat": 1, "target_ratio": rows.TARGET, "date": "d", "load_average_before": [0],
+               "load_average_after": [0],
+               "rows": [{"name": "synth 100,000", "target": True, **over},
+                        {"name": "synth 100,000, same-as 0.5", "target": False, **over},
+                        {"name": "synth 1,000,000", "target": True, **killed}]}
+    text = "\n".join(rows.markdown(section))
+    assert "| not met (time) |" in text and "| none (over 2x in time) |" in text and "killed after 300 s" in text
+
+
+def test_proof_samples_alternate_which_side_goes_first(run):
+    seen = []
+    row = run.proof_rows.measure({"name": "x", "triples": 1, "same_as": 0.0}, "/f.trig", 3,
+                                 lambda flag, path: seen.append(flag) or _sample(1.0, 100))
+    assert seen == ["off", "on", "on", "off", "off", "on"]
+    assert row["file"] == "f.trig" and row["with"]["samples"] == 3

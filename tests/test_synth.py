@@ -113,3 +113,34 @@ def test_synth_command_writes_the_file(tmp_path):
     parsed = Dataset()
     parsed.parse(out, format="trig")
     assert quads(parsed) == quads(synth.generate(500, seed=2))
+
+
+def test_same_as_names_a_share_of_the_entities_twice_and_leaves_the_rest_alone(small):
+    from rdflib import URIRef
+    from rdflib.namespace import OWL
+
+    assert not list(small.quads((None, OWL.sameAs, None, None)))
+    aliased = synth.generate(3_000, seed=7, same_as=0.5)
+    assert quads(aliased) == quads(synth.generate(3_000, seed=7, same_as=0.5))
+    same = [(s, o) for s, _p, o, _g in aliased.quads((None, OWL.sameAs, None, None))]
+    assert same and all(o == URIRef(f"{s}-aka") for s, o in same)
+    entities = {s for s, _p, o, _g in small.quads((None, RDF.type, None, None)) if o in synth._ALIASED}
+    assert 0.3 < len(same) / len(entities) < 0.7, (len(same), len(entities))
+    back = {o: s for s, o in same}
+    used = [t for t in aliased.quads((None, None, None, None)) if t[1] != OWL.sameAs and (t[0] in back or t[2] in back)]
+    assert len(used) > len(same)  # the second names are used in facts and labels
+    # otherwise the same data: with the second names undone and the sameAs triples left out,
+    # the triples are those of the data without them (an article fewer at most: the sameAs
+    # triples count towards the size)
+    plain = {(s, p, o) for s, p, o, _g in small.quads((None, None, None, None))}
+    undone = {(back.get(s, s), p, back.get(o, o)) for s, p, o, _g in aliased.quads((None, None, None, None))
+              if p != OWL.sameAs}
+    assert undone <= plain and len(undone) > 0.9 * len(plain)
+
+
+def test_same_as_is_a_share(tmp_path):
+    with pytest.raises(ValueError):
+        list(synth.quads(100, 1, same_as=1.5))
+    result = CliRunner().invoke(synth_command, ["--triples", "500", "--seed", "2", "--same-as", "0.5",
+                                                "--out", str(tmp_path / "s.trig")])
+    assert result.exit_code == 0, result.output

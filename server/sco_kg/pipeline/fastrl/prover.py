@@ -8,14 +8,17 @@ rule instance per conclusion, over the engine's interned terms and asserted trip
 semi-naively, and records for each triple the first rule instance that concludes it.
 Without proofs this module is not run at all: it costs nothing.
 
-It is made to cost less than the fast rounds again (benchmarks/proofs.py, the whole closure
-with proofs against without: at 100k synthetic triples 0.86-1.04 s and 55-57 MB of growth
-against 0.60-0.68 s and 33 MB; at 1M 17.1 s and 532 MB against 12.2 s and 329 MB): each
+It is made to cost less than the fast rounds again (benchmarks/run.py, the whole closure
+with proofs against without, medians of 5: at 100k synthetic triples 0.96 s and 145 MiB of
+peak RSS against 0.49 s and 124 MiB; at 1M 16.0 s and 1,028 MiB against 8.6 s and 812 MiB;
+benchmarks/results/run.md): each
 round's new triples are grouped by predicate and class so that a rule looks its schema
 premise up once per group; rdf:type conclusions are a set difference with the class's known
 instances; a derivation is one flat tuple, its premises the very tuples already stored; the
 known triples are the asserted set and the proofs (no copy), kept per predicate in lists,
-and a predicate is indexed only once a join asks for it.
+and a predicate is indexed only once a join asks for it; the first round's groups come from
+the engine's input, grouped already; eq-rep-* reads an index by subject and by object of the
+terms of sameAs triples only.
 
 What is guaranteed
 ------------------
@@ -50,7 +53,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rdflib import Literal
+from rdflib import BNode, Literal, URIRef
 
 from . import vocab as V
 from .prover_restrictions import restriction_rules
@@ -63,6 +66,7 @@ __all__ = ["prove"]
 
 _NONE: frozenset = frozenset()
 _EMPTY: dict = {}
+_NOT_LITERAL = (URIRef, BNode)  # the types of most terms, surely not literals
 
 #: predicates whose new triples make the restriction / list rules run again in full
 _RESTRICTION_PREDICATES = (
@@ -100,8 +104,9 @@ class _Prover:
         self.by_pred: dict = {}  # p -> [triples of p]
         self.so: dict = {}  # p -> s -> {o}
         self.os: dict = {self.TYPE: {}}  # p -> o -> {s}
-        self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known
-        self.by_o: dict | None = None  # o -> {(s, p)}
+        self.by_s: dict | None = None  # s -> {(p, o)}, made once a sameAs triple is known,
+        self.by_o: dict | None = None  # o -> {(s, p)}, both of the terms of ``equal`` only
+        self.equal: set = set()  # the terms of the known sameAs triples
         self.proofs: dict = {}  # triple -> (rule, *premises): one flat tuple
         self.new: dict = {}  # this round's conclusions
         self.rounds = 0
@@ -168,16 +173,31 @@ class _Prover:
                 instances[c] = {t[0] for t in ts}
             else:
                 xs.update([t[0] for t in ts])
-        if self.by_s is None and self.SAME in by_pred:
-            self.by_s, self.by_o = {}, {}
-            triples = [*self.asserted, *self.proofs]
-        elif self.by_s is not None:
-            triples = [t for ts in by_p.values() for t in ts]
-        else:
+        same = by_p.get(self.SAME)
+        if same is None and self.by_s is None:
             return
-        for a, q, b in triples:
-            self.by_s.setdefault(a, set()).add((q, b))
-            self.by_o.setdefault(b, set()).add((a, q))
+        if self.by_s is None:
+            self.by_s, self.by_o = {}, {}
+        # by_s and by_o hold the triples about the terms of sameAs triples only (the rules
+        # that read them start from one): the new triples about the terms known so, then
+        # every known triple about the terms new to sameAs triples (this delta included)
+        by_s, by_o, equal = self.by_s, self.by_o, self.equal
+        if equal:
+            for ts in by_p.values():
+                for a, q, b in ts:
+                    if a in equal:
+                        by_s.setdefault(a, set()).add((q, b))
+                    if b in equal:
+                        by_o.setdefault(b, set()).add((a, q))
+        fresh = {x for a, _q, b in same for x in (a, b)} - equal if same else _NONE
+        if fresh:
+            equal |= fresh
+            for ts in by_pred.values():
+                for a, q, b in ts:
+                    if a in fresh:
+                        by_s.setdefault(a, set()).add((q, b))
+                    if b in fresh:
+                        by_o.setdefault(b, set()).add((a, q))
 
     def emit(self, t: tuple, rule: str, premises: tuple) -> None:
         if t not in self.asserted and t not in self.proofs and t not in self.new:
@@ -202,10 +222,18 @@ class _Prover:
         return members, cells
 
     # ----------------------------------------------------------------- rounds
-    def run(self, asserted: set) -> dict:
+    def run(self, asserted: set, by_p: dict, by_c: dict) -> dict:
+        """The rounds, from the asserted triples (``by_p``, ``by_c``: them grouped as
+        :meth:`commit` groups, made from the engine's input, which is grouped already)."""
         self.asserted = asserted
         self.axioms()
-        by_p, by_c = self.commit([*asserted, *self.new])
+        axioms_p, axioms_c = self.group(list(self.new))
+        for groups, more in ((by_p, axioms_p), (by_c, axioms_c)):
+            for key, ts in more.items():
+                groups.setdefault(key, []).extend(ts)
+        self.proofs.update(self.new)
+        self.new = {}
+        self.add_groups(by_p, by_c)
         trigger = (self.TRANS, self.SYMP, self.FUNC, self.IFP)
         while by_p:
             self.rounds += 1
@@ -221,6 +249,12 @@ class _Prover:
         it grouped by predicate and, rdf:type triples, by class: the next round's delta."""
         self.proofs.update(self.new)
         self.new = {}
+        by_p, by_c = self.group(delta)
+        self.add_groups(by_p, by_c)
+        return by_p, by_c
+
+    def group(self, delta: list) -> tuple[dict, dict]:
+        """``delta`` by predicate and, its rdf:type triples, by class."""
         by_p: dict = {}
         for t in delta:
             ts = by_p.get(t[1])
@@ -235,7 +269,6 @@ class _Prover:
                 by_c[t[2]] = [t]
             else:
                 ts.append(t)
-        self.add_groups(by_p, by_c)
         return by_p, by_c
 
     def axioms(self) -> None:
@@ -248,6 +281,8 @@ class _Prover:
         for ap in sorted(V.ANNOTATION_PROPERTIES):
             self.emit((eng.intern(ap), T, annotation), "prp-ap", ())
         for n, term in enumerate(list(eng.terms)):
+            if type(term) in _NOT_LITERAL:  # most terms: isinstance goes through ABCMeta
+                continue
             if isinstance(term, Literal) and term.datatype in V.OWL_RL_DATATYPES:
                 for dt in (term.datatype, *sorted(V.DATATYPE_SUBSUMPTIONS.get(term.datatype, ()))):
                     self.emit((n, T, eng.intern(dt)), "dt-type2", ())
@@ -272,9 +307,11 @@ class _Prover:
                     self.declarations(t)
         schema_rules = (self.SCO, self.EQC, self.SPO, self.EQP, self.DOM, self.RNG, self.INV)
         for p, ts in by_p.items():
-            if p == self.SAME or self.by_s is not None:
+            if p == self.SAME:
                 for t in ts:
                     self.equality(t)
+            elif self.by_s is not None:
+                self.replace_equals(p, ts)
             # rules on a data triple (any predicate, rdf:type included)
             for c in objs(p, self.DOM):
                 self.emit_each(ts, 0, T, c, "prp-dom", (p, self.DOM, c), True)
@@ -354,6 +391,27 @@ class _Prover:
             emit((s, p2, o), "eq-rep-p", ((p, self.SAME, p2), t))
         for o2 in objs(o, self.SAME):
             emit((s, p, o2), "eq-rep-o", ((o, self.SAME, o2), t))
+
+    def replace_equals(self, p: int, ts) -> None:
+        """eq-rep-s/p/o with each of ``ts`` (triples of ``p``, not owl:sameAs) as the triple
+        whose term is replaced: :meth:`equality`'s last three rules, the sameAs index looked
+        up once for the group instead of three calls a triple."""
+        emit, SAME = self.emit, self.SAME
+        same = self.so_of(SAME)
+        p_equals = same.get(p)
+        for t in ts:
+            s, _p, o = t
+            s_equals = same.get(s)
+            if s_equals:
+                for s2 in s_equals:
+                    emit((s2, p, o), "eq-rep-s", ((s, SAME, s2), t))
+            if p_equals:
+                for p2 in p_equals:
+                    emit((s, p2, o), "eq-rep-p", ((p, SAME, p2), t))
+            o_equals = same.get(o)
+            if o_equals:
+                for o2 in o_equals:
+                    emit((s, p, o2), "eq-rep-o", ((o, SAME, o2), t))
 
     def characteristics(self, t: tuple) -> None:
         """prp-trp, prp-fp, prp-ifp with ``t`` in each place."""
@@ -481,9 +539,18 @@ class _Prover:
 def prove(eng: Engine) -> tuple[dict, int, set]:
     """``triple -> (rule, *premises)`` (one flat tuple: a tuple fewer a derivation) for every triple the rules conclude from the engine's
     asserted triples (ids), the number of rounds it took, and the asserted triples (ids)."""
-    asserted = {(s, eng.TYPE, c) for c, xs in eng.input_T.items() for s in xs}
-    asserted.update((s, p, o) for p, pairs in eng.input_P.items() for s, o in pairs)
-    asserted.update((a, eng.SAME, b) for a, b in eng.input_same)
+    # the engine's input is grouped by class and predicate already: the first round's delta
+    # is made from it (one tuple a triple, shared by the groups and the asserted set)
+    T = eng.TYPE
+    by_c = {c: [(s, T, c) for s in xs] for c, xs in eng.input_T.items() if xs}
+    by_p = {p: [(s, p, o) for s, o in pairs] for p, pairs in eng.input_P.items() if pairs}
+    if eng.input_same:
+        by_p.setdefault(eng.SAME, []).extend((a, eng.SAME, b) for a, b in eng.input_same)
+    if by_c:
+        by_p.setdefault(T, []).extend(t for ts in by_c.values() for t in ts)
+    asserted: set = set()
+    for ts in by_p.values():
+        asserted.update(ts)
     prover = _Prover(eng)
-    proofs = prover.run(asserted)
+    proofs = prover.run(asserted, by_p, by_c)
     return proofs, prover.rounds, asserted
