@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
 from ... import __version__
 from ...core.gc_pause import gc_paused
@@ -96,10 +96,8 @@ def closure_of_triples(
     keep_noise: bool = False,
     limits: ReasoningLimits | None = None,
     proofs: bool = False,
-    term_order: list | None = None,
 ) -> ClosureResult:
     """The OWL 2 RL closure of an iterable of ``(s, p, o)`` rdflib terms (TBox and ABox together).
-    ``term_order``: the terms numbered first, in that order (:func:`canonical_terms`).
 
     With ``limits``, raises :class:`~sco_kg.core.errors.ReasoningLimitExceeded` as soon as
     the inferred triples pass their bound (checked while the rules run, :mod:`.budget`).
@@ -111,9 +109,9 @@ def closure_of_triples(
     with gc_paused():
         t0 = time.perf_counter()
         eng = Engine(limits)
-        if term_order:
-            eng.number(term_order)
         eng.load(triples)
+        if proofs:  # the proofs follow the ids: the same input, the same proofs (Engine.renumber)
+            eng.renumber()
         eng.snapshot_input()
         t1 = time.perf_counter()
         eng.run()
@@ -163,35 +161,4 @@ def closure(
     ``limits`` bounds the inferred triples (:class:`~sco_kg.pipeline.reasoning_limits.ReasoningLimits`);
     ``proofs`` records why each was inferred (``result.proofs``, :class:`Proofs`).
     """
-    first = _source_triples(source, exclude)
-    order = None
-    if proofs:
-        # A derivation is the first rule instance found, and what is found first follows the
-        # engine's term ids, which follow the input's order (rdflib's sets: it changes with
-        # the hash seed). Numbered in one order of the terms, the same input gets the same
-        # proofs in every process. It reads the input twice: a Graph, a Dataset, or an
-        # iterable that can be iterated again (an iterator is read into a list first).
-        if iter(source) is source:
-            source = list(first)
-            first = source
-        order = canonical_terms(_source_triples(source, exclude))
-        first = _source_triples(source, exclude)
-    return closure_of_triples(first, keep_noise=keep_noise, limits=limits, proofs=proofs, term_order=order)
-
-
-def canonical_terms(triples: Iterable[tuple]) -> list:
-    """The distinct terms of ``triples`` in one order whatever the input's: by kind (IRIs,
-    literals, blank nodes), then text, then datatype and language (blank nodes by label:
-    their labels are a parse's own, so proofs that go through them may still differ)."""
-    terms: set = set()
-    add = terms.add
-    for s, p, o in triples:
-        add(s)
-        add(p)
-        add(o)
-    rank = {URIRef: 0, Literal: 1}
-
-    def key(t):
-        return (rank.get(type(t), 2), str(t), str(getattr(t, "datatype", None) or ""), getattr(t, "language", None) or "")
-
-    return sorted(terms, key=key)
+    return closure_of_triples(_source_triples(source, exclude), keep_noise=keep_noise, limits=limits, proofs=proofs)

@@ -541,11 +541,15 @@ def prove(eng: Engine) -> tuple[dict, int, set]:
     asserted triples (ids), the number of rounds it took, and the asserted triples (ids)."""
     # the engine's input is grouped by class and predicate already: the first round's delta
     # is made from it (one tuple a triple, shared by the groups and the asserted set)
+    # sorted: which derivation is recorded first follows this order, and the order of sets
+    # and dicts follows the order things were put in (the input's, rdflib's): sorted by the
+    # ids (given in one order of the terms, fastrl.canonical_terms), the proofs are the same
+    # in every process
     T = eng.TYPE
-    by_c = {c: [(s, T, c) for s in xs] for c, xs in eng.input_T.items() if xs}
-    by_p = {p: [(s, p, o) for s, o in pairs] for p, pairs in eng.input_P.items() if pairs}
+    by_c = {c: [(s, T, c) for s in sorted(eng.input_T[c])] for c in sorted(eng.input_T) if eng.input_T[c]}
+    by_p = {p: [(s, p, o) for s, o in sorted(eng.input_P[p])] for p in sorted(eng.input_P) if eng.input_P[p]}
     if eng.input_same:
-        by_p.setdefault(eng.SAME, []).extend((a, eng.SAME, b) for a, b in eng.input_same)
+        by_p.setdefault(eng.SAME, []).extend((a, eng.SAME, b) for a, b in sorted(eng.input_same))
     if by_c:
         by_p.setdefault(T, []).extend(t for ts in by_c.values() for t in ts)
     asserted: set = set()
