@@ -9,6 +9,7 @@ from pathlib import Path
 from interop_engines import ROOT
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from sco_kg.rdf.namespaces import PROOFS_GRAPH
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "fixtures" / "mini"
@@ -59,6 +60,13 @@ class Dump:
     def files(self) -> list[Path]:
         """Every RDF file of the export."""
         return sorted(p for p in self.dir.iterdir() if p.suffix in DUMP_FORMATS)
+
+    @property
+    def union_triples(self) -> set:
+        """The triples of the union dumps and of the endpoint's default graph: every named
+        graph's but kgg:proofs's (those are only in the quad dumps, as their graph)."""
+        return {(s, p, o) for s, p, o, c in self.dataset.quads((None, None, None, None))
+                if getattr(c, "identifier", c) != PROOFS_GRAPH}
 
     @property
     def graphs(self) -> list[str]:
