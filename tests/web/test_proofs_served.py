@@ -1,7 +1,11 @@
 """kgg:proofs on the served build: a named graph like the others (GRAPH, the Graph Store,
-its page), never part of the union default graph, its counts or its statistics."""
+its page), never part of the union default graph, its counts or its statistics; and the
+query of docs/profile.md that walks from an inferred triple to its words."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import rdflib
 from rdflib.namespace import RDF
@@ -11,6 +15,7 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 SKG = "https://w3id.org/sco-kg/ontology#"
+PROFILE = Path(__file__).resolve().parents[2] / "docs" / "profile.md"
 RESULTS = {"Accept": "application/sparql-results+json"}
 
 
@@ -86,3 +91,19 @@ def test_the_page_of_the_proofs_graph_says_what_it_is_and_stays_bounded(real_cli
     assert "proofs of the inferred triples" in html and "Not part of the default graph" in html
     assert "Why each triple of kgg:inferred holds" in html  # the graph's own rdfs:comment
     assert len(read) <= 51  # the page reads what it shows, not the 11,000 triples
+
+
+def _profile_example() -> str:
+    section = PROFILE.read_text(encoding="utf-8").split("## Proofs:", 1)[1]
+    (query,) = re.findall(r"^```sparql\n(.*?)^```", section, re.M | re.S)
+    return query
+
+
+def test_the_example_of_the_profile_walks_from_the_inferred_triple_to_its_words(real_client):
+    rows = _select(real_client, _profile_example())
+    assert len(rows) == 1
+    (row,) = rows
+    assert row["rule"] == "prp-spo1"
+    assert row["premise"] == SKG + "chairedBy"
+    assert row["graph"] == "https://w3id.org/sco-kg/graph/000_1cb7668562977704/s01"
+    assert row["words"].endswith("présidée par le ministre russe de la Défense, Sergueï Choïgou.")
