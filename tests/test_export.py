@@ -15,6 +15,7 @@ from pipeline_support import FIXED_NOW, TINY
 from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from sco_kg.pipeline.build import build
+from sco_kg.rdf.namespaces import KGP, PROOFS_GRAPH
 from sco_kg.store.export import DUMPS, FILES, MANIFEST, VOID, datasets_isomorphic, export, union_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,18 @@ def tiny_export(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def proofs_export(tmp_path_factory):
+    """The tiny build with kgg:proofs, as ``sco-kg build`` and ``serve`` make it."""
+    from sco_kg.pipeline.sources import Sources
+
+    result = build(Sources.from_dirs(TINY / "ontology", [TINY / "data"]), now=FIXED_NOW, proofs=True)
+    assert len(result.dataset.graph(PROOFS_GRAPH)) > 0
+    out = tmp_path_factory.mktemp("export") / "dist"
+    export(result, out)
+    return result.dataset, out
+
+
+@pytest.fixture(scope="module")
 def mini_export(tmp_path_factory):
     """The interop harness's small case: typed and tagged literals, a blank node, a triple in two graphs."""
     dataset = Dataset()
@@ -43,7 +56,7 @@ def mini_export(tmp_path_factory):
     return dataset, out
 
 
-CASES = ["tiny_export", "mini_export"]
+CASES = ["tiny_export", "proofs_export", "mini_export"]
 
 
 def _parse(path: Path):
@@ -138,6 +151,54 @@ def test_void_describes_the_dataset_and_each_graph(case, request):
     for _, _, _, c in dataset.quads((None, None, None, None)):
         expected[str(getattr(c, "identifier", c))] = len(dataset.graph(getattr(c, "identifier", c)))
     assert per_graph == expected
+
+
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+
+def test_proofs_are_a_graph_of_the_quad_dumps_and_not_of_the_union(proofs_export):
+    """kgg:proofs is kept as a graph by TriG and N-Quads; the union dumps, like the
+    endpoint's default graph, hold none of it; VoID counts the union without it."""
+    dataset, out = proofs_export
+    proofs = dataset.graph(PROOFS_GRAPH)
+    for name in ("sco-kg.trig", "sco-kg.nq"):
+        back = _parse(out / name)
+        assert isomorphic(_plain(back.graph(PROOFS_GRAPH)), _plain(proofs)), name
+    entries = {e["name"]: e for e in json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]}
+    union = union_graph(dataset)
+    only_proofs = {t for t in proofs if t not in union}
+    assert only_proofs and not any(str(s).startswith(str(KGP)) for s, _, _ in union)
+    for name in ("sco-kg.ttl", "sco-kg.nt", "sco-kg.rdf", "sco-kg.jsonld"):
+        back = _parse(out / name)
+        assert len(back) == entries[name]["triples"] == len(union), name
+        assert not any(t in back for t in only_proofs), name
+    void = Graph().parse(out / VOID, format="turtle")
+    ds = URIRef((out / VOID).resolve().as_uri() + "#sco-kg")
+    assert void.value(ds, VOIDNS.triples).toPython() == len(union)
+    (subset,) = void.subjects(SD.name, PROOFS_GRAPH)
+    assert void.value(subset, VOIDNS.triples).toPython() == len(proofs)
+    assert "kgg:inferred" in str(void.value(subset, DCTERMS.description))
+    assert {str(d).rsplit("/", 1)[-1] for d in void.objects(subset, VOIDNS.dataDump)} == {"sco-kg.trig", "sco-kg.nq"}
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["proofs"] == len(proofs)
+
+
+def test_a_triple_of_the_proofs_graph_and_of_another_stays_in_the_union(tmp_path):
+    ds = Dataset()
+    ds.graph(URIRef("https://w3id.org/sco-kg/graph/one")).add((EXN.a, EXN.p, EXN.b))
+    ds.graph(PROOFS_GRAPH).add((EXN.a, EXN.p, EXN.b))
+    ds.graph(PROOFS_GRAPH).add((EXN.c, EXN.p, EXN.d))
+    export(ds, tmp_path / "dist")
+    nt = (tmp_path / "dist" / "sco-kg.nt").read_text(encoding="utf-8").splitlines()
+    assert nt == [f"<{EXN.a}> <{EXN.p}> <{EXN.b}> ."]
+    assert (tmp_path / "dist" / "sco-kg.nq").read_text(encoding="utf-8").count("\n") == 3
+
+
+def _plain(graph) -> Graph:
+    out = Graph()
+    for triple in graph:
+        out.add(triple)
+    return out
 
 
 _MINI_SCRIPT = (

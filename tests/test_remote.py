@@ -288,6 +288,25 @@ def test_push_puts_each_graph_and_the_union_then_counts(server, tmp_path):
     assert puts[UNION_GRAPH].count(b"\n") == 2  # the distinct union: the triple of two graphs once
 
 
+def test_push_puts_the_proofs_as_their_graph_and_not_into_the_union(server, tmp_path):
+    """kgg:proofs is outside the endpoint's default graph: PUT as a graph of its own, left
+    out of the union graph and of its expected count."""
+    from click.testing import CliRunner
+    from sco_kg.cli import main
+
+    proofs = "https://w3id.org/sco-kg/graph/proofs"
+    nq = _export(tmp_path) / "sco-kg.nq"
+    nq.write_text(nq.read_text(encoding="utf-8")
+                  + f"<urn:s> <urn:p> \"1\" <{proofs}> .\n<urn:st> <urn:rule> \"prp-spo1\" <{proofs}> .\n",
+                  encoding="utf-8")
+    puts = _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
+                                          "https://w3id.org/sco-kg/graph/b": 2, proofs: 2, UNION_GRAPH: 2}[g])
+    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert puts[proofs].count(b"\n") == 2
+    assert puts[UNION_GRAPH].count(b"\n") == 2 and b"urn:rule" not in puts[UNION_GRAPH]
+
+
 def test_push_names_the_graph_whose_count_differs(server, tmp_path):
     from click.testing import CliRunner
     from sco_kg.cli import main

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from interop_engines import ROOT
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from sco_kg.rdf.namespaces import PROOFS_GRAPH
 
 HERE = Path(__file__).resolve().parent
 MINI = HERE / "fixtures" / "mini"
@@ -60,9 +62,17 @@ class Dump:
         """Every RDF file of the export."""
         return sorted(p for p in self.dir.iterdir() if p.suffix in DUMP_FORMATS)
 
-    @property
+    @cached_property
+    def union_triples(self) -> set:
+        """The triples of the union dumps and of the endpoint's default graph: every named
+        graph's but kgg:proofs's (those are only in the quad dumps, as their graph)."""
+        return {(s, p, o) for s, p, o, c in self.dataset.quads((None, None, None, None))
+                if getattr(c, "identifier", c) != PROOFS_GRAPH}
+
+    @cached_property
     def graphs(self) -> list[str]:
-        """The named graphs (the default graph of a build is empty)."""
+        """The named graphs (the default graph of a build is empty). Computed once: the
+        build's 14,000 quads (11,835 of kgg:proofs) made a check per quad quadratic."""
         names = set()
         for _, _, _, c in self.dataset.quads((None, None, None, None)):
             name = getattr(c, "identifier", c)

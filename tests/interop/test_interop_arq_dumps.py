@@ -52,8 +52,8 @@ def expected_quads(dump) -> Answer:
 
 def expected_union(dump) -> Answer:
     union = Graph()
-    for s, p, o, _ in dump.dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
+    for triple in dump.union_triples:
+        union.add(triple)
     return Answer("graph", graph=union)
 
 

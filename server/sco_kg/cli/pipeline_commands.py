@@ -148,7 +148,8 @@ def validate(files, fmt, with_kg: bool, report_out, data_files, extra, data_dirs
                    "manifest.json and summary.json into this folder (replaced atomically).")
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)),
               default=None, help="One syntax to standard output or --output (default trig); "
-                                 "trig and nquads keep the named graphs, the others hold the union.")
+                                 "trig and nquads keep the named graphs, kgg:proofs included; the others "
+                                 "hold the union, without kgg:proofs.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
 @sources_options

@@ -4,6 +4,11 @@ JSON-LD, node objects with no context) hold the union; ``void.ttl`` describes th
 (VoID), ``manifest.json`` lists each file with its media type, count and SHA-256, and
 ``summary.json`` holds the build's counts.
 
+The union is the endpoint's default graph: every named graph but ``kgg:proofs`` (the proofs
+are about the closure, several times its size, not facts of it: PROFILE.md). So the proofs
+are only in the TriG and N-Quads dumps, as their own graph, and VoID describes them as a
+subset of their own, outside the union's counts.
+
 Every dump but TriG and Turtle is written by pyoxigraph's serialisers (Rust, streaming to
 the file); TriG and Turtle by :mod:`sco_kg.rdf.turtle`, which writes ``<IRI>`` where pyoxigraph
 would escape a local name (``kgg:a\\/s01``: Virtuoso 7.2 kept the backslash). rdflib's
@@ -50,18 +55,20 @@ from rdflib.namespace import RDF
 from ..core.errors import ConfigError
 from ..pipeline.build import BuildResult, compute_stats, named_graphs
 from ..rdf import formats, terms, turtle
-from ..rdf.namespaces import PREFIXES, bind_prefixes
+from ..rdf.namespaces import PREFIXES, PROOFS_GRAPH, bind_prefixes
 
 VOID = "void.ttl"
 MANIFEST = "manifest.json"
 
 
 def union_graph(dataset: Dataset) -> Graph:
-    """The union of the named graphs as an rdflib Graph (for tests and small data: the
-    export itself does not build it)."""
+    """The union of the named graphs but ``kgg:proofs`` (the endpoint's default graph) as an
+    rdflib Graph (for tests and small data: the export itself does not build it)."""
     union = Graph()
     bind_prefixes(union)
     for graph in named_graphs(dataset):
+        if graph.identifier == PROOFS_GRAPH:
+            continue
         for triple in graph:
             union.add(triple)
     return union
@@ -88,9 +95,10 @@ def _plain(graph: Graph) -> Graph:
 
 class SortedQuads:
     """The named graphs' quads, distinct and sorted by (graph, subject, predicate, object)
-    in N-Triples order, and their union's triples likewise; each held as one integer
-    packing the four (three) term ranks, so that 1.7M quads sort in about a second and
-    cost a few dozen bytes each. ``terms[rank]`` is the pyoxigraph term of that rank."""
+    in N-Triples order, and their union's triples likewise (every graph but ``kgg:proofs``);
+    each held as one integer packing the four (three) term ranks, so that 1.7M quads sort
+    in about a second and cost a few dozen bytes each. ``terms[rank]`` is the pyoxigraph
+    term of that rank."""
 
     def __init__(self, dataset) -> None:
         by_id, raw = _read_quads(dataset)
@@ -101,7 +109,8 @@ class SortedQuads:
         packed = {((rank[g] * n + rank[s]) * n + rank[p]) * n + rank[o] for g, s, p, o in raw}
         del raw, rank
         self.quads: list[int] = sorted(packed)
-        self.triples: list[int] = sorted({q % (n * n * n) for q in packed})
+        graph, proofs = n * n * n, self.proofs_graph
+        self.triples: list[int] = sorted({q % graph for q in packed if q // graph != proofs})
 
     def _rank_terms(self, by_id: list, keys: list[str]) -> list[int]:
         """Fill ``terms`` in N-Triples order; return each term id's rank. Terms written
@@ -109,6 +118,7 @@ class SortedQuads:
         self.terms: list = []  # pyoxigraph term by rank
         self.is_iri = bytearray()  # by rank: 1 for an IRI (VoID's entities)
         self.rdf_type: int | None = None  # rdf:type's rank, if the data has it
+        self.proofs_graph: int | None = None  # kgg:proofs's rank, if the data has it
         rank = [0] * len(by_id)
         last = None
         for i in sorted(range(len(by_id)), key=keys.__getitem__):
@@ -116,6 +126,8 @@ class SortedQuads:
                 last = keys[i]
                 if last == _RDF_TYPE_KEY:
                     self.rdf_type = len(self.terms)
+                elif last == _PROOFS_KEY:
+                    self.proofs_graph = len(self.terms)
                 self.terms.append(by_id[i])
                 self.is_iri.append(last.startswith("<"))
             rank[i] = len(self.terms) - 1
@@ -152,6 +164,7 @@ class SortedQuads:
 
 
 _RDF_TYPE_KEY = f"<{RDF.type}>"
+_PROOFS_KEY = f"<{PROOFS_GRAPH}>"
 
 
 def _read_quads(dataset) -> tuple[list, list[tuple[int, int, int, int]]]:
@@ -271,10 +284,24 @@ DUMPS: dict[str, Format] = {f.file: f for f in FORMATS.values()}
 FILES = (*DUMPS, VOID, "summary.json", MANIFEST)
 
 
+#: what void.ttl says of kgg:proofs, and which dumps hold it
+PROOFS_DESCRIPTION = (
+    "The proof of every triple of kgg:inferred: each triple of a proof is an rdf:Statement, "
+    "an inferred one prov:wasGeneratedBy a skg:RuleApplication (skg:rule, the OWL 2 RL rule; "
+    "skg:premises, an rdf:List) and prov:wasDerivedFrom its premises, an asserted one "
+    "skg:assertedIn the named graphs stating it. Not part of the union default graph, nor of "
+    "the dataset's counts: ask GRAPH <" + str(PROOFS_GRAPH) + ">. In sco-kg.trig and sco-kg.nq only.")
+UNION_DESCRIPTION = (
+    "The union of every named graph but kgg:proofs (the endpoint's default graph): the counts, "
+    "and the triples of sco-kg.ttl, sco-kg.nt, sco-kg.rdf and sco-kg.jsonld. sco-kg.trig and "
+    "sco-kg.nq keep every named graph, kgg:proofs included.")
+
+
 def void_description(dataset) -> str:
-    """VoID in Turtle: the dataset (``<#sco-kg>``) with its counts over the union, its dumps
-    by relative IRI, and one ``void:subset`` per named graph (``sd:name`` the graph) with
-    that graph's counts. Entities: distinct IRI subjects."""
+    """VoID in Turtle: the dataset (``<#sco-kg>``) with its counts over the union (every graph
+    but ``kgg:proofs``), its dumps by relative IRI, and one ``void:subset`` per named graph
+    (``sd:name`` the graph) with that graph's counts; the subset of ``kgg:proofs`` says what
+    it holds and which dumps carry it. Entities: distinct IRI subjects."""
     sq = _prepared(dataset)
     by_graph: dict[int, list[int]] = {}
     for q in sq.quads:  # sorted: each graph's quads are contiguous, graphs in name order
@@ -285,6 +312,7 @@ def void_description(dataset) -> str:
         "@prefix dcterms: <http://purl.org/dc/terms/> .\n",
         "\n<#sco-kg> a void:Dataset ;\n",
         '    dcterms:title "sco-kg" ;\n',
+        f"    dcterms:description {_literal_en(UNION_DESCRIPTION)} ;\n",
     ]
     lines += [f"    {p} {n} ;\n" for p, n in _void_counts(sq, sq.triples)]
     lines.append("    void:dataDump " + ", ".join(f"<{name}>" for name in DUMPS))
@@ -294,8 +322,15 @@ def void_description(dataset) -> str:
     for i, (g, quads) in enumerate(by_graph.items(), 1):
         lines.append(f"\n<#graph-{i}> a void:Dataset ;\n    sd:name {sq.terms[g]} ;\n")
         body = [f"    {p} {n}" for p, n in _void_counts(sq, quads)]
+        if g == sq.proofs_graph:
+            body.append(f"    dcterms:description {_literal_en(PROOFS_DESCRIPTION)}")
+            body.append("    void:dataDump " + ", ".join(f"<{d.file}>" for d in FORMATS.values() if d.keeps_graphs))
         lines.append(" ;\n".join(body) + " .\n")
     return "".join(lines)
+
+
+def _literal_en(text: str) -> str:
+    return str(ox.Literal(text, language="en"))
 
 
 def _void_counts(sq: SortedQuads, packed: list[int]) -> list[tuple[str, int]]:

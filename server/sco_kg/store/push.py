@@ -6,7 +6,8 @@ server or Virtuoso; ``sco-kg serve --backend`` then serves it from there. Each n
 graph of the build is one ``PUT`` (replacing what the graph held: pushing twice leaves
 one copy), then the distinct union goes into :data:`sco_kg.store.remote.UNION_GRAPH`, the
 default graph of every query ``serve --backend`` sends (see :mod:`sco_kg.store.remote` for
-why a graph of its own). Then a ``COUNT`` per graph over the store's SPARQL endpoint is
+why a graph of its own). ``kgg:proofs`` goes as its own graph only, never into the union,
+as on the embedded store. Then a ``COUNT`` per graph over the store's SPARQL endpoint is
 compared with the build's counts; any difference names the graph.
 
 Graphs the store holds that the build does not (an article removed since the last push)

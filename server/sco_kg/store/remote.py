@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from ..core.errors import ConfigError, InputError
 from ..rdf import formats
+from ..rdf.namespaces import PROOFS_GRAPH
 from .http_client import Call, Credentials, HttpClient, RemoteError, Response, check_url, error_detail
 
 #: the graph the distinct union of the build is PUT into, and every query's default graph
@@ -250,7 +251,9 @@ def query_form(query: str, base_iri: str | None = None) -> str:
 
 @dataclass
 class BuildContent:
-    """The graphs of a build's dumps (``sco-kg.nq``), each as N-Triples, and the counts."""
+    """The graphs of a build's dumps (``sco-kg.nq``), each as N-Triples, the counts, and the
+    union: every graph but ``kgg:proofs``, as the endpoint's default graph (the proofs are
+    pushed as their own graph, reached by ``GRAPH kgg:proofs``)."""
 
     graphs: dict[str, list]  # graph IRI -> triples
     union: list
@@ -267,7 +270,7 @@ class BuildContent:
                     graphs.setdefault(quad.graph_name.value, set()).add(ox.Triple(quad.subject, quad.predicate, quad.object))
         except SyntaxError as exc:
             raise InputError(path, str(exc)) from exc
-        union = set().union(*graphs.values()) if graphs else set()
+        union = set().union(*(t for g, t in graphs.items() if g != str(PROOFS_GRAPH)))
         return cls({g: sorted(t, key=str) for g, t in sorted(graphs.items())}, sorted(union, key=str))
 
     def counts(self) -> dict[str, int]:

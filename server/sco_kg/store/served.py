@@ -12,11 +12,12 @@
 * ``--data FILE`` files (any RDF syntax, by extension) are loaded beside the graph: TriG
   and N-Quads keep their named graphs; triples of a triple syntax go to the store's default
   graph, which is part of the endpoint's union default graph.
-* The endpoint's default graph is the union of every graph (PROFILE.md). It is
-  materialised once, at load time, into the store's default graph (:func:`materialise_union`)
-  rather than asked of pyoxigraph with ``use_default_graph_as_union``: pyoxigraph 0.5
-  matches a triple held by several graphs once per graph there (oxigraph#1919), so a
-  fact stated by two sentences came back twice and counts were wrong.
+* The endpoint's default graph is the union of every graph but ``kgg:proofs`` (PROFILE.md).
+  It is materialised once, at load time, into the store's default graph
+  (:func:`materialise_union`) rather than asked of pyoxigraph with
+  ``use_default_graph_as_union``: pyoxigraph 0.5 matches a triple held by several graphs
+  once per graph there (oxigraph#1919), so a fact stated by two sentences came back twice
+  and counts were wrong.
 """
 
 from __future__ import annotations

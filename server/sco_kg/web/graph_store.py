@@ -1,11 +1,12 @@
 """Graph Store Protocol, read side, and the build's dumps.
 
 * ``GET /graph?graph=IRI``: that named graph; ``GET /graph?default``: the default graph,
-  which on this endpoint is the union of every graph (as in SPARQL). Every graph syntax by
-  conneg or ``format=``; 404 for a graph the dataset does not hold; 400 for both or neither
-  parameter, or a ``graph`` that is not an IRI. No other method: the store is read-only
-  (405). A worker serialises the graph under the timeout; its failures answer as
-  :data:`.errors.FAILURES` says (503 timeout or busy, 502 the backend store...).
+  which on this endpoint is the union of every graph but ``kgg:proofs`` (as in SPARQL;
+  ``?graph=`` that IRI reads the proofs). Every graph syntax by conneg or ``format=``; 404
+  for a graph the dataset does not hold; 400 for both or neither parameter, or a ``graph``
+  that is not an IRI. No other method: the store is read-only (405). A worker serialises
+  the graph under the timeout; its failures answer as :data:`.errors.FAILURES` says (503
+  timeout or busy, 502 the backend store...).
 * ``GET /dumps/<file>``: ``sco-kg.trig`` and ``sco-kg.nq`` (named graphs kept),
   ``sco-kg.ttl`` (the union), ``summary.json``, as written by the build's export.
 """

@@ -1,7 +1,9 @@
 """The SPARQL Service Description (``GET /sparql`` without a query) with a VoID
 description of the dataset: triples, entities (distinct IRI subjects), classes, properties,
 distinct subjects and objects, for the union default graph and for each named graph; the
-dumps and each graph's Graph Store URL as ``void:dataDump``.
+dumps and each graph's Graph Store URL as ``void:dataDump``. The dataset's counts are the
+union default graph's, which leaves ``kgg:proofs`` out; that graph is described as in the
+dumps' void.ttl (:data:`sco_kg.store.export.PROOFS_DESCRIPTION`).
 
 Served in every graph format by content negotiation; a browser (``text/html`` preferred)
 is sent to the UI at ``/`` (303). ``/.well-known/void`` answers the same description.
@@ -14,6 +16,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request
 
+from ..rdf.namespaces import PROOFS_GRAPH
+from ..store.export import PROOFS_DESCRIPTION
 from . import conneg, queries
 from .app import current_kg
 from .errors import ApiError
@@ -102,7 +106,8 @@ def description_triples(root: str, stats: dict, dumps: list[str], base: str) -> 
         t(default, RDF_TYPE, _n(SD + "Graph")),
         t(default, RDF_TYPE, _n(VOID + "Dataset")),
         t(default, _n(VOID + "dataDump"), _n(root + "graph?default")),
-        t(default, _n(DCTERMS + "description"), ox.Literal("the union of every named graph", language="en")),
+        t(default, _n(DCTERMS + "description"),
+          ox.Literal("the union of every named graph but kgg:proofs, the proofs of kgg:inferred", language="en")),
     ]
     out += _void_counts(dataset, stats["union"])
     out += _void_counts(default, stats["union"])
@@ -122,6 +127,8 @@ def description_triples(root: str, stats: dict, dumps: list[str], base: str) -> 
             t(dataset, _n(VOID + "subset"), gsp),
         ]
         out += _void_counts(gsp, gstats)
+        if iri == str(PROOFS_GRAPH):
+            out.append(t(gsp, _n(DCTERMS + "description"), ox.Literal(PROOFS_DESCRIPTION, language="en")))
     return out
 
 

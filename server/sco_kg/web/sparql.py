@@ -8,8 +8,8 @@
   invalid UTF-8, raw or percent-encoded, is a 400.
 * ``default-graph-uri``/``named-graph-uri`` replace the dataset (and any FROM of the query);
   a graph not in the store is an empty graph, never fetched. Without them, the default
-  graph is the union of every graph, unless the query has FROM/FROM NAMED (graphs of the
-  store only: see :mod:`.limits`).
+  graph is the union of every graph but ``kgg:proofs``, unless the query has FROM/FROM
+  NAMED (graphs of the store only: see :mod:`.limits`).
 * Errors: 400 two queries, an update, a dataset parameter that is not an IRI; 405 other
   methods; 413 too large; 415 other media types or charsets; 406 no acceptable format. The
   query runs through :func:`.query_runner.run_query`, whose failures answer as

@@ -20,7 +20,7 @@ class Source:
     """Where the triples of one named graph come from."""
 
     graph: str
-    kind: str  # "sentence", "editorial", "inferred", "ontology", "data", "default"
+    kind: str  # "sentence", "editorial", "inferred", "proofs", "ontology", "data", "default"
     quote: str = ""
     span: str = ""
     article: str = ""
@@ -127,6 +127,10 @@ def build_index(store: ox.Store, base: str) -> Index:
             continue
         if g.value == kgg + "inferred":
             index.sources[g.value] = Source(g.value, "inferred")
+        elif g.value == kgg + "proofs":  # outside the union: its own description is inside it
+            comment = next((q.object for q in store.quads_for_pattern(g, ox.NamedNode(RDFS_COMMENT), None, g)), None)
+            index.sources[g.value] = Source(g.value, "proofs",
+                                            comment=comment.value if isinstance(comment, ox.Literal) else "")
         elif g.value == kgg + "ontology" or g.value.startswith(kgg + "imports/"):
             index.sources[g.value] = Source(g.value, "ontology")
     return index

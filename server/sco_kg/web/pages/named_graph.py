@@ -1,7 +1,9 @@
 """``/graph/<name>``: a named graph is a document already: ``200`` by content negotiation
 (:func:`.documents.negotiated_document`), or ``/graph/<name>.<ext>`` in one format. The HTML
 page lists its first :data:`.describe.MAX_HTML_STATEMENTS` triples and says where they come
-from (the sentence quoted, an editorial graph, the closure)."""
+from (the sentence quoted, an editorial graph, the closure, the proofs of the closure). Its
+count is the service description's (counted once per store): the page reads no more than
+it shows, even of ``kgg:proofs``, several times the size of the data."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from flask import Blueprint, render_template
 
 from ...store.memory import source_quads
 from ..app import current_kg
+from ..service_description import compute_stats
 from . import describe
 from .documents import alternates, capped, iri_or_none, negotiated_document, not_found, split_ext
 from .label_index import current_index
@@ -36,7 +39,8 @@ def named_graph(rest: str):
         quads, _ = capped(source_quads(kg.store, None, None, None, node), describe.MAX_HTML_STATEMENTS)
         triples = [(term(q.subject, index), term(q.predicate, index), term(q.object, index)) for q in quads]
         triples.sort(key=lambda t: (t[0].value, t[1].value, t[2].value))
-        count = sum(1 for _ in source_quads(kg.store, None, None, None, node))
+        stats = kg.cached("void-stats", lambda: compute_stats(kg.store))
+        count = stats["graphs"].get(node.value, {}).get("triples", len(quads))
         return render_template("graph.html", g=describe.describe(node), triples=triples, count=count,
                                source=index.source(node), path=path, alternates=alternates(path))
 
