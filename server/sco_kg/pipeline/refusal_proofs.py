@@ -16,7 +16,7 @@ asserted triples, each with the named graphs and the words that state it (:mod:`
   itself inferred.
 
 Nothing here runs unless the pipeline refuses (:func:`sco_kg.pipeline.check.report_of`): then
-the closure is computed again with proofs (up to twice reasoning without, benchmarks/proofs.py).
+the closure is computed again with proofs (up to twice reasoning without, benchmarks/results/run.md).
 A report shows at most :data:`MAX_PROOFS` proofs and :data:`MAX_STEPS` steps in all, so that
 its size is bounded whatever the data; :class:`~.report.ProofCount` says how many were left
 out, and ``sco-kg explain`` proves any one of them.
