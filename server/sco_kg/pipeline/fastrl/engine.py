@@ -54,8 +54,8 @@ def canonical_key(term) -> str:
     kind = type(term)
     if kind is URIRef:
         return str.__add__("0", term)  # a plain str: "0" + term is a URIRef, compared slowly
-    if kind is Literal:
-        return f"1{term}\x00{term.datatype or ''}\x00{term.language or ''}"
+    if kind is Literal:  # str.join of the slots: Literal's properties and str() are Python calls
+        return "".join(("1", term, "\x00", term._datatype or "", "\x00", term._language or ""))
     return str.__add__("2", term)
 
 
@@ -120,10 +120,9 @@ class Engine:
         new = list(range(len(terms)))
         for rank, old in enumerate(order, fixed):
             new[old] = rank
-        self.terms = terms[:fixed] + [terms[n] for n in order]
-        ids = self.ids
-        for n in order:
-            ids[terms[n]] = new[n]
+        moved = [terms[n] for n in order]
+        self.terms = terms[:fixed] + moved
+        self.ids.update(zip(moved, range(fixed, len(terms))))
         self.P = defaultdict(set, {new[p]: {(new[s], new[o]) for s, o in pairs} for p, pairs in self.P.items()})
         self.T = defaultdict(set, {new[c]: {new[x] for x in xs} for c, xs in self.T.items()})
         self.input_same = {(new[a], new[b]) for a, b in self.input_same}
