@@ -141,3 +141,9 @@ def test_a_proof_too_deep_to_nest_is_413_and_says_how_to_read_it(tmp_path, check
     resp = explain(client, "https://example.org/x", "https://example.org/p250", "https://example.org/y")
     body = check_error(resp, 413)
     assert "250 steps deep" in body["error"] and "kgg:proofs" in body["error"]
+
+
+def test_a_build_without_proofs_says_so(client, check_error):
+    """The fixture app serves files without kgg:proofs (as a --no-proofs build would)."""
+    body = check_error(client.get("/explain?" + urlencode({"s": KG + "sco", "p": RDF.type, "o": "https://schema.org/Thing"})), 404)
+    assert "no proofs" in body["error"] and "--no-proofs" in body["error"]

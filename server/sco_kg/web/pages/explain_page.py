@@ -160,8 +160,11 @@ def explain_route():
     except proof_graph.ProofTooLarge as exc:
         raise ApiError(413, f"{exc}: too many to check and show here; read it from GRAPH <{PROOFS_GRAPH}> over /sparql") from None
     if explanation is None:
-        raise ApiError(404, f"{' '.join(display_name(t) for t in triple)} is neither asserted nor inferred here"
-                            " (or this build was made without proofs)")
+        said = " ".join(display_name(t) for t in triple)
+        if str(PROOFS_GRAPH) not in kg.graphs:
+            raise ApiError(404, f"{said} is not asserted here, and this build has no proofs (made with --no-proofs,"
+                                " or by a reasoner that records none): inferred triples cannot be explained")
+        raise ApiError(404, f"{said} is neither asserted nor inferred here")
     try:
         check_nesting(explanation)
     except ProofTooDeep as exc:
