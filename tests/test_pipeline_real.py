@@ -22,7 +22,8 @@ def test_the_build_conforms(built):
 
 def test_the_named_graphs_are_those_of_the_design(built_dataset):
     names = {str(g.identifier) for g in built_dataset.graphs() if len(g)}
-    expected = {str(KGG["ontology"]), str(KGG["vocabulary"]), str(KGG["replaced"]), str(INFERRED_GRAPH)}
+    expected = {str(KGG["ontology"]), str(KGG["vocabulary"]), str(KGG["replaced"]), str(INFERRED_GRAPH),
+                str(KGG["proofs"])}
     expected |= {str(KGG[f"imports/{name}"]) for name in IMPORTS}
     pattern = re.compile(r"^(provenance|labels|s\d\d)$")
     article_graphs = names - expected
