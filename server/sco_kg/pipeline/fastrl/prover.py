@@ -181,23 +181,23 @@ class _Prover:
         # by_s and by_o hold the triples about the terms of sameAs triples only (the rules
         # that read them start from one): the new triples about the terms known so, then
         # every known triple about the terms new to sameAs triples (this delta included)
-        by_s, by_o, equal = self.by_s, self.by_o, self.equal
+        equal = self.equal
         if equal:
-            for ts in by_p.values():
-                for a, q, b in ts:
-                    if a in equal:
-                        by_s.setdefault(a, set()).add((q, b))
-                    if b in equal:
-                        by_o.setdefault(b, set()).add((a, q))
+            self.index_about(by_p, equal)
         fresh = {x for a, _q, b in same for x in (a, b)} - equal if same else _NONE
         if fresh:
             equal |= fresh
-            for ts in by_pred.values():
-                for a, q, b in ts:
-                    if a in fresh:
-                        by_s.setdefault(a, set()).add((q, b))
-                    if b in fresh:
-                        by_o.setdefault(b, set()).add((a, q))
+            self.index_about(by_pred, fresh)
+
+    def index_about(self, groups: dict, terms: set) -> None:
+        """Index by subject and by object the triples of ``groups`` about ``terms``."""
+        by_s, by_o = self.by_s, self.by_o
+        for ts in groups.values():
+            for a, q, b in ts:
+                if a in terms:
+                    by_s.setdefault(a, set()).add((q, b))
+                if b in terms:
+                    by_o.setdefault(b, set()).add((a, q))
 
     def emit(self, t: tuple, rule: str, premises: tuple) -> None:
         if t not in self.asserted and t not in self.proofs and t not in self.new:
