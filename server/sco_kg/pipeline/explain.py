@@ -26,7 +26,7 @@ from rdflib.namespace import PROV, RDF, RDFS
 
 from ..core.errors import ConfigError, ScoKgError
 from ..rdf.namespaces import INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, PREFIXES, PROOFS_GRAPH, compact, is_schema_graph
-from . import fastrl, proof_check
+from . import fastrl, proof_check, proof_graph
 from .fastrl import ProofTree
 from .rules import RULE_WORDS, SPEC
 
@@ -120,7 +120,7 @@ class Explainer:
     @property
     def asserted_in(self) -> dict:
         if self._asserted_in is None:
-            self._asserted_in = _graphs_stating(self.dataset)
+            self._asserted_in = proof_graph.graphs_stating(self.dataset)
         return self._asserted_in
 
     def explain(self, triple: tuple) -> Explanation | None:
@@ -153,17 +153,6 @@ def explain(dataset, triple: tuple) -> Explanation | None:
     """The proof of ``triple`` over the asserted triples of ``dataset`` (a QuadSet or rdflib
     Dataset), or None when the triple is neither asserted nor entailed."""
     return Explainer(dataset).explain(triple)
-
-
-def _graphs_stating(dataset) -> dict:
-    """Asserted triple -> the graphs stating it (every graph but ``kgg:inferred`` and ``kgg:proofs``)."""
-    found: dict = {}
-    for graph in dataset.graphs():
-        if graph.identifier in (INFERRED_GRAPH, PROOFS_GRAPH):
-            continue
-        for triple in graph:
-            found.setdefault(triple, set()).add(graph.identifier)
-    return found
 
 
 def _check(tree: ProofTree, asserted_in: dict) -> None:

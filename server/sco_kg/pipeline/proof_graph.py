@@ -33,11 +33,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from ..rdf.namespaces import KGP, PROOFS_GRAPH, REASONING_RUN, SKG
+from ..rdf.namespaces import INFERRED_GRAPH, KGP, PROOFS_GRAPH, REASONING_RUN, SKG
 from .fastrl import Derivation, ProofTree
 from .rules import RULE_WORDS, SPEC
 
-__all__ = ["ProofSet", "ProofTooLarge", "proofs_of", "proof_triples", "read_proof_of", "read_proofs", "rule_iri",
+__all__ = ["ProofSet", "ProofTooLarge", "graphs_stating", "proofs_of", "proof_triples", "read_proof_of", "read_proofs", "rule_iri",
            "statement_node", "tree"]
 
 Triple = tuple
@@ -85,6 +85,22 @@ def proofs_of(proofs, conclusions: Iterable[Triple], graphs_stating: Callable[[s
     if missing:
         example = next(iter(missing))
         raise ValueError(f"{len(missing)} premises are in no graph, e.g. {' '.join(t.n3() for t in example)}")
+    return found
+
+
+def graphs_stating(dataset, wanted: set | None = None, skip=(INFERRED_GRAPH, PROOFS_GRAPH)) -> dict:
+    """Triple -> the named graphs of ``dataset`` stating it, for the triples of ``wanted``
+    (None: every triple), the graphs of ``skip`` left out (by default those the reasoner makes)."""
+    found: dict = {}
+    if wanted is not None and not wanted:
+        return found
+    for graph in list(dataset.graphs()):
+        name = graph.identifier
+        if name in skip:
+            continue
+        for triple in graph.triples((None, None, None)):
+            if wanted is None or triple in wanted:
+                found.setdefault(triple, set()).add(name)
     return found
 
 

@@ -295,9 +295,10 @@ def _write_proofs(dataset, closure: Closure, described: Closure, description: li
     inferred = dataset.graph(INFERRED_GRAPH)
     description_set = set(description)
     of_data = [t for t in inferred if t not in description_set]
-    found = proof_graph.proofs_of(closure.proofs, of_data, lambda leaves: _graphs_stating(dataset, leaves))
+    found = proof_graph.proofs_of(closure.proofs, of_data, lambda leaves: proof_graph.graphs_stating(dataset, leaves))
     of_run = proof_graph.proofs_of(described.proofs, description,
-                                   lambda leaves: _graphs_stating(dataset, leaves, with_inferred=True))
+                                   # the run's description is stated in kgg:inferred
+                                   lambda leaves: proof_graph.graphs_stating(dataset, leaves, skip=(PROOFS_GRAPH,)))
     for triple, derivation in of_run.derivations.items():
         found.derivations.setdefault(triple, derivation)
     for triple, graphs in of_run.asserted_in.items():
@@ -306,20 +307,3 @@ def _write_proofs(dataset, closure: Closure, described: Closure, description: li
     proofs = dataset.graph(PROOFS_GRAPH)
     for triple in proof_graph.proof_triples(found):
         proofs.add(triple)
-
-
-def _graphs_stating(dataset, leaves: set, with_inferred: bool = False) -> dict:
-    """Leaf triple -> the named graphs stating it (``kgg:inferred`` only ``with_inferred``:
-    the run's description is stated there)."""
-    found: dict = {}
-    if not leaves:
-        return found
-    for graph in list(dataset.graphs()):
-        name = graph.identifier
-        if name == PROOFS_GRAPH or (name == INFERRED_GRAPH and not with_inferred):
-            continue
-        for triple in graph.triples((None, None, None)):
-            if triple in leaves:
-                found.setdefault(triple, set()).add(name)
-    return found
-
