@@ -22,6 +22,7 @@ from sco_kg.pipeline.load import load
 from sco_kg.pipeline.reasoning_limits import (
     ABSOLUTE,
     PER_TRIPLE,
+    PER_TRIPLE_FLOOR,
     STRANGERS_LIMITS,
     STRANGERS_MAX_INFERRED,
     STRANGERS_MAX_INFERRED_PER_TRIPLE,
@@ -133,8 +134,18 @@ def test_the_per_triple_bound_triggers():
     triples = chain(200)
     err = raised(lambda: fastrl.closure(triples, limits=ReasoningLimits(max_inferred_per_triple=2)))
     assert (err.limit, err.per_triple, err.asserted) == (PER_TRIPLE, 2, 200)
-    assert err.bound == 400 < err.inferred
-    assert "passed its limit of 400 inferred triples (2 per asserted triple)" in str(err)
+    assert err.bound == PER_TRIPLE_FLOOR < err.inferred  # 2 x 200 = 400 is below the floor
+    assert f"passed its limit of {PER_TRIPLE_FLOOR:,} inferred triples (2 per asserted triple)" in str(err)
+    err = raised(lambda: fastrl.closure(chain(800), limits=ReasoningLimits(max_inferred_per_triple=2)))
+    assert err.bound == 1600 < err.inferred
+
+
+def test_the_per_triple_bound_leaves_an_empty_graph_its_axioms():
+    """CLEAR ALL leaves nothing asserted: the few triples the rules conclude from nothing are
+    not refused (they were, at a bound of 10 x 0)."""
+    closed = fastrl.closure([], limits=STRANGERS_LIMITS)
+    assert closed.errors == []
+    assert STRANGERS_LIMITS.bound(0) == (PER_TRIPLE_FLOOR, PER_TRIPLE)
 
 
 def test_the_absolute_bound_triggers_when_it_is_the_smaller():

@@ -35,6 +35,10 @@ PER_TRIPLE = "inferred triples per asserted triple"
 # inferred triples held by fastrl take about 1 GiB, which one request may use.
 STRANGERS_MAX_INFERRED_PER_TRIPLE = 10
 STRANGERS_MAX_INFERRED = 2_000_000
+# The per-triple bound never falls below this many inferred triples: an empty or nearly
+# empty dataset (an update's CLEAR ALL) still has the few the rules conclude from nothing
+# (rdf:type owl:Class of the built-in classes: 2 on an empty graph were refused at 0).
+PER_TRIPLE_FLOOR = 1_000
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class ReasoningLimits:
         triples, or None when nothing is bounded."""
         found = None
         if self.max_inferred_per_triple is not None:
-            found = (math.floor(self.max_inferred_per_triple * asserted), PER_TRIPLE)
+            found = (max(math.floor(self.max_inferred_per_triple * asserted),
+                         PER_TRIPLE_FLOOR if self.max_inferred_per_triple else 0), PER_TRIPLE)
         if self.max_inferred is not None and (found is None or self.max_inferred < found[0]):
             found = (int(self.max_inferred), ABSOLUTE)
         return found
