@@ -4,9 +4,12 @@ Read from ../shared/w3c/sparql11-protocol/manifest.ttl (beside the repository); 
 is served beside the fixture graph, as ``sco-kg serve --data protocol-data.nq`` would.
 The manifest's ``/sparql/`` paths go to the endpoint's ``/sparql``.
 
-Every query-side test must pass. The update tests that expect a 2xx (an update that
-succeeds) are ``xfail``: the endpoint is read-only by design (issue 3, "Read-only"); the
-update tests that expect a 4xx pass, because every update is refused.
+Every test must pass. The manifest sends updates to the endpoint's path; here they go to
+``/update`` (a request with ``application/sparql-update`` or an ``update=`` parameter),
+with a token that may update, on an app over an on-disk store that curates the build's
+graphs, as ``sco-kg serve --store DIR --update-token-file F --curate-build-graphs`` (the
+update tests begin with ``CLEAR ALL``). ``/sparql`` stays read-only: an update sent there
+is refused (tests/web/test_update.py).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 
-READ_ONLY = "read-only endpoint: SPARQL Update is refused by design (issue 3)"
+UPDATE_TOKEN = "w3c-update-token-0123456789"
 
 
 def _load_cases():
@@ -58,9 +61,7 @@ def _load_cases():
                 "boolean": None if g.value(resp, MF.expectedBoolean) is None
                 else g.value(resp, MF.expectedBoolean).toPython(),
             })
-        update_success = name.startswith("update_")
-        marks = [pytest.mark.xfail(reason=READ_ONLY, strict=True)] if update_success else []
-        cases.append(pytest.param(requests, id=name, marks=marks))
+        cases.append(pytest.param(requests, id=name))
     return cases
 
 
@@ -79,16 +80,37 @@ def _boolean(resp) -> bool:
     return root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
 
 
+@pytest.fixture(scope="module")
+def update_client(fixture_files, tmp_path_factory):
+    """The app over an on-disk store, with a token that may update and the build's graphs curated."""
+    from sco_kg.web import create_app
+
+    app = create_app({"TESTING": True, "SCO_KG_FILES": fixture_files, "SCO_KG_DATA": [W3C_DIR / "protocol-data.nq"],
+                      "SCO_KG_STORE": tmp_path_factory.mktemp("w3c-update") / "store",
+                      "SCO_KG_UPDATE_TOKEN": f"w3c {UPDATE_TOKEN}", "SCO_KG_CURATE_BUILD_GRAPHS": "true"})
+    yield app.test_client()
+    app.extensions["sco_kg"].close()
+
+
+def _is_update(req) -> bool:
+    ctype = (req["headers"].get("content-type") or "").split(";")[0].strip()
+    body = req["body"][0] if req["body"] else ""
+    return ctype == "application/sparql-update" or "update=" in req["path"] or body.startswith("update=")
+
+
 @pytest.mark.parametrize("requests", CASES)
-def test_protocol(client, requests):
+def test_protocol(client, update_client, requests):
+    updating = any(_is_update(r) for r in requests)
     for req in requests:
-        path = req["path"].replace("/sparql/", "/sparql", 1)
+        path = req["path"].replace("/sparql/", "/update" if _is_update(req) else "/sparql", 1)
         kwargs = {"headers": dict(req["headers"])}
         ctype = kwargs["headers"].pop("content-type", None)
+        if _is_update(req):
+            kwargs["headers"]["Authorization"] = f"Bearer {UPDATE_TOKEN}"
         if req["body"] is not None:
             chars, encoding = req["body"]
             kwargs["data"] = chars.encode(encoding)
-        resp = client.open(path, method=req["method"], content_type=ctype, **kwargs)
+        resp = (update_client if updating else client).open(path, method=req["method"], content_type=ctype, **kwargs)
         klass = f"{resp.status_code // 100}xx"
         assert klass in req["status"], (resp.status_code, resp.data[:300])
         ctype = resp.headers.get("Content-Type", "")

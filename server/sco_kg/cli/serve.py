@@ -53,7 +53,15 @@ from .common import EXIT_DATA, EXIT_OK, NO_PROOFS_OPTION, Progress, echo_err, ha
 @click.option("--token", metavar="TOKEN", help="--backend bearer token (or SCO_KG_BACKEND_TOKEN).")
 @click.option("--union-graph", metavar="IRI", help="--backend: the graph push put the union in (default urn:x-sco-kg:union).")
 @click.option("--ingest-token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Accept POST /data with the bearer token in this file (or SCO_KG_INGEST_TOKEN); needs --store.")
+              help="Accept POST /data with the bearer token(s) in this file, one per line, NAME TOKEN or TOKEN (or "
+                   "SCO_KG_INGEST_TOKEN); needs --store.")
+@click.option("--update-token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Accept /update, Graph Store writes and reverts with the bearer token(s) in this file, one per "
+                   "line, NAME TOKEN or TOKEN (or SCO_KG_UPDATE_TOKEN); the name is recorded in the history. A "
+                   "token in both files may do both. Needs --store.")
+@click.option("--curate-build-graphs", is_flag=True,
+              help="Let updates change the build's own graphs (data/, the ontology); else 409. Changes are kept in "
+                   "the store's log, apart from data/: `sco-kg changes export` writes them as TriG.")
 @click.option("--rebuild", is_flag=True,
               help="Rebuild the --store from the build, the --data files and its ingest log (recovery of a damaged store).")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
@@ -62,7 +70,8 @@ from .common import EXIT_DATA, EXIT_OK, NO_PROOFS_OPTION, Progress, echo_err, ha
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
 @handle_errors
 def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, workers, threads, cache_dir,
-          no_proofs, no_build, get_path, backend, auth, token, union_graph, ingest_token_file, rebuild, cors_origins, quiet):
+          no_proofs, no_build, get_path, backend, auth, token, union_graph, ingest_token_file, update_token_file,
+          curate_build_graphs, rebuild, cors_origins, quiet):
     """Serve the knowledge graph: SPARQL endpoint at /sparql, UI at /."""
     # Flask and the web app are imported when serving, not by every sco-kg command
     from ..web.app import create_app
@@ -93,6 +102,10 @@ def serve(host, port, store_path, extra, timeout, max_rows, max_request_bytes, w
         loaded = open_store(dumps_dir=dumps, key=key, extra=extra if no_build else (), store_path=store_path,
                             rebuild=rebuild)
     ingest = {"SCO_KG_INGEST_TOKEN": ingest_token_file.read_text(encoding="utf-8").strip()} if ingest_token_file else {}
+    if update_token_file:
+        ingest["SCO_KG_UPDATE_TOKEN"] = update_token_file.read_text(encoding="utf-8").strip()
+    if curate_build_graphs:
+        ingest["SCO_KG_CURATE_BUILD_GRAPHS"] = "true"
     app = create_app({
         **ingest,
         **cors,

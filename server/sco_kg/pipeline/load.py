@@ -7,7 +7,10 @@ rdflib Dataset API the pipeline uses, over plain sets), every fact in a named gr
 * ``data/articles/<id>/*.trig`` -> their own named graphs (``kgg:<id>/sNN``, ...)
 * ``data/articles/<id>/article.txt`` -> ``kga:<id> schema:text "..."`` in ``kgg:<id>/provenance``
 * served datasets (a build's dump, the ingest log): every graph as it is, but ``kgg:inferred``
-  and ``kgg:proofs``
+  and ``kgg:proofs``, blank nodes with their labels (the changes of the log name them)
+* the store's changes (RDF Patch, :func:`~sco_kg.pipeline.sources.log_input`): their
+  removals and additions applied in log order, after the inputs before them; the rows of
+  ``kgg:history`` are the store's record of the change, not data
 * inputs from outside (``--data``, ``--also-data``, ``validate FILE``, POST bodies), read by
   the one reader of strangers' RDF (:mod:`sco_kg.rdf.untrusted`: nothing fetched, limits
   counted while parsing): the named graphs of a dataset syntax keep their names; triples
@@ -33,12 +36,16 @@ from rdflib import Literal, URIRef
 
 from ..core.errors import InputError
 from ..core.gc_pause import gc_paused
-from ..rdf.namespaces import INFERRED_GRAPH, KGG, ONTOLOGY_GRAPH, PROOFS_GRAPH, SCHEMA, article, article_graph, import_graph
+from ..rdf.namespaces import (HISTORY_GRAPH, KGG, MADE_GRAPHS, ONTOLOGY_GRAPH, SCHEMA, article,
+                              article_graph, import_graph)
+from ..rdf.patch import EXTENSION as PATCH_EXTENSION
+from ..rdf.patch import PatchError, read_patch
 from ..rdf.quadset import QuadSet
 from ..rdf.readers import read_quads, read_text, read_triple_set
+from ..rdf.terms import rdflib_converter
 from ..rdf.untrusted import read_untrusted_file
 from .literal_rules import quiet_conversions
-from .sources import Input, Sources
+from .sources import PATCH_SYNTAX, Input, Sources
 
 UNBOUNDED = 1 << 40  # the project's own --data files: no limit but the machine's
 
@@ -117,9 +124,12 @@ def load_served(ds: QuadSet, path: Path) -> None:
     ``kgg:proofs`` (the pipeline makes them again); triples
     outside the named graphs (a file served as it is, ``serve --no-build --data``) in
     ``kgg:served/default``, as the store serves them in its default graph."""
-    served = read_quads(Path(path), default_graph=True)
-    served.remove_graph(INFERRED_GRAPH)
-    served.remove_graph(PROOFS_GRAPH)
+    if Path(path).suffix == PATCH_EXTENSION:  # a change of the store's log, in log order
+        apply_patch(ds, Path(path))
+        return
+    served = read_quads(Path(path), default_graph=True, keep_blank_labels=True)
+    for made in MADE_GRAPHS:
+        served.remove_graph(made)
     add_quads(ds, served)
     if len(served.default_graph):
         add_graph(ds, KGG["served/default"], served.default_graph)
@@ -128,13 +138,18 @@ def load_served(ds: QuadSet, path: Path) -> None:
 def load_input(ds: QuadSet, item: Input) -> DeclaredGraphs | None:
     """One input from outside (see the module's docstring); what it declared, if it names graphs."""
     path = Path(item.path)
-    parsed = read_untrusted_file(path, item.syntax, max_triples=item.max_triples or UNBOUNDED)
+    if item.syntax == PATCH_SYNTAX:
+        apply_patch(ds, path)
+        return None
+    parsed = read_untrusted_file(path, item.syntax, max_triples=item.max_triples or UNBOUNDED,
+                                 keep_blank_labels=item.keep_blank_labels)
     for prefix, namespace in parsed.namespaces():
         ds.bind(prefix, namespace, override=False)
     named = [g for g in parsed.graphs() if g.identifier != parsed.default_graph.identifier and len(g)]
     for graph in named:
-        if graph.identifier in (INFERRED_GRAPH, PROOFS_GRAPH):
-            raise InputError(path, f"the graph <{graph.identifier}> is made by the reasoner: it cannot be an input")
+        if graph.identifier in MADE_GRAPHS:
+            raise InputError(path, f"the graph <{graph.identifier}> is made by the reasoner and the store: "
+                                   "it cannot be an input")
         ds.graph(graph.identifier).update(graph)
     stray = parsed.default_graph
     if len(stray):
@@ -143,6 +158,22 @@ def load_input(ds: QuadSet, item: Input) -> DeclaredGraphs | None:
         return None
     return DeclaredGraphs(item.where, tuple(sorted((g.identifier for g in named), key=str)),
                           tuple(sorted(stray, key=lambda t: tuple(map(str, t)))))
+
+
+def apply_patch(ds: QuadSet, path: Path) -> None:
+    """One change of the store's log: its removals, then its additions (the record of the
+    change, in ``kgg:history``, is the store's, not data)."""
+    try:
+        patch = read_patch(path)
+    except PatchError as exc:
+        raise InputError(path, str(exc)) from None
+    term = rdflib_converter(fresh_blank_nodes=False)
+    for quads, write in ((patch.removed, "remove"), (patch.added, "add")):
+        for q in quads:
+            graph = term(q.graph_name)
+            if graph == HISTORY_GRAPH:
+                continue
+            getattr(ds.graph(graph), write)((term(q.subject), term(q.predicate), term(q.object)))
 
 
 # -- merging ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..core.errors import ConfigError
+from ..rdf.patch import EXTENSION as PATCH_EXTENSION
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # sco_kg/
 INSTALLED_ROOT = PACKAGE_DIR / "_resources"
@@ -70,10 +71,23 @@ class Input:
     graph: str | None = None
     max_triples: int | None = None
     name: str | None = None  # how reports name it (default: the file's name)
+    keep_blank_labels: bool = False  # the store's own log entries: later changes name their blank nodes
 
     @property
     def where(self) -> str:
         return self.name or Path(self.path).name
+
+
+#: the syntax of a change of the store's log (:mod:`sco_kg.rdf.patch`): applied, not parsed as data
+PATCH_SYNTAX = "rdf-patch"
+
+
+def log_input(path: Path | str) -> Input:
+    """An entry of the on-disk store's log, read as it was when accepted: an ingest's N-Quads
+    (an input like the body it came from: the provenance rules check its graphs again) or a
+    change's RDF Patch (``*.rdfp``: its removals and additions applied, in log order)."""
+    path = Path(path)
+    return Input(path, syntax=PATCH_SYNTAX if path.suffix == PATCH_EXTENSION else None, keep_blank_labels=True)
 
 
 @dataclass(frozen=True)

@@ -30,14 +30,16 @@ FORMATS = {s.rdflib: s.oxigraph for s in map(formats.BY_KEY.get, ("turtle", "tri
 _DIFFERS = re.compile(r"""["']@[A-Za-z0-9-]*[A-Z]|XMLSchema#string>|\^\^\s*[A-Za-z_][\w.-]*:string\b""")
 
 
-def parse_into(target, text: str, fmt: str, base: str) -> bool:
+def parse_into(target, text: str, fmt: str, base: str, *, keep_blank_labels: bool = False) -> bool:
     """Parse ``text`` (rdflib format name ``fmt``) into ``target`` (a Graph, or a Dataset or
     :class:`~sco_kg.rdf.quadset.QuadSet` for quad syntaxes). False where rdflib must parse it instead: ``target`` may then hold part
-    of the text, so give a fresh one to rdflib. Streams (no list of the quads is kept)."""
+    of the text, so give a fresh one to rdflib. Streams (no list of the quads is kept).
+    ``keep_blank_labels``: ``_:x`` stays ``BNode("x")`` (the store's own files, whose labels
+    a change log refers to); else each label is a new blank node."""
     oxfmt = FORMATS.get(fmt)
     if oxfmt is None or _DIFFERS.search(text):
         return False
-    term = terms.rdflib_converter(fresh_blank_nodes=True)
+    term = terms.rdflib_converter(fresh_blank_nodes=not keep_blank_labels)
 
     holds_graphs = is_dataset(target)
     default = target.default_graph if holds_graphs else target

@@ -14,6 +14,8 @@ KGG = Namespace(BASE + "graph/")
 KGA = Namespace(BASE + "id/article/")
 #: the proofs of the closure: one node per triple of a proof, one per rule application, the rules
 KGP = Namespace(BASE + "proof/")
+#: the accepted changes of the served graph (updates, Graph Store writes), and who made them
+KGC = Namespace(BASE + "change/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
@@ -51,6 +53,10 @@ INFERRED_GRAPH = KGG["inferred"]
 PROOFS_GRAPH = KGG["proofs"]
 #: IRIs the project no longer uses (data/replaced.trig): the only graph the server trusts for redirects
 REPLACED_GRAPH = KGG["replaced"]
+#: every accepted change, a prov:Activity (made by the store from its change log; outside the union)
+HISTORY_GRAPH = KGG["history"]
+#: the graphs the reasoner and the store make: never written by a client, never an input
+MADE_GRAPHS = (INFERRED_GRAPH, PROOFS_GRAPH, HISTORY_GRAPH)
 REASONING_RUN = KG["reasoning-run"]
 
 

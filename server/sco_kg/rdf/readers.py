@@ -97,13 +97,15 @@ def read_triple_set(path: Path, fmt: str | None = None) -> QuadSet:
     return parsed
 
 
-def read_quads(path: Path, fmt: str | None = None, *, default_graph: bool = False) -> QuadSet:
+def read_quads(path: Path, fmt: str | None = None, *, default_graph: bool = False,
+               keep_blank_labels: bool = False) -> QuadSet:
     """Parse a file of any syntax pyoxigraph or rdflib reads, graphs kept; its default graph
-    must be empty (facts sit in named graphs) unless ``default_graph``."""
+    must be empty (facts sit in named graphs) unless ``default_graph``. ``keep_blank_labels``
+    (N-Quads and TriG that pyoxigraph reads): blank nodes keep their labels."""
     path = Path(path)
     fmt = fmt or rdf_format(path)
     ds = QuadSet()
-    if not parse_into(ds, read_text(path), fmt, BASE):
+    if not parse_into(ds, read_text(path), fmt, BASE, keep_blank_labels=keep_blank_labels):
         parsed = Dataset()  # rdflib parses it (and reports any error) into a fresh dataset
         _parse(parsed, path, fmt)
         ds = QuadSet.from_dataset(parsed)

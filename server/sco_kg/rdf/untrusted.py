@@ -98,7 +98,7 @@ def syntax_for(media_type: str | None) -> formats.RdfSyntax:
 
 
 def parse_untrusted(body: bytes, media_type: str, *, base: str, max_bytes: int, max_triples: int,
-                    max_depth: int = DEFAULT_MAX_DEPTH) -> QuadSet:
+                    max_depth: int = DEFAULT_MAX_DEPTH, keep_blank_labels: bool = False) -> QuadSet:
     """Parse ``body`` (a stranger's RDF of ``media_type``) into a new
     :class:`~sco_kg.rdf.quadset.QuadSet` (a triple syntax fills its default graph).
 
@@ -113,15 +113,17 @@ def parse_untrusted(body: bytes, media_type: str, *, base: str, max_bytes: int, 
         _check_json_ld(body, max_depth)
     elif syntax.oxigraph == ox.RdfFormat.RDF_XML:
         _check_rdf_xml(body, max_depth, max_bytes)
-    return _parse_counted(body, syntax, base, max_triples)
+    return _parse_counted(body, syntax, base, max_triples, keep_blank_labels)
 
 
 def read_untrusted_file(path: Path | str, fmt: str | None = None, *, max_bytes: int = 1 << 40,
-                        max_triples: int = 1 << 40, base: str | None = None) -> QuadSet:
+                        max_triples: int = 1 << 40, base: str | None = None,
+                        keep_blank_labels: bool = False) -> QuadSet:
     """A file of any syntax (``fmt``: a name of :mod:`.formats`, else by extension), parsed by
     :func:`parse_untrusted`; TriX (which pyoxigraph does not read) by rdflib after the same
     XML pre-scan. Raises :class:`~sco_kg.core.errors.InputError` (with the path, line and
-    column), as the loader does."""
+    column), as the loader does. ``keep_blank_labels``: the store's own log entries, whose
+    blank-node labels later changes refer to (a stranger's labels are always renamed)."""
     path = Path(path)
     syntax = syntax_of(path, fmt)
     try:
@@ -139,7 +141,7 @@ def read_untrusted_file(path: Path | str, fmt: str | None = None, *, max_bytes: 
                 raise UntrustedInputError(413, f"more than {max_triples} triples: over the limit")
             return parsed
         return parse_untrusted(body, syntax.media_type, base=base or BASE, max_bytes=max_bytes,
-                               max_triples=max_triples)
+                               max_triples=max_triples, keep_blank_labels=keep_blank_labels)
     except UntrustedInputError as exc:
         raise InputError(path, exc.message, exc.line, exc.column) from exc
 
@@ -337,7 +339,8 @@ def _check_rdf_xml(body: bytes, max_depth: int, max_bytes: int) -> None:
 _OX_POSITION = re.compile(r"^Parser error at line (\d+) (?:column (\d+)|between columns (\d+) and \d+): ")
 
 
-def _parse_counted(body: bytes, syntax: formats.RdfSyntax, base: str, max_triples: int) -> QuadSet:
+def _parse_counted(body: bytes, syntax: formats.RdfSyntax, base: str, max_triples: int,
+                   keep_blank_labels: bool = False) -> QuadSet:
     """pyoxigraph's streaming parser into a QuadSet through the term bridge, counting: past
     ``max_triples`` it stops at once (nothing more is parsed or held)."""
     out = QuadSet()
@@ -345,7 +348,7 @@ def _parse_counted(body: bytes, syntax: formats.RdfSyntax, base: str, max_triple
     graphs: dict = {}
     count = 0
     try:
-        parser = ox.parse(body, syntax.oxigraph, base_iri=base, rename_blank_nodes=True)
+        parser = ox.parse(body, syntax.oxigraph, base_iri=base, rename_blank_nodes=not keep_blank_labels)
         for quad in parser:
             count += 1
             if count > max_triples:

@@ -42,12 +42,16 @@ import pyoxigraph as ox
 
 from ..core.errors import ConfigError
 from ..pipeline.build import build
-from ..pipeline.sources import Input, Sources
+from ..pipeline.sources import Sources, log_input
+from ..rdf.namespaces import HISTORY_GRAPH
+from ..rdf.patch import EXTENSION as PATCH_EXTENSION
+from ..rdf.patch import PatchError, read_patch
 from .memory import load_file, materialise_union, quads_of
 
 LOG_DIR = "ingest-log"
 GENERATIONS_DIR = "oxigraph"
 RECORD = "build.json"
+_HISTORY = ox.NamedNode(str(HISTORY_GRAPH))
 
 
 class StoreCorrupted(ConfigError):
@@ -101,7 +105,7 @@ def log_entries(store_path: Path) -> list[Path]:
     folder = log_dir(store_path)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".nq" and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir() if p.suffix in (".nq", PATCH_EXTENSION) and not p.name.startswith("."))
 
 
 def next_entry_name(store_path: Path, uuid_hex: str) -> str:
@@ -177,12 +181,28 @@ def generation_from_files(db: Path, files) -> int:
     return _finish(store)
 
 
-def generation_from_dataset(db: Path, dataset) -> int:
+def generation_from_dataset(db: Path, dataset, log=()) -> int:
     """A new database at ``db`` holding the pipeline's dataset (every named graph, the new
-    ``kgg:inferred`` among them), the union materialised. Returns its quad count."""
+    ``kgg:inferred`` among them) and ``kgg:history``, the record of the changes of ``log``
+    (:func:`history_quads`), the union materialised. Returns its quad count."""
     store = ox.Store(str(db))
     store.bulk_extend(quads_of(dataset))
+    store.bulk_extend(history_quads(log))
     return _finish(store)
+
+
+def history_quads(log) -> list:
+    """The record of every change of ``log`` (log entries, in order): the ``kgg:history``
+    rows of its patches (ingests keep their record in their own graph)."""
+    out = []
+    for path in log:
+        if Path(path).suffix == PATCH_EXTENSION:
+            try:
+                patch = read_patch(Path(path))
+            except PatchError as exc:
+                raise ConfigError(str(exc)) from None
+            out += [q for q in patch.added if q.graph_name == _HISTORY]
+    return out
 
 
 def _finish(store: ox.Store) -> int:
@@ -200,7 +220,7 @@ def checked_dataset(files, log):
     store whose log no longer passes the checks is not served). The closure is not bounded
     here: each entry passed the strangers' bound when it was accepted, and a rebuild is the
     operator's own act (a bound lowered since does not refuse what is already in the log)."""
-    return build(Sources.of_served(files, [Input(Path(p)) for p in log]), proofs=True).dataset
+    return build(Sources.of_served(files, [log_input(p) for p in log]), proofs=True).dataset
 
 
 def open_generation(store_path: Path, db: Path, expected_quads: int | None) -> ox.Store:
@@ -237,7 +257,7 @@ def open_disk_store(store_path: Path, sources, content_key: str, *, rebuild: boo
     dataset = checked_dataset(sources, log) if log else None  # the pipeline again, over the log too
     db = new_generation(store_path)
     try:
-        quads = generation_from_dataset(db, dataset) if log else generation_from_files(db, sources)
+        quads = generation_from_dataset(db, dataset, log) if log else generation_from_files(db, sources)
     except OSError as exc:
         raise ConfigError(f"cannot write the store at {db}: {exc}") from exc
     write_record(store_path, {"content_key": content_key, "generation": db.name, "quads": quads,

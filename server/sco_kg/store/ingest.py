@@ -58,6 +58,19 @@ class Rejected:
 
 
 @dataclass
+class Changed:
+    """A change (update or Graph Store write) committed, or one that changed nothing."""
+
+    id: str | None
+    added: int = 0
+    removed: int = 0
+    graphs: list[str] = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+    created: bool = False  # a Graph Store write made a new graph
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Accepted:
     graph: str  # the ingest's graph: the triples of the body, or the description of its graphs
     triples: int
@@ -76,7 +89,8 @@ class Ingestor:
     """
 
     def __init__(self, loaded, swap, *, max_bytes: int, max_triples: int, timeout: float, base: str,
-                 max_memory_mb: int = 0, validator: str = DEFAULT_VALIDATOR, limits=None):
+                 max_memory_mb: int = 0, validator: str = DEFAULT_VALIDATOR, limits=None,
+                 curate_build_graphs: bool = False):
         if loaded.store_root is None or loaded.path is None:
             raise ValueError("the ingest needs the on-disk store (serve --store DIR)")
         self.loaded = loaded
@@ -90,6 +104,8 @@ class Ingestor:
         self.validator = validator
         # the bounds of the closure (sco_kg.pipeline.check.strangers_limits), as the child's JSON job carries them
         self.limits = dataclasses.asdict(limits) if limits is not None else None
+        self.curate_build_graphs = curate_build_graphs
+        self._build_graphs: set[str] | None = None
         self.lock = threading.Lock()
         self.work = self.root / WORK_DIR
         shutil.rmtree(self.work, ignore_errors=True)  # leftovers of an ingest a crash cut short
@@ -109,30 +125,86 @@ class Ingestor:
         finally:
             self.lock.release()
 
+    def change(self, kind: str, *, agent: str, update: str | None = None, graph: str | None = None,
+               body: bytes | None = None, media_type: str | None = None, reason: str | None = None,
+               reverts: str | None = None, request: str = "", report_format: str = "json",
+               update_base: str | None = None, patch: str | None = None) -> Changed | Rejected:
+        """One update (``kind`` "update") or Graph Store write ("put", "post", "delete" of
+        ``graph``) by ``agent`` (a token's name), checked by :mod:`.change_job` in the child."""
+        if not self.lock.acquire(timeout=self.timeout):
+            raise IngestRefused(503, f"another write held the store for {self.timeout:g} s; try again")
+        try:
+            existed = graph is not None and graph in self._graphs()
+            ident = uuid.uuid4().hex
+            job_dir = Path(tempfile.mkdtemp(dir=self.work, prefix=ident[:8]))
+            extra = {"door": "change", "kind": kind, "update": update, "graph": graph, "agent": agent,
+                     "update_base": update_base, "patch": patch,
+                     "reason": reason, "reverts": reverts, "request": request or _request_text(kind, graph),
+                     "generation": str(self.loaded.path), "protected": sorted(self.build_graphs()),
+                     "curate_build_graphs": self.curate_build_graphs}
+            if body is not None:
+                (job_dir / "body").write_bytes(body)
+                extra.update(body=str(job_dir / "body"), media_type=media_type)
+            outcome = self._run_locked(job_dir, ident, ".rdfp", extra, report_format)
+            if isinstance(outcome, Rejected):
+                return outcome
+            result, seconds = outcome
+            if not result.get("changed"):
+                return Changed(None, seconds=seconds)
+            return Changed(ident, result["added"], result["removed"], result["graphs"], seconds,
+                           created=graph is not None and not existed and kind in ("put", "post"),
+                           warnings=result.get("warnings") or [])
+        finally:
+            self.lock.release()
+
+    def build_graphs(self) -> set[str]:
+        """The named graphs of the build's files (its dump, ``--data`` files): protected from
+        changes unless the server curates them (``--curate-build-graphs``)."""
+        if self._build_graphs is None:
+            names = set()
+            for path in self.loaded.sources:
+                try:
+                    names |= {q.graph_name.value for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
+                              if isinstance(q.graph_name, ox.NamedNode)} if Path(path).suffix == ".nq" else set()
+                except (OSError, SyntaxError):
+                    continue
+            self._build_graphs = names
+        return self._build_graphs
+
     def _graphs(self) -> set[str]:
         return {g.value for g in self.loaded.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def _ingest_locked(self, body, media_type, graph, source, report_format):
         started = time.perf_counter()
-        loaded = self.loaded
         ident = uuid.uuid4().hex
         given = graph is not None
         graph = graph or INGESTED_BASE + ident
         if graph in self._graphs():
             raise IngestRefused(409, f"graph <{graph}> already exists: choose another name")
         job_dir = Path(tempfile.mkdtemp(dir=self.work, prefix=ident[:8]))
+        (job_dir / "body").write_bytes(body)
+        extra = {"door": "ingest", "body": str(job_dir / "body"), "media_type": media_type, "graph": graph,
+                 "graph_given": given, "source": source, "existing": sorted(self._graphs())}
+        outcome = self._run_locked(job_dir, ident, ".nq", extra, report_format, started)
+        if isinstance(outcome, Rejected):
+            return outcome
+        result, seconds = outcome
+        return Accepted(graph, result["triples"], seconds, result.get("graphs", []))
+
+    def _run_locked(self, job_dir: Path, ident: str, suffix: str, extra: dict, report_format: str,
+                    started: float | None = None):
+        """Run one write's job in the child and commit what it made (the lock is held):
+        :class:`Rejected`, or the child's result and the seconds of each step."""
+        started = started or time.perf_counter()
         db = new_generation(self.root)
         committed = False
         try:
-            body_path = job_dir / "body"
-            body_path.write_bytes(body)
-            entry = job_dir / next_entry_name(self.root, ident)
+            entry = job_dir / Path(next_entry_name(self.root, ident)).with_suffix(suffix).name
             job = {
-                "body": str(body_path), "media_type": media_type, "graph": graph, "graph_given": given,
-                "source": source, "existing": sorted(self._graphs()), "limits": self.limits,
+                **extra, "id": ident, "limits": self.limits,
                 "time": datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
                 "new": str(db), "entry": str(entry),
-                "sources": [str(p) for p in loaded.sources], "log": [str(p) for p in _log(self.root)],
+                "sources": [str(p) for p in self.loaded.sources], "log": [str(p) for p in _log(self.root)],
                 "report_format": report_format, "max_bytes": self.max_bytes,
                 "max_triples": self.max_triples, "base": self.base, "max_memory_mb": self.max_memory_mb,
                 "validator": self.validator,
@@ -143,15 +215,16 @@ class Ingestor:
                 raise IngestRefused(exc.status, exc.message) from None
             if result["status"] == 422:
                 return Rejected(result["report"].encode("utf-8"), report_format)
-            if result["status"] != 201:
+            if result["status"] not in (200, 201):
                 raise IngestRefused(result["status"], result["message"],
                                     **{k: result.get(k) for k in ("line", "column", "reason")})
             checked = time.perf_counter()
-            self._commit(entry, db, result["quads"])
-            committed = True
+            if result.get("changed", True):
+                self._commit(entry, db, result["quads"])
+                committed = True
             seconds = dict(result["seconds"], commit=round(time.perf_counter() - checked, 3),
                            total=round(time.perf_counter() - started, 3))
-            return Accepted(graph, result["triples"], seconds, result.get("graphs", []))
+            return result, seconds
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
             if not committed:
@@ -187,6 +260,10 @@ def crash_point(name: str) -> None:
     as ``kill -9`` would) at that instant of the commit. Unset in production: does nothing."""
     if os.environ.get("SCO_KG_CRASH_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _request_text(kind: str, graph: str | None) -> str:
+    return f"{kind.upper()} <{graph}>" if graph else kind.upper()
 
 
 def _log(root: Path):

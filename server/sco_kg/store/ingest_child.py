@@ -57,6 +57,13 @@ def worker() -> Callable[[dict], dict]:  # pragma: no cover - runs in the child
 
     from ..pipeline import report_formats, sources, validate  # noqa: F401
     from ..rdf import untrusted  # noqa: F401
-    from . import disk  # noqa: F401
+    from . import change_job, disk  # noqa: F401
 
-    return ingest_job.prepare
+    return _dispatch
+
+
+def _dispatch(job: dict) -> dict:  # pragma: no cover - runs in the child
+    """The job of the writer's door: an ingest, or a change (update, Graph Store write)."""
+    from . import change_job  # loaded by worker() before the memory cap
+
+    return change_job.prepare(job) if job.get("door") == "change" else ingest_job.prepare(job)

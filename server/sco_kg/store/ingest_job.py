@@ -35,7 +35,7 @@ from ..core.errors import InputError, ReasoningLimitExceeded
 from ..pipeline.check import check
 from ..pipeline.reasoning_limits import ReasoningLimits
 from ..pipeline.report_formats import render
-from ..pipeline.sources import Input, Sources
+from ..pipeline.sources import Input, Sources, log_input
 from ..pipeline.validate import DEFAULT_VALIDATOR
 from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted, syntax_for
@@ -109,7 +109,7 @@ def _prepare(job: dict) -> dict:
     body = Input(body_path, syntax=syntax.key, graph=graph, max_triples=job["max_triples"], name="the body")
     # the log's entries are read as the inputs they were (as a rebuild reads them), the
     # ingest's own description of this body as served data (it is not the client's)
-    log = [Input(Path(p)) for p in job["log"]]
+    log = [log_input(p) for p in job["log"]]
     sources = Sources.of_served([*job["sources"], record], extra=[*log, body])
     try:
         limits = ReasoningLimits(**job["limits"]) if job.get("limits") else None
@@ -128,7 +128,7 @@ def _prepare(job: dict) -> dict:
     added = [URIRef(graph), *named]
     entry = [q for name in added for q in quads_of_graph(dataset, name)]
     Path(job["entry"]).write_bytes(ox.serialize(entry, format=ox.RdfFormat.N_QUADS))
-    quads = generation_from_dataset(Path(job["new"]), dataset)
+    quads = generation_from_dataset(Path(job["new"]), dataset, job["log"])
     seconds["store"] = round(time.perf_counter() - t, 3)
     return {"status": 201, "quads": quads, "triples": len(entry), "graphs": [str(g) for g in named],
             "seconds": seconds}

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..core.errors import InputError
 from ..rdf import formats
-from ..rdf.namespaces import PROOFS_GRAPH
+from ..rdf.namespaces import HISTORY_GRAPH, PROOFS_GRAPH
 from ..rdf.terms import to_oxigraph
 
 
@@ -43,15 +43,18 @@ def load_file(store: ox.Store, path: Path) -> None:
 
 
 _PROOFS = ox.NamedNode(str(PROOFS_GRAPH))
+_HISTORY = ox.NamedNode(str(HISTORY_GRAPH))
 
 UNION_LAYOUT = "union-materialised-2"  # part of the on-disk store's content key
 
 
 def materialise_union(store: ox.Store) -> None:
-    """Copy every distinct triple of every named graph but ``kgg:proofs`` into the default
-    graph: the proofs are about the graph (one statement node per triple of a proof, many
-    times the data), reached by ``GRAPH kgg:proofs``, not facts of the union."""
-    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{PROOFS_GRAPH}>) }}")
+    """Copy every distinct triple of every named graph but ``kgg:proofs`` and ``kgg:history``
+    into the default graph: they are about the graph (one statement node per triple of a
+    proof, many times the data; the triples each change added and removed), reached by
+    ``GRAPH kgg:proofs`` and ``GRAPH kgg:history``, not facts of the union."""
+    store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                 f"FILTER(?g != <{PROOFS_GRAPH}> && ?g != <{HISTORY_GRAPH}>) }}")
 
 
 def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=None):
@@ -67,7 +70,7 @@ def source_quads(store: ox.Store, subject=None, predicate=None, obj=None, graph=
         return
     named, default = [], []
     for quad in store.quads_for_pattern(subject, predicate, obj, None):
-        if quad.graph_name == _PROOFS:
+        if quad.graph_name == _PROOFS or quad.graph_name == _HISTORY:
             continue
         (default if isinstance(quad.graph_name, ox.DefaultGraph) else named).append(quad)
     in_named = {(q.subject, q.predicate, q.object) for q in named}

@@ -40,7 +40,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "sparql", "graph_store", "service_description", "security_headers",
     "pages.terms", "pages.home", "pages.questions", "pages.search",
     "pages.entity", "pages.ontology", "pages.shapes", "pages.named_graph", "pages.explain_page",
-    "validate_route", "pages.validate_page", "ingest_route", "cors",
+    "validate_route", "pages.validate_page", "ingest_route", "update_route", "graph_writes", "history_route", "cors",
 )
 
 

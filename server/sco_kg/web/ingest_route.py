@@ -1,10 +1,8 @@
 """POST /data: the one route that writes, behind a bearer token (:mod:`sco_kg.store.ingest` does the work).
 
-* The token is ``SCO_KG_INGEST_TOKEN`` (config, or the environment variable of the same
-  name; ``serve --ingest-token-file FILE`` reads it from a file, so it never shows in
-  ``ps``). None configured: 403, the server stays read-only. Missing or wrong: 401 with
-  ``WWW-Authenticate: Bearer``. Compared with :func:`hmac.compare_digest`; never logged,
-  never put in a response.
+* A token with the right to ingest (:mod:`.tokens`: ``SCO_KG_INGEST_TOKEN``, or
+  ``serve --ingest-token-file FILE``). None configured: 403, the server stays read-only.
+  Missing or wrong: 401 with ``WWW-Authenticate: Bearer``; a token that may only update: 403.
 * A token needs the on-disk store (``serve --store DIR``): with the in-memory store the app
   refuses to start (an ingest would be lost at the next restart). With ``serve --backend``
   (another store answers the queries) the route answers 501.
@@ -26,7 +24,6 @@ default; 0: no cap). The child runs in an empty network namespace when the OS al
 
 from __future__ import annotations
 
-import hmac
 import os
 from urllib.parse import quote
 
@@ -40,6 +37,7 @@ from ..store.ingest import Accepted, Ingestor, IngestRefused
 from .conneg import best_of
 from .errors import ApiError
 from .params import iri_param, url_params
+from .tokens import authorize, has_right
 
 bp = Blueprint("ingest", __name__)
 
@@ -47,12 +45,7 @@ EXTENSION = "sco_kg_ingest"
 DEFAULT_MAX_TRIPLES = 100_000
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MAX_MEMORY_MB = 4096
-CHALLENGE = 'Bearer realm="sco-kg ingest"'
-
-
-def configured_token(config) -> str | None:
-    token = config.get("SCO_KG_INGEST_TOKEN") or os.environ.get("SCO_KG_INGEST_TOKEN")
-    return token.strip() if token and token.strip() else None
+CURATE_BUILD_GRAPHS = "SCO_KG_CURATE_BUILD_GRAPHS"
 
 
 def _setting(config, name: str, default, kind):
@@ -62,18 +55,18 @@ def _setting(config, name: str, default, kind):
 
 @bp.record_once
 def _setup(state) -> None:
-    """At registration: an Ingestor when a token is configured (and the store is on disk)."""
+    """At registration: the store's writer (an Ingestor: ingests and changes, one at a time)
+    when a token may ingest or update (and the store is on disk)."""
     app = state.app
-    token = configured_token(app.config)
     app.extensions[EXTENSION] = None
-    if token is None:
+    if not (has_right(app.config, "ingest") or has_right(app.config, "update")):
         return
     kg = app.extensions["sco_kg"]
     if getattr(kg.loaded, "remote", False):
         return  # serve --backend: 501 at the route
     if getattr(kg.loaded, "store_root", None) is None:
-        raise ConfigError("an ingest token is configured but the store is in memory: an ingest would be "
-                          "lost at the next restart; serve with --store DIR (or configure no token)")
+        raise ConfigError("an ingest or update token is configured but the store is in memory: a write would "
+                          "be lost at the next restart; serve with --store DIR (or configure no token)")
     app.extensions[EXTENSION] = Ingestor(
         kg.loaded, kg.replace_store,
         max_bytes=kg.settings["max_request_bytes"],
@@ -83,29 +76,22 @@ def _setup(state) -> None:
         base=kg.base,
         validator=kg.settings["validator"],
         limits=strangers_limits(kg.settings),
+        curate_build_graphs=str(_setting(app.config, CURATE_BUILD_GRAPHS, False, str)).lower() in ("1", "true", "yes"),
     )
 
 
-def _check_token() -> None:
-    token = configured_token(current_app.config)
-    if token is None:
-        raise ApiError(403, "this server is read-only: no ingest token is configured")
-    header = request.headers.get("Authorization", "")
-    scheme, _, given = header.partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
-        raise ApiError(401, "POST /data needs an Authorization: Bearer token",
-                       headers={"WWW-Authenticate": CHALLENGE})
-    if not hmac.compare_digest(given.strip().encode("utf-8"), token.encode("utf-8")):
-        raise ApiError(401, "the bearer token was not accepted",
-                       headers={"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'})
+def writer() -> Ingestor:
+    """The store's writer, or 501 when another store holds the data (serve --backend)."""
+    ingestor: Ingestor | None = current_app.extensions.get(EXTENSION)
+    if ingestor is None:
+        raise ApiError(501, "this server does not hold its data (serve --backend): write into the backend store")
+    return ingestor
 
 
 @bp.route("/data", methods=["POST"])
 def ingest():
-    _check_token()
-    ingestor: Ingestor | None = current_app.extensions.get(EXTENSION)
-    if ingestor is None:
-        raise ApiError(501, "this server does not hold its data (serve --backend): ingest into the backend store")
+    authorize("ingest", "POST /data")
+    ingestor = writer()
     params = url_params()
     graphs = [iri_param("graph", v) for k, v in params if k == "graph"]
     sources = [v for k, v in params if k == "source"]

@@ -129,6 +129,11 @@ class QueryInfo:
     from_named: list[str] = field(default_factory=list)
     depth: int = 0
     operators: int = 0
+    # updates (``allow_update``): where each WHERE of a DELETE/INSERT ... WHERE begins (offsets),
+    # whether the text has USING or WITH, whether it has a DELETE WHERE
+    where_offsets: list[int] = field(default_factory=list)
+    dataset_keywords: bool = False
+    delete_where: bool = False
 
     @property
     def has_dataset_clause(self) -> bool:
@@ -147,10 +152,14 @@ def inspect_query(
     base_iri: str | None = None,
     max_depth: int = DEFAULTS["max_depth"],
     max_operators: int = DEFAULTS["max_operators"],
+    allow_update: bool = False,
 ) -> QueryInfo:
     """Tokenize ``query`` and refuse what must not run (raises :class:`QueryRefused`).
 
-    Does not validate the syntax: the engine does, afterwards, with its own messages.
+    ``allow_update``: the text is a SPARQL Update (``/update``): update keywords are allowed,
+    ``LOAD`` and ``SERVICE`` still refused, and the places where the protocol's
+    ``using-graph-uri`` go are noted. Does not validate the syntax: the engine does,
+    afterwards, with its own messages.
     """
     info = QueryInfo()
     prefixes: dict[str, str] = {}
@@ -238,10 +247,19 @@ def inspect_query(
                 refuse(f"the query has more than {max_operators} operators", start, "too-complex")
             if upper == "SERVICE":
                 refuse("SERVICE is not allowed: this endpoint never makes requests to other services", start, "service")
-            if upper in UPDATE_KEYWORDS and pending is None and not stack and info.form is None:
-                refuse("SPARQL Update is not allowed: this endpoint is read-only", start, "update")
+            if upper in UPDATE_KEYWORDS and pending is None and not stack and info.form is None and not allow_update:
+                refuse("SPARQL Update is not allowed: this endpoint is read-only (updates go to /update)", start,
+                       "update")
             if upper in ("LOAD",) and not stack:
-                refuse("LOAD is not allowed: this endpoint is read-only and never fetches documents", start, "update")
+                refuse("LOAD is not allowed: this endpoint never fetches documents (POST the data to /data, or "
+                       "write it with the Graph Store Protocol)", start, "load" if allow_update else "update")
+            if allow_update and not stack:
+                if upper in ("USING", "WITH"):
+                    info.dataset_keywords = True
+                elif upper == "WHERE" and prev_kind == "close":
+                    info.where_offsets.append(start)
+                elif upper == "WHERE" and prev_val == "DELETE":
+                    info.delete_where = True
             if upper in QUERY_FORMS and info.form is None and not stack:
                 info.form = upper
             if upper in ("SELECT", "HAVING"):
