@@ -48,7 +48,7 @@ from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted
 from .change_record import record_quads
 from .disk import generation_from_dataset
-from .ingest_job import IngestRefused
+from .ingest_job import INGESTED_BASE, RESERVED_BASE, IngestRefused
 from .memory import quads_of
 
 _MADE = {ox.NamedNode(str(g)) for g in MADE_GRAPHS}
@@ -207,7 +207,12 @@ def _check_graphs(graphs: list[str], job: dict) -> None:
                                  "change the asserted triples it follows from")
     if job.get("curate_build_graphs"):
         return
+    reserved = sorted(g for g in graphs if g.startswith(RESERVED_BASE) and not g.startswith(INGESTED_BASE))
     protected = sorted(set(graphs) & set(job.get("protected") or ()))
+    if reserved and not protected:
+        raise IngestRefused(409, f"graph <{reserved[0]}> is in the build's namespace {RESERVED_BASE}: choose another "
+                                 f"name (or one under {INGESTED_BASE}), or curate the build's graphs "
+                                 "(--curate-build-graphs)")
     if protected:
         raise IngestRefused(409, f"{len(protected)} graph(s) of the build would change, first <{protected[0]}>: the "
                                  "build's graphs (data/, the ontology) are changed in their files, or by a server "

@@ -38,12 +38,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..core.errors import InputError
 from ..pipeline.validate import DEFAULT_VALIDATOR
 
 from .disk import (LOG_DIR, fsync_dir, log_entries, new_generation, next_entry_name, open_generation,
                    remove_generations, write_record)
 from .ingest_child import ChildFailed, run_child
 from .ingest_job import INGESTED_BASE, IngestRefused, check_graph_name, check_source
+from .memory import parse_format
 from .served import Loaded, _summary, store_content_key
 
 WORK_DIR = ".ingest"  # in the store's folder: bodies and entries being prepared
@@ -162,11 +164,11 @@ class Ingestor:
         changes unless the server curates them (``--curate-build-graphs``)."""
         if self._build_graphs is None:
             names = set()
-            for path in self.loaded.sources:
+            for path in self.loaded.sources:  # files the store was made from, checked when it was made
                 try:
-                    names |= {q.graph_name.value for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
-                              if isinstance(q.graph_name, ox.NamedNode)} if Path(path).suffix == ".nq" else set()
-                except (OSError, SyntaxError):
+                    names |= {q.graph_name.value for q in ox.parse(path=str(path), format=parse_format(Path(path)))
+                              if isinstance(q.graph_name, ox.NamedNode)}
+                except (InputError, OSError, SyntaxError):
                     continue
             self._build_graphs = names
         return self._build_graphs

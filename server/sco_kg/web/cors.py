@@ -7,8 +7,8 @@ One allow-list, the setting ``cors_origins`` (``SCO_KG_CORS_ORIGINS``, ``serve
   ``Access-Control-Allow-Origin: *``; a listed origin is answered with itself (and
   ``Vary: Origin``); another origin gets no CORS header, so the browser keeps the answer
   from the page.
-* Routes that take data (``POST /data``, ``POST /validate``): only origins listed by name;
-  ``*`` does not open them.
+* Routes that take data (``POST /data``, ``POST /validate``, ``/update``, the Graph Store
+  writes, reverts): only origins listed by name; ``*`` does not open them.
 * ``Access-Control-Allow-Credentials`` is never sent: no page can make a browser send its
   cookies or HTTP credentials here, and an Origin is never reflected with credentials.
 * A preflight (``OPTIONS`` with ``Access-Control-Request-Method``) is answered here, 204 with
@@ -28,7 +28,7 @@ from .errors import ApiError
 bp = Blueprint("cors", __name__)
 
 #: blueprints whose routes take data: not opened by ``*``
-WRITE_BLUEPRINTS = frozenset({"ingest", "validate"})
+WRITE_BLUEPRINTS = frozenset({"ingest", "validate", "update", "graph_writes"})
 ALLOW_HEADERS = "Accept, Content-Type"
 WRITE_ALLOW_HEADERS = "Accept, Content-Type, Authorization"
 EXPOSE_HEADERS = "SPARQL-Results-Truncated, Location, Link, Retry-After, Content-Disposition"

@@ -5,9 +5,7 @@
   default, 1,000 at most). The same records are ``GRAPH kgg:history`` over ``/sparql``.
 * ``GET /history/ID``: one change; with ``Accept: application/rdf-patch`` its RDF Patch
   (what it removed and added, then its record).
-* ``POST /history/ID/revert`` (a token that may update): the change undone, itself a
-  checked change (``skg:reverts`` ID), refused like any other when the state it would make
-  is invalid or when nothing is left to undo.
+* ``POST /history/ID/revert``: :mod:`.update_route` (a route that writes).
 """
 
 from __future__ import annotations
@@ -18,16 +16,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, json, request
 
 from ..rdf.namespaces import HISTORY_GRAPH
-from ..rdf.patch import MEDIA_TYPE, Patch, read_patch, write_patch
+from ..rdf.patch import MEDIA_TYPE
 from ..store.change_record import summaries
 from ..store.disk import log_entries
 from .app import current_kg
-from .change_response import change_reason, run_change
 from .conneg import best_of
 from .errors import ApiError
-from .ingest_route import writer
 from .params import url_params
-from .tokens import authorize
 
 bp = Blueprint("history", __name__)
 
@@ -54,7 +49,7 @@ def history():
     return Response(json.dumps(body) + "\n", content_type="application/json; charset=utf-8")
 
 
-def _entry(change_id: str):
+def change_entry(change_id: str):
     if not _ID.match(change_id):
         raise ApiError(404, f"no change {change_id[:40]!r}: a change is named by 32 hexadecimal digits")
     root = getattr(current_kg().loaded, "store_root", None)
@@ -66,27 +61,10 @@ def _entry(change_id: str):
 
 @bp.route("/history/<change_id>", methods=["GET"])
 def change(change_id: str):
-    entry = _entry(change_id)
+    entry = change_entry(change_id)
     if best_of(request.headers.get("Accept"), ("application/json", MEDIA_TYPE)) == MEDIA_TYPE:
         return Response(entry.read_bytes(), content_type=f"{MEDIA_TYPE}; charset=utf-8")
     summary = next((c for c in _changes() if c.id == change_id), None)
     if summary is None:
         raise ApiError(404, f"no change {change_id} in this store's history")
     return Response(json.dumps(summary.as_json()) + "\n", content_type="application/json; charset=utf-8")
-
-
-@bp.route("/history/<change_id>/revert", methods=["POST"])
-def revert(change_id: str):
-    agent = authorize("update", "POST /history/ID/revert")
-    ingestor = writer()
-    entry = _entry(change_id)
-    patch = read_patch(entry)
-    data = Patch([q for q in patch.removed if q.graph_name != _HISTORY],
-                 [q for q in patch.added if q.graph_name != _HISTORY]).inverse()
-    inverse = ingestor.work / f"revert-{change_id}.rdfp"
-    inverse.write_bytes(write_patch(data))
-    try:
-        return run_change(ingestor, "patch", agent=agent, patch=str(inverse), reverts=change_id,
-                          reason=change_reason(url_params()), request=f"REVERT {change_id}")
-    finally:
-        inverse.unlink(missing_ok=True)

@@ -12,21 +12,30 @@
   served data, checked by the one pipeline, committed atomically or refused with 422 and the
   report; recorded in ``kgg:history`` with the token's name and the reason
   (:mod:`.change_response`).
+* ``POST /history/ID/revert``: the change undone (its inverse patch, the data rows only),
+  itself a checked change (``skg:reverts`` ID), refused like any other when the state it
+  would make is invalid; nothing left to undo: 200 with ``"change": null``.
 """
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, request
 
+from ..rdf.namespaces import HISTORY_GRAPH
+from ..rdf.patch import Patch, read_patch, write_patch
 from .app import current_kg
 from .change_response import change_reason, run_change
 from .errors import ApiError
+from .history_route import change_entry
 from .ingest_route import writer
 from .limits import QueryRefused, inspect_query
 from .params import decode_params, iri_param, url_params
 from .tokens import authorize
 
 bp = Blueprint("update", __name__)
+
+_HISTORY = ox.NamedNode(str(HISTORY_GRAPH))
 
 FORM = "application/x-www-form-urlencoded"
 UPDATE = "application/sparql-update"
@@ -104,3 +113,20 @@ def with_dataset(text: str, info, using: list[str], using_named: list[str]) -> s
         last = offset
     out.append(text[last:])
     return "".join(out)
+
+
+@bp.route("/history/<change_id>/revert", methods=["POST"])
+def revert(change_id: str):
+    agent = authorize("update", "POST /history/ID/revert")
+    ingestor = writer()
+    entry = change_entry(change_id)
+    patch = read_patch(entry)
+    data = Patch([q for q in patch.removed if q.graph_name != _HISTORY],
+                 [q for q in patch.added if q.graph_name != _HISTORY]).inverse()
+    inverse = ingestor.work / f"revert-{change_id}.rdfp"
+    inverse.write_bytes(write_patch(data))
+    try:
+        return run_change(ingestor, "patch", agent=agent, patch=str(inverse), reverts=change_id,
+                          reason=change_reason(url_params()), request=f"REVERT {change_id}")
+    finally:
+        inverse.unlink(missing_ok=True)
