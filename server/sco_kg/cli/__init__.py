@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .changes import changes_group, history_command, revert_command
 from .explain_command import explain_command
 from .pipeline_commands import build, export, validate
 from .push import push_command
@@ -24,7 +25,8 @@ def main() -> None:
     """
 
 
-for command in (build, validate, export, explain_command, serve, push_command, synth_command):
+for command in (build, validate, export, explain_command, serve, push_command, synth_command, history_command,
+                revert_command, changes_group):
     main.add_command(command)
 
 

@@ -39,7 +39,13 @@ def rows() -> list[tuple[str, str, str, str]]:
            for s in SETTINGS]
     out += [
         ("SCO_KG_INGEST_TOKEN", options.get("ingest_token_file", ""), "none (read-only)",
-         "Bearer token of POST /data; compared in constant time, never logged or echoed."),
+         "Bearer token(s) of POST /data, one per line (NAME TOKEN, or TOKEN); compared in constant time, never "
+         "logged or echoed."),
+        ("SCO_KG_UPDATE_TOKEN", options.get("update_token_file", ""), "none (read-only)",
+         "Bearer token(s) of /update, Graph Store writes and reverts, one per line (NAME TOKEN, or TOKEN): the "
+         "name goes into the history, never the token. A token in both settings may do both."),
+        ("SCO_KG_CURATE_BUILD_GRAPHS", options.get("curate_build_graphs", ""), "off",
+         "Let changes touch the build's own graphs (data/, the ontology); else 409."),
         ("SCO_KG_INGEST_MAX_TRIPLES", "", _default(ingest.DEFAULT_MAX_TRIPLES), "Most triples one POST /data may hold (413 beyond)."),
         ("SCO_KG_INGEST_TIMEOUT", "", _default(ingest.DEFAULT_TIMEOUT), "Seconds for the check and the store of one ingest (503 beyond)."),
         ("SCO_KG_INGEST_MAX_MEMORY_MB", "", _default(ingest.DEFAULT_MAX_MEMORY_MB),
