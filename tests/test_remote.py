@@ -7,54 +7,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from http_stores import Server
 from sco_kg.core.errors import ConfigError
 from sco_kg.store.http_client import Credentials, HttpClient, RemoteError, RemoteTimeout, _challenge
 from sco_kg.store.remote import UNION_GRAPH, RemoteStore, Target, guess_graph_store
-
-
-class Server:
-    """A loopback HTTP server whose answers a test sets; it records every request."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.answer = lambda handler, req: (200, {}, b"")
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _any(self):
-                n = int(self.headers.get("Content-Length") or 0)
-                req = {"method": self.command, "path": self.path, "headers": dict(self.headers),
-                       "body": self.rfile.read(n) if n else b""}
-                server.requests.append(req)
-                status, headers, body = server.answer(self, req)
-                if status is None:  # the answer wrote itself
-                    return
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = _any
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -345,3 +304,40 @@ def test_a_deeply_nested_query_is_parsed_without_crashing_the_server(server):
     deep = "SELECT ?s WHERE { " + "{ " * 6000 + "?s ?p ?o " + "} " * 6000 + "}"
     reply = _executor(server).query(_job(deep), timeout=30)
     assert reply.count == 1 and len(server.requests) == 1
+
+
+def test_delete_graph_answers_and_errors(server):
+    """204 and 200: dropped; 404: the store had no such graph (no error); anything else names
+    the graph. The IRI goes percent-encoded in ?graph=."""
+    target = Target(server.url + "/query", server.url + "/store?x=1", timeout=10)
+    for status, dropped in ((204, True), (200, True), (404, False)):
+        server.answer = lambda h, req, status=status: (status, {}, b"")
+        assert target.delete_graph("urn:g#é&") is dropped
+    assert server.requests[0]["method"] == "DELETE"
+    assert server.requests[0]["path"] == "/store?x=1&graph=urn%3Ag%23%C3%A9%26"
+    server.answer = lambda h, req: (403, {"Content-Type": "text/plain"}, b"read-only dataset")
+    with pytest.raises(RemoteError, match=r"DELETE of graph <urn:g> .* forbidden .*read-only dataset") as info:
+        target.delete_graph("urn:g")
+    assert info.value.status == 403
+
+
+def test_graph_names_asks_again_when_a_row_has_no_graph(server):
+    """``GRAPH ?g {}`` first; Virtuoso 7.2 answers it with one row, ?g unbound: then the
+    graphs of the quads, grouped. No dataset in either request (all the store's graphs)."""
+    from urllib.parse import parse_qsl
+
+    from sco_kg.store.remote import GRAPH_NAMES_QUERIES
+
+    def results(*rows):
+        return json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": list(rows)}}).encode()
+
+    answers = {GRAPH_NAMES_QUERIES[0]: results({}),
+               GRAPH_NAMES_QUERIES[1]: results({"g": {"type": "uri", "value": "urn:g1"}},
+                                               {"g": {"type": "uri", "value": "urn:g2"}})}
+    server.answer = lambda h, req: (200, {"Content-Type": "application/sparql-results+json"},
+                                    answers[dict(parse_qsl(req["body"].decode()))["query"]])
+    target = Target(server.url + "/query", timeout=10)
+    assert target.graph_names() == {"urn:g1", "urn:g2"}
+    assert [parse_qsl(r["body"].decode()) for r in server.requests] == [[("query", q)] for q in GRAPH_NAMES_QUERIES]
+    answers[GRAPH_NAMES_QUERIES[0]] = results({"g": {"type": "uri", "value": "urn:g3"}})
+    assert target.graph_names() == {"urn:g3"} and len(server.requests) == 3  # answered: no second query
