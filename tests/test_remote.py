@@ -1,7 +1,8 @@
 """sco_kg.store.http_client, sco_kg.store.remote and the backend executor against a small local HTTP server
 (no triple store needed): Basic and bearer credentials (Digest is exercised by Virtuoso in
 tests/interop/test_push_backend.py), credentials only on a challenge, no redirect followed,
-no other origin contacted, the deadline while an answer streams in, the row cap."""
+no other origin contacted, the deadline while an answer streams in, the row cap. ``sco-kg
+push`` against a fake store: tests/test_push.py."""
 
 from __future__ import annotations
 
@@ -199,94 +200,6 @@ def test_graph_store_guesses():
     assert guess_graph_store("http://h:3030/ds/query", False) is None
     with pytest.raises(ConfigError):
         Target("file:///etc/passwd")
-
-
-def _fake_store(server, count_of):
-    """A store that takes every PUT and answers COUNT queries with ``count_of(graph IRI)``."""
-    from urllib.parse import parse_qsl
-
-    puts: dict[str, bytes] = {}
-
-    def answer(handler, req):
-        if req["method"] == "PUT":
-            graph = dict(parse_qsl(req["path"].split("?", 1)[1]))["graph"]
-            puts[graph] = req["body"]
-            return 201, {}, b""
-        params = parse_qsl(req["body"].decode())
-        named = [v for k, v in params if k == "named-graph-uri"]
-        default = [v for k, v in params if k == "default-graph-uri"]
-        graph = named[0] if named != ["urn:x-sco-kg:empty"] else default[0]
-        n = count_of(graph)
-        if n is None:
-            return 500, {"Content-Type": "text/plain"}, b"storage failure"
-        body = {"head": {"vars": ["n"]}, "results": {"bindings": [
-            {"n": {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": str(n)}}]}}
-        return 200, {"Content-Type": "application/sparql-results+json"}, json.dumps(body).encode()
-
-    server.answer = answer
-    return puts
-
-
-def _export(tmp_path):
-    nq = tmp_path / "sco-kg.nq"
-    nq.write_text("<urn:s> <urn:p> \"1\" <https://w3id.org/sco-kg/graph/a> .\n"
-                  "<urn:s> <urn:p> \"1\" <https://w3id.org/sco-kg/graph/b> .\n"
-                  "<urn:s> <urn:p> \"2\" <https://w3id.org/sco-kg/graph/b> .\n", encoding="utf-8")
-    return tmp_path
-
-
-def test_push_puts_each_graph_and_the_union_then_counts(server, tmp_path):
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    puts = _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
-                                          "https://w3id.org/sco-kg/graph/b": 2, UNION_GRAPH: 2}[g])
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(_export(tmp_path))])
-    assert result.exit_code == 0, result.output
-    assert set(puts) == {"https://w3id.org/sco-kg/graph/a", "https://w3id.org/sco-kg/graph/b", UNION_GRAPH}
-    assert puts[UNION_GRAPH].count(b"\n") == 2  # the distinct union: the triple of two graphs once
-
-
-def test_push_puts_the_proofs_as_their_graph_and_not_into_the_union(server, tmp_path):
-    """kgg:proofs is outside the endpoint's default graph: PUT as a graph of its own, left
-    out of the union graph and of its expected count."""
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    proofs = "https://w3id.org/sco-kg/graph/proofs"
-    nq = _export(tmp_path) / "sco-kg.nq"
-    nq.write_text(nq.read_text(encoding="utf-8")
-                  + f"<urn:s> <urn:p> \"1\" <{proofs}> .\n<urn:st> <urn:rule> \"prp-spo1\" <{proofs}> .\n",
-                  encoding="utf-8")
-    puts = _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
-                                          "https://w3id.org/sco-kg/graph/b": 2, proofs: 2, UNION_GRAPH: 2}[g])
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    assert puts[proofs].count(b"\n") == 2
-    assert puts[UNION_GRAPH].count(b"\n") == 2 and b"urn:rule" not in puts[UNION_GRAPH]
-
-
-def test_push_names_the_graph_whose_count_differs(server, tmp_path):
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
-                                   "https://w3id.org/sco-kg/graph/b": 3, UNION_GRAPH: 2}[g])
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(_export(tmp_path))])
-    assert result.exit_code == 1, result.output
-    assert "graph <https://w3id.org/sco-kg/graph/b>: 3 triples in the store, 2 in the build" in result.output
-    assert "graph/a>" not in result.output.split("does not hold")[1]
-
-
-def test_push_names_the_graph_whose_count_fails(server, tmp_path):
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    _fake_store(server, lambda g: None if g.endswith("/b") else 1)
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(_export(tmp_path))])
-    assert result.exit_code == 2, result.output
-    assert "counting the triples of graph <https://w3id.org/sco-kg/graph/b> failed" in result.output
-    assert "HTTP 500" in result.output and "storage failure" in result.output
 
 
 def test_a_whole_answer_is_read_up_to_a_limit(server):
