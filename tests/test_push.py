@@ -125,7 +125,7 @@ def test_push_drops_what_an_earlier_push_wrote_and_nothing_else(fake, tmp_path):
     assert said.index(f"will DROP <{C}>") < said.index(f"PUT  {A}")  # said before it is done
     assert f"will KEEP <{HAND_LOADED}>" in said and "no push recorded it" in said
     assert VIRTUOSO_SYSTEM not in said
-    assert f"DROP {C}" in said and "dropped 1 graphs" in said
+    assert f"DROP {C}" in said and "dropped 1 graph in" in said
 
 
 def test_dry_run_prints_the_plan_and_changes_nothing(fake, tmp_path):

@@ -72,7 +72,8 @@ def push_command(endpoint, graph_store, auth, token, union_graph, dumps_dir, tim
 
         report = push(plan, target, progress=step)
         if not quiet:
-            dropped = f", dropped {len(report.dropped)} graphs" if report.dropped else ""
+            n = len(report.dropped)
+            dropped = f", dropped {n} graph{'s' if n != 1 else ''}" if n else ""
             echo_err(f"pushed {len(report.graphs)} graphs ({sum(report.graphs.values())} triples) and the union "
                      f"({report.union_triples} triples) to {target.graph_store_url}{dropped} in "
                      f"{report.put_seconds + report.drop_seconds:.2f} s; counts checked over {target.query_url} in "
@@ -98,7 +99,8 @@ def plan_lines(plan: PushPlan, target) -> list[str]:
 def plan_summary(plan: PushPlan, target) -> str:
     """The plan in a few lines, before a push (whose progress then names each PUT)."""
     head = (f"push {len(plan.puts) - 1} graphs and the union <{plan.union_graph}> to {target.graph_store_url}; "
-            f"drop {len(plan.drops)}; leave {len(plan.left_alone)} other graphs alone")
+            f"drop {len(plan.drops)}; leave {len(plan.left_alone)} other graph{'s' if len(plan.left_alone) != 1 else ''} "
+            "alone")
     return "\n".join([head, *_drops_and_keeps(plan, "  will ")])
 
 

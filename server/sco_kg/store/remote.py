@@ -2,9 +2,11 @@
 
 Why: people load the graph into a store that scales beyond one machine (Fuseki, Oxigraph
 server, Virtuoso) and still want this project's endpoint, pages and limits in front of it.
-:mod:`sco_kg.store.push` fills such a store; ``sco-kg serve --backend`` reads it through
-:class:`RemoteStore`, which answers the few calls the web app makes of a pyoxigraph store
-(``query``, ``quads_for_pattern``, ``named_graphs``) with pyoxigraph objects.
+:mod:`sco_kg.store.push` fills such a store and keeps it equal to the build (it drops the
+graphs an earlier push wrote that the build no longer has); ``sco-kg serve --backend``
+reads it through :class:`RemoteStore`, which answers the few calls the web app makes of a
+pyoxigraph store (``query``, ``quads_for_pattern``, ``named_graphs``) with pyoxigraph
+objects.
 
 * **The union default graph.** The endpoint's default graph is the union of the graphs, as
   a set (PROFILE.md). Naming every graph as a default graph (``default-graph-uri`` or FROM
