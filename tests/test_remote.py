@@ -1,60 +1,20 @@
 """sco_kg.store.http_client, sco_kg.store.remote and the backend executor against a small local HTTP server
 (no triple store needed): Basic and bearer credentials (Digest is exercised by Virtuoso in
 tests/interop/test_push_backend.py), credentials only on a challenge, no redirect followed,
-no other origin contacted, the deadline while an answer streams in, the row cap."""
+no other origin contacted, the deadline while an answer streams in, the row cap. ``sco-kg
+push`` against a fake store: tests/test_push.py."""
 
 from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from http_stores import Server
 from sco_kg.core.errors import ConfigError
 from sco_kg.store.http_client import Credentials, HttpClient, RemoteError, RemoteTimeout, _challenge
 from sco_kg.store.remote import UNION_GRAPH, RemoteStore, Target, guess_graph_store
-
-
-class Server:
-    """A loopback HTTP server whose answers a test sets; it records every request."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.answer = lambda handler, req: (200, {}, b"")
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _any(self):
-                n = int(self.headers.get("Content-Length") or 0)
-                req = {"method": self.command, "path": self.path, "headers": dict(self.headers),
-                       "body": self.rfile.read(n) if n else b""}
-                server.requests.append(req)
-                status, headers, body = server.answer(self, req)
-                if status is None:  # the answer wrote itself
-                    return
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = _any
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture
@@ -242,94 +202,6 @@ def test_graph_store_guesses():
         Target("file:///etc/passwd")
 
 
-def _fake_store(server, count_of):
-    """A store that takes every PUT and answers COUNT queries with ``count_of(graph IRI)``."""
-    from urllib.parse import parse_qsl
-
-    puts: dict[str, bytes] = {}
-
-    def answer(handler, req):
-        if req["method"] == "PUT":
-            graph = dict(parse_qsl(req["path"].split("?", 1)[1]))["graph"]
-            puts[graph] = req["body"]
-            return 201, {}, b""
-        params = parse_qsl(req["body"].decode())
-        named = [v for k, v in params if k == "named-graph-uri"]
-        default = [v for k, v in params if k == "default-graph-uri"]
-        graph = named[0] if named != ["urn:x-sco-kg:empty"] else default[0]
-        n = count_of(graph)
-        if n is None:
-            return 500, {"Content-Type": "text/plain"}, b"storage failure"
-        body = {"head": {"vars": ["n"]}, "results": {"bindings": [
-            {"n": {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": str(n)}}]}}
-        return 200, {"Content-Type": "application/sparql-results+json"}, json.dumps(body).encode()
-
-    server.answer = answer
-    return puts
-
-
-def _export(tmp_path):
-    nq = tmp_path / "sco-kg.nq"
-    nq.write_text("<urn:s> <urn:p> \"1\" <https://w3id.org/sco-kg/graph/a> .\n"
-                  "<urn:s> <urn:p> \"1\" <https://w3id.org/sco-kg/graph/b> .\n"
-                  "<urn:s> <urn:p> \"2\" <https://w3id.org/sco-kg/graph/b> .\n", encoding="utf-8")
-    return tmp_path
-
-
-def test_push_puts_each_graph_and_the_union_then_counts(server, tmp_path):
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    puts = _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
-                                          "https://w3id.org/sco-kg/graph/b": 2, UNION_GRAPH: 2}[g])
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(_export(tmp_path))])
-    assert result.exit_code == 0, result.output
-    assert set(puts) == {"https://w3id.org/sco-kg/graph/a", "https://w3id.org/sco-kg/graph/b", UNION_GRAPH}
-    assert puts[UNION_GRAPH].count(b"\n") == 2  # the distinct union: the triple of two graphs once
-
-
-def test_push_puts_the_proofs_as_their_graph_and_not_into_the_union(server, tmp_path):
-    """kgg:proofs is outside the endpoint's default graph: PUT as a graph of its own, left
-    out of the union graph and of its expected count."""
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    proofs = "https://w3id.org/sco-kg/graph/proofs"
-    nq = _export(tmp_path) / "sco-kg.nq"
-    nq.write_text(nq.read_text(encoding="utf-8")
-                  + f"<urn:s> <urn:p> \"1\" <{proofs}> .\n<urn:st> <urn:rule> \"prp-spo1\" <{proofs}> .\n",
-                  encoding="utf-8")
-    puts = _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
-                                          "https://w3id.org/sco-kg/graph/b": 2, proofs: 2, UNION_GRAPH: 2}[g])
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    assert puts[proofs].count(b"\n") == 2
-    assert puts[UNION_GRAPH].count(b"\n") == 2 and b"urn:rule" not in puts[UNION_GRAPH]
-
-
-def test_push_names_the_graph_whose_count_differs(server, tmp_path):
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    _fake_store(server, lambda g: {"https://w3id.org/sco-kg/graph/a": 1,
-                                   "https://w3id.org/sco-kg/graph/b": 3, UNION_GRAPH: 2}[g])
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(_export(tmp_path))])
-    assert result.exit_code == 1, result.output
-    assert "graph <https://w3id.org/sco-kg/graph/b>: 3 triples in the store, 2 in the build" in result.output
-    assert "graph/a>" not in result.output.split("does not hold")[1]
-
-
-def test_push_names_the_graph_whose_count_fails(server, tmp_path):
-    from click.testing import CliRunner
-    from sco_kg.cli import main
-
-    _fake_store(server, lambda g: None if g.endswith("/b") else 1)
-    result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/query", "--dumps", str(_export(tmp_path))])
-    assert result.exit_code == 2, result.output
-    assert "counting the triples of graph <https://w3id.org/sco-kg/graph/b> failed" in result.output
-    assert "HTTP 500" in result.output and "storage failure" in result.output
-
-
 def test_a_whole_answer_is_read_up_to_a_limit(server):
     server.answer = lambda h, req: (200, {"Content-Type": "text/plain"}, b"x" * 5000)
     client = HttpClient([server.url])
@@ -345,3 +217,40 @@ def test_a_deeply_nested_query_is_parsed_without_crashing_the_server(server):
     deep = "SELECT ?s WHERE { " + "{ " * 6000 + "?s ?p ?o " + "} " * 6000 + "}"
     reply = _executor(server).query(_job(deep), timeout=30)
     assert reply.count == 1 and len(server.requests) == 1
+
+
+def test_delete_graph_answers_and_errors(server):
+    """204 and 200: dropped; 404: the store had no such graph (no error); anything else names
+    the graph. The IRI goes percent-encoded in ?graph=."""
+    target = Target(server.url + "/query", server.url + "/store?x=1", timeout=10)
+    for status, dropped in ((204, True), (200, True), (404, False)):
+        server.answer = lambda h, req, status=status: (status, {}, b"")
+        assert target.delete_graph("urn:g#é&") is dropped
+    assert server.requests[0]["method"] == "DELETE"
+    assert server.requests[0]["path"] == "/store?x=1&graph=urn%3Ag%23%C3%A9%26"
+    server.answer = lambda h, req: (403, {"Content-Type": "text/plain"}, b"read-only dataset")
+    with pytest.raises(RemoteError, match=r"DELETE of graph <urn:g> .* forbidden .*read-only dataset") as info:
+        target.delete_graph("urn:g")
+    assert info.value.status == 403
+
+
+def test_graph_names_asks_again_when_a_row_has_no_graph(server):
+    """``GRAPH ?g {}`` first; Virtuoso 7.2 answers it with one row, ?g unbound: then the
+    graphs of the quads, grouped. No dataset in either request (all the store's graphs)."""
+    from urllib.parse import parse_qsl
+
+    from sco_kg.store.remote import GRAPH_NAMES_QUERIES
+
+    def results(*rows):
+        return json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": list(rows)}}).encode()
+
+    answers = {GRAPH_NAMES_QUERIES[0]: results({}),
+               GRAPH_NAMES_QUERIES[1]: results({"g": {"type": "uri", "value": "urn:g1"}},
+                                               {"g": {"type": "uri", "value": "urn:g2"}})}
+    server.answer = lambda h, req: (200, {"Content-Type": "application/sparql-results+json"},
+                                    answers[dict(parse_qsl(req["body"].decode()))["query"]])
+    target = Target(server.url + "/query", timeout=10)
+    assert target.graph_names() == {"urn:g1", "urn:g2"}
+    assert [parse_qsl(r["body"].decode()) for r in server.requests] == [[("query", q)] for q in GRAPH_NAMES_QUERIES]
+    answers[GRAPH_NAMES_QUERIES[0]] = results({"g": {"type": "uri", "value": "urn:g3"}})
+    assert target.graph_names() == {"urn:g3"} and len(server.requests) == 3  # answered: no second query

@@ -1,8 +1,12 @@
 """``sco-kg push`` into Oxigraph server and Virtuoso, and ``serve --backend`` over them.
 
 * push (the CLI, over the export of the session's build) fills every named graph and the
-  union graph with the build's counts, on both engines; pushing again replaces (no
-  duplicates, a graph's other content gone);
+  union graph with the build's counts, on both engines, and records them in
+  urn:x-sco-kg:pushed; pushing again replaces (no duplicates, a graph's other content
+  gone); a graph an earlier push wrote that the build no longer has is dropped (an odd IRI
+  too), a graph no push wrote is not (Virtuoso's system graphs, a hand-loaded one);
+  ``--dry-run`` says so and changes nothing; the queries push asks answer alike on Jena's
+  ARQ (Fuseki's engine: no Fuseki server here);
 * a wrong password, an unreachable store and a store that does not hold the build give a
   clear message naming what failed and a non-zero exit (or a ConfigError);
 * the app with the store as backend answers every competency question as expected (typed
@@ -120,6 +124,7 @@ def test_push_fills_every_graph_and_the_union(engine, pushed, dumps):
     graphs, union = expected_counts(dump)
     assert store_counts(store) == (graphs, union)
     assert store_graphs(target_of(store)) == set(dump.graphs)
+    assert read_record(target_of(store)) == {*dump.graphs, UNION}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -143,11 +148,90 @@ def test_push_twice_replaces(engine, pushed, dumps):
                                   target_of(store).dataset_params([UNION], [graph])) == 0
 
 
+def read_record(target) -> set[str]:
+    from sco_kg.store.push import read_record as read
+
+    return read(target)
+
+
+def with_more_graphs(dump, tmp_path, graphs: list[str]):
+    """A copy of the build's export with one more triple in each of ``graphs`` (its articles
+    as of an earlier build)."""
+    out = tmp_path / "earlier"
+    shutil.copytree(dump.dir, out)
+    with open(out / "sco-kg.nq", "a", encoding="utf-8") as nq:
+        for graph in graphs:
+            nq.write(f'<http://example.org/s> <http://example.org/p> "earlier" <{graph}> .\n')
+    return out
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_push_drops_what_the_build_no_longer_has_and_nothing_else(engine, pushed, dumps, tmp_path):
+    """An earlier build had two more graphs (one with a query string, a fragment and an accent
+    in its IRI); pushing the build drops them. A graph loaded by hand under the project's
+    namespace, and Virtuoso's system graphs, stay. ``--dry-run`` first: the plan, no change."""
+    import pyoxigraph as ox
+    from sco_kg.store.remote import ntriples
+
+    dump = dumps("build")
+    store = pushed(engine)
+    target = target_of(store)
+    removed = ["https://w3id.org/sco-kg/graph/999_removed/s01", "https://w3id.org/sco-kg/graph/odd?a=b&c#été"]
+    hand = "https://w3id.org/sco-kg/graph/hand-loaded"
+    result = cli_push(store, with_more_graphs(dump, tmp_path, removed))
+    assert result.exit_code == 0, result.output
+    assert set(removed) <= target.graph_names() and set(removed) <= read_record(target)
+    target.put_graph(hand, ntriples([ox.Triple(ox.NamedNode("http://example.org/s"),
+                                               ox.NamedNode("http://example.org/p"), ox.Literal("by hand"))]))
+    try:
+        others = {g for g in target.graph_names() if not g.startswith("https://w3id.org/sco-kg/")}
+        before = {g: target.count_graph(g) for g in target.graph_names()}
+        dry = cli_push(store, dump.dir, "--dry-run")
+        assert dry.exit_code == 0, dry.output
+        assert {f"  DROP <{g}>  (written by an earlier push, not in this build)" for g in removed} <= set(dry.stdout.splitlines())
+        assert f"  KEEP <{hand}>" in dry.stdout
+        assert {g: target.count_graph(g) for g in target.graph_names()} == before  # nothing changed
+        result = cli_push(store, dump.dir)
+        assert result.exit_code == 0, result.output
+        assert not set(removed) & target.graph_names()
+        assert hand in target.graph_names()
+        assert {g for g in target.graph_names() if not g.startswith("https://w3id.org/sco-kg/")} == others
+        if engine == "virtuoso":
+            assert "http://www.openlinksw.com/schemas/virtrdf#" in others
+        assert read_record(target) == {*dump.graphs, UNION}
+    finally:
+        target.delete_graph(hand)
+    assert store_counts(store) == expected_counts(dump)
+
+
+def test_the_queries_push_asks_answer_alike_on_jena(jena, tmp_path):
+    """Both listing queries and the record query over N-Quads holding a record, by ARQ (the
+    engine of Fuseki, the third store README names), as Oxigraph and Virtuoso answer them above."""
+    import pyoxigraph as ox
+    from sco_kg.store.push import PUSHED_GRAPH, RECORD_QUERY, record_triples
+    from sco_kg.store.remote import GRAPH_NAMES_QUERIES
+
+    graphs = ["https://w3id.org/sco-kg/graph/a", "https://w3id.org/sco-kg/graph/odd?a=b&c#été", UNION]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(PUSHED_GRAPH)) for t in record_triples(graphs)]
+    quads += [ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"), ox.Literal("1"),
+                      ox.NamedNode(g)) for g in graphs]
+    data = tmp_path / "store.nq"
+    data.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    cases = [(f"names-{i}", query, {*graphs, PUSHED_GRAPH}) for i, query in enumerate(GRAPH_NAMES_QUERIES)]
+    for name, query, expected in [*cases, ("record", RECORD_QUERY, set(graphs))]:
+        path = tmp_path / f"{name}.rq"
+        path.write_text(query, encoding="utf-8")
+        answer = jena.arq(path, [data])
+        assert {term for row in answer.rows for _, term in row} == {("uri", g) for g in expected}, name
+        assert sum(answer.rows.values()) == len(expected)
+
+
 def test_wrong_password_is_a_clear_error(writable, dumps):
     store = writable("virtuoso")
     result = cli_push(store, dumps("build").dir, auth="dba:not-the-password")
     assert result.exit_code == 2, result.output
-    assert "not authorised" in result.output and "PUT of graph <https://w3id.org/sco-kg/graph/" in result.output
+    # the first write is the record of the graphs push is about to write
+    assert "not authorised" in result.output and "PUT of graph <urn:x-sco-kg:pushed>" in result.output
 
 
 def test_no_credentials_where_the_store_wants_them(writable, dumps):
@@ -165,7 +249,8 @@ def test_unreachable_store_is_a_clear_error(dumps):
     result = CliRunner().invoke(main, ["push", "--endpoint", f"http://127.0.0.1:{port}/query",
                                        "--dumps", str(dumps("build").dir)])
     assert result.exit_code == 2, result.output
-    assert "cannot reach the store" in result.output and f"127.0.0.1:{port}/store" in result.output
+    assert "cannot reach the store" in result.output and f"127.0.0.1:{port}/query" in result.output
+    assert "cannot list the graphs of the store" in result.output and "Traceback" not in result.output
 
 
 def test_a_differing_count_names_the_graph(pushed, dumps):
