@@ -395,6 +395,30 @@ def test_limits_hold_over_the_backend(engine, backend_app):
     assert resp.status_code == 400
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_writes_over_the_backend_are_501_and_change_nothing(engine, backend_app, pushed, dumps):
+    """serve --backend with a token that may update: the other store holds the data, and this
+    server cannot guard a write there (the pipeline would not see it): 501, nothing written."""
+    client = backend_app(engine, SCO_KG_UPDATE_TOKEN="carol upd-T0ken-0123456789",
+                         SCO_KG_INGEST_TOKEN="ing-T0ken-0123456789").test_client()
+    before = store_counts(pushed(engine))
+    auth = {"Authorization": "Bearer upd-T0ken-0123456789"}
+    writes = [
+        client.post("/update", data=b"INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> "
+                                    b"<http://example.org/b> <http://example.org/c> } }",
+                    headers={**auth, "Content-Type": "application/sparql-update"}),
+        client.put("/graph?graph=http%3A%2F%2Fexample.org%2Fg", data=b"<http://example.org/a> <http://example.org/b> 1 .",
+                   headers={**auth, "Content-Type": "text/turtle"}),
+        client.delete("/graph?graph=http%3A%2F%2Fexample.org%2Fg", headers=auth),
+        client.post("/data", data=b"<http://example.org/a> <http://example.org/b> 1 .",
+                    headers={"Authorization": "Bearer ing-T0ken-0123456789", "Content-Type": "text/turtle"}),
+    ]
+    for resp in writes:
+        assert resp.status_code == 501, resp.get_data(as_text=True)
+        assert "backend" in resp.get_json()["error"]
+    assert store_counts(pushed(engine)) == before
+
+
 def test_protocol_dataset_stays_within_the_build(backend_app):
     """named-graph-uri naming a graph the build does not hold (here Virtuoso's own) is empty."""
     client = backend_app("virtuoso").test_client()
