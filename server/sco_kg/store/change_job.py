@@ -25,8 +25,9 @@ as the writer's child process does it (:mod:`.ingest_child` runs it, confined, l
    then the change's record in ``kgg:history``) and the next generation; the web process
    commits them as it commits an ingest (:mod:`.ingest`).
 
-A change that changes nothing (``CLEAR SILENT GRAPH`` of a graph that does not exist) is
-answered without a log entry.
+A change that changes nothing (``CLEAR SILENT GRAPH`` of a graph that does not exist, or
+``DELETE DATA`` of a triple from the default graph alone) is answered without a log entry,
+with the warnings of 3. (the union it tried to shrink is as it was).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from ..pipeline.reasoning_limits import ReasoningLimits
 from ..pipeline.report_formats import render
 from ..pipeline.sources import PATCH_SYNTAX, Input, Sources, log_input
 from ..pipeline.validate import DEFAULT_VALIDATOR
-from ..rdf.namespaces import MADE_GRAPHS
+from ..rdf.namespaces import HISTORY_GRAPH, INFERRED_GRAPH, MADE_GRAPHS, PROOFS_GRAPH
 from ..rdf.patch import Patch, read_patch, write_patch
 from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted
@@ -52,6 +53,8 @@ from .ingest_job import IngestRefused
 from .memory import quads_of
 
 _MADE = {ox.NamedNode(str(g)) for g in MADE_GRAPHS}
+_INFERRED = ox.NamedNode(str(INFERRED_GRAPH))
+_OUTSIDE_UNION = {ox.NamedNode(str(g)) for g in (PROOFS_GRAPH, HISTORY_GRAPH)}
 _DEFAULT = ox.DefaultGraph()
 
 
@@ -76,8 +79,10 @@ def _prepare(job: dict) -> dict:
     _check_default_graph(default_after - default_before)
     graphs = sorted({str(q.graph_name.value) for q in (*removed, *added)})
     _check_graphs(graphs, job)
-    if not removed and not added:
-        return {"status": 200, "changed": False, "added": 0, "removed": 0, "graphs": [], "seconds": seconds}
+    if not removed and not added:  # the union is as before: all it lost from the default graph, it still holds
+        warnings = _still_in_union(default_before - default_after, named_before, _served_inferred(job))
+        return {"status": 200, "changed": False, "added": 0, "removed": 0, "graphs": [], "seconds": seconds,
+                "warnings": warnings}
 
     t = time.perf_counter()
     job_dir = Path(job["entry"]).parent
@@ -97,7 +102,7 @@ def _prepare(job: dict) -> dict:
     if not checked.conforms:
         return {"status": 422, "report": render(checked.report, job["report_format"]).decode("utf-8")}
     dataset = checked.result.dataset
-    warnings = _still_in_union(default_before - default_after, dataset)
+    warnings = _still_in_union(default_before - default_after, quads_of(dataset))
 
     t = time.perf_counter()
     record = record_quads(job, removed, added, graphs)
@@ -183,13 +188,21 @@ def _check_default_graph(added: set) -> None:
                                  "graph (INSERT DATA { GRAPH <g> { ... } }, or WITH <g>)")
 
 
-def _still_in_union(removed_from_default: set, dataset) -> list[str]:
-    """Triples removed from the default graph that the union still holds after the change."""
+def _served_inferred(job: dict):
+    """The quads of ``kgg:inferred`` of the served generation (the state before)."""
+    served = ox.Store.read_only(job["generation"])
+    return list(served.quads_for_pattern(None, None, None, _INFERRED))
+
+
+def _still_in_union(removed_from_default: set, *quad_sets) -> list[str]:
+    """Triples removed from the default graph that the union still holds after the change
+    (``quad_sets``: the named graphs after it)."""
     if not removed_from_default:
         return []
     held: dict = {}
-    for q in quads_of(dataset):
-        if q.triple in removed_from_default:
+    for q in (q for quads in quad_sets for q in quads):
+        if q.triple in removed_from_default and isinstance(q.graph_name, ox.NamedNode) \
+                and q.graph_name not in _OUTSIDE_UNION:
             held.setdefault(q.triple, q.graph_name)
     if not held:
         return []
