@@ -49,7 +49,7 @@ from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted
 from .change_record import record_quads
 from .disk import generation_from_dataset
-from .ingest_job import IngestRefused
+from .ingest_job import MAX_GRAPH_NAME, IngestRefused
 from .memory import quads_of
 
 _MADE = {ox.NamedNode(str(g)) for g in MADE_GRAPHS}
@@ -78,7 +78,7 @@ def _prepare(job: dict) -> dict:
     seconds["apply"] = round(time.perf_counter() - t, 3)
     _check_default_graph(default_after - default_before)
     graphs = sorted({str(q.graph_name.value) for q in (*removed, *added)})
-    _check_graphs(graphs, job)
+    _check_graphs(graphs, job, {str(q.graph_name.value) for q in added})
     if not removed and not added:  # the union is as before: all it lost from the default graph, it still holds
         warnings = _still_in_union(default_before - default_after, named_before, _served_inferred(job))
         return {"status": 200, "changed": False, "added": 0, "removed": 0, "graphs": [], "seconds": seconds,
@@ -152,6 +152,8 @@ def _apply(work: ox.Store, job: dict) -> None:
         work.extend(q for q in patch.added if q.graph_name not in _MADE)
         return
     graph = ox.NamedNode(job["graph"])
+    if graph in _MADE:  # not in the copy: without this, DELETE would say it does not exist
+        _refuse_made(job["graph"])
     if kind == "delete":
         if not any(True for _ in work.quads_for_pattern(None, None, None, graph)):
             raise IngestRefused(404, f"no graph <{job['graph']}> to delete")
@@ -213,11 +215,19 @@ def _still_in_union(removed_from_default: set, *quad_sets) -> list[str]:
             f"graphs), first: {s} {p} {o}, {how}"]
 
 
-def _check_graphs(graphs: list[str], job: dict) -> None:
+def _refuse_made(graph: str) -> None:
+    raise IngestRefused(403, f"graph <{graph}> is made by the reasoner and the store: no client writes it; "
+                             "change the asserted triples it follows from")
+
+
+def _check_graphs(graphs: list[str], job: dict, written: set[str]) -> None:
     made = sorted(set(graphs) & {str(g.value) for g in _MADE})
     if made:
-        raise IngestRefused(403, f"graph <{made[0]}> is made by the reasoner and the store: no client writes it; "
-                                 "change the asserted triples it follows from")
+        _refuse_made(made[0])
+    long = sorted(g for g in written if len(g) > MAX_GRAPH_NAME)  # one made before the bound may be emptied
+    if long:
+        raise IngestRefused(400, f"graph <{long[0][:200]}...> is {len(long[0])} characters long: a graph's name "
+                                 f"is at most {MAX_GRAPH_NAME}")
     if job.get("curate_build_graphs"):
         return
     protected = sorted(set(graphs) & set(job.get("protected") or ()))
