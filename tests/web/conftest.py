@@ -7,6 +7,8 @@
   closed at the end of the test.
 * ``real_app`` / ``real_client``: the app over the project's own build (the ``built``
   fixture of tests/conftest.py, exported once), for tests that need the real graph.
+* ``build_dumps``: that build exported once more, for apps over on-disk stores of their own
+  (tests/web/writes_support.py ``open_write_app``).
 * ``live_server(app)``: the app under waitress on a free loopback port; returns its URL.
 * ``assert_error(resp, status)``: the one error shape (checked in one place).
 """
@@ -106,6 +108,16 @@ def real_app(built, tmp_path_factory):
     app = create_app({"TESTING": True, "SCO_KG_LOADED": open_store(dumps_dir=out, key="test")})
     yield app
     _close(app)
+
+
+@pytest.fixture(scope="session")
+def build_dumps(built, tmp_path_factory) -> Path:
+    """The project's build exported (dumps and build.json), for on-disk stores of a test's own."""
+    from sco_kg.store.export import export
+
+    out = tmp_path_factory.mktemp("build-dumps") / "dist"
+    export(built, out)
+    return out
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@ as the writer's child process does it (:mod:`.ingest_child` runs it, confined, l
 
 1. **The state before**: the served generation, opened read-only, copied into an in-memory
    store: the asserted named graphs as they are (blank nodes keep their labels), and, as
-   the default graph, the union the endpoint serves (``kgg:inferred`` included), so an
-   update's ``WHERE`` sees what ``/sparql`` sees. ``kgg:inferred``, ``kgg:proofs`` and
-   ``kgg:history`` are not graphs of that store: the reasoner and the store make them.
+   the default graph, the union the endpoint serves (``kgg:inferred`` included), and the
+   graphs the reasoner and the store make (``kgg:inferred``, ``kgg:proofs``,
+   ``kgg:history``), so an update's ``WHERE`` sees what ``/sparql`` sees, ``GRAPH
+   kgg:inferred { ... }`` included.
 2. **The change**: the update run on that copy by pyoxigraph (``LOAD`` and ``SERVICE`` were
    refused before, by the route), or the Graph Store write. Then the difference, quad by
    quad: what the named graphs lost and gained.
@@ -16,7 +17,8 @@ as the writer's child process does it (:mod:`.ingest_child` runs it, confined, l
    nothing by itself (it is made again from the named graphs: ``CLEAR ALL`` clears the
    named graphs, and so the union): a triple removed from it that the union still holds
    after the change (stated in a named graph, or inferred) is named in the answer's
-   ``warnings``, with where to remove it.
+   ``warnings``, with where to remove it. So are triples removed from the graphs the store
+   makes (``CLEAR ALL``, ``DROP GRAPH kgg:inferred``): they are made again, not removed.
 4. **The one pipeline** over the state after (:func:`sco_kg.pipeline.check.check`, as an ingest:
    the served files, the log, and this change as an RDF Patch applied last): the asserted
    data validated, the closure reasoned within the strangers' limits and validated; 422
@@ -25,8 +27,9 @@ as the writer's child process does it (:mod:`.ingest_child` runs it, confined, l
    then the change's record in ``kgg:history``) and the next generation; the web process
    commits them as it commits an ingest (:mod:`.ingest`).
 
-A change that changes nothing (``CLEAR SILENT GRAPH`` of a graph that does not exist) is
-answered without a log entry.
+A change that changes nothing (``CLEAR SILENT GRAPH`` of a graph that does not exist, or
+``DELETE DATA`` of a triple from the default graph alone) is answered without a log entry,
+with the warnings of 3. (the union it tried to shrink is as it was).
 """
 
 from __future__ import annotations
@@ -42,16 +45,17 @@ from ..pipeline.reasoning_limits import ReasoningLimits
 from ..pipeline.report_formats import render
 from ..pipeline.sources import PATCH_SYNTAX, Input, Sources, log_input
 from ..pipeline.validate import DEFAULT_VALIDATOR
-from ..rdf.namespaces import MADE_GRAPHS
+from ..rdf.namespaces import HISTORY_GRAPH, INFERRED_GRAPH, MADE_GRAPHS, PROOFS_GRAPH
 from ..rdf.patch import Patch, read_patch, write_patch
 from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted
 from .change_record import record_quads
 from .disk import generation_from_dataset
-from .ingest_job import INGESTED_BASE, RESERVED_BASE, IngestRefused
+from .ingest_job import INGESTED_BASE, MAX_GRAPH_NAME, RESERVED_BASE, IngestRefused
 from .memory import quads_of
 
 _MADE = {ox.NamedNode(str(g)) for g in MADE_GRAPHS}
+_OUTSIDE_UNION = {ox.NamedNode(str(g)) for g in (PROOFS_GRAPH, HISTORY_GRAPH)}
 _DEFAULT = ox.DefaultGraph()
 
 
@@ -66,18 +70,27 @@ def prepare(job: dict) -> dict:
 def _prepare(job: dict) -> dict:
     seconds = {}
     t = time.perf_counter()
-    work, named_before, default_before = _state_before(Path(job["generation"]))
+    work, named_before, default_before, made_before = _state_before(Path(job["generation"]))
     _apply(work, job)
-    named_after = {q for q in work if q.graph_name != _DEFAULT}
+    named_after, made_after = set(), set()
+    for q in work:
+        if q.graph_name != _DEFAULT:
+            (made_after if q.graph_name in _MADE else named_after).add(q)
     removed = sorted(named_before - named_after, key=str)
     added = sorted(named_after - named_before, key=str)
     default_after = {q.triple for q in work.quads_for_pattern(None, None, None, _DEFAULT)}
     seconds["apply"] = round(time.perf_counter() - t, 3)
     _check_default_graph(default_after - default_before)
+    made_added = sorted({str(q.graph_name.value) for q in made_after - made_before})
+    if made_added:
+        _refuse_made(made_added[0])
     graphs = sorted({str(q.graph_name.value) for q in (*removed, *added)})
-    _check_graphs(graphs, job)
-    if not removed and not added:
-        return {"status": 200, "changed": False, "added": 0, "removed": 0, "graphs": [], "seconds": seconds}
+    _check_graphs(graphs, job, {str(q.graph_name.value) for q in added})
+    not_made = _made_not_removed(made_before - made_after)
+    if not removed and not added:  # the union is as before: all it lost from the default graph, it still holds
+        warnings = _still_in_union(default_before - default_after, named_before, made_before) + not_made
+        return {"status": 200, "changed": False, "added": 0, "removed": 0, "graphs": [], "seconds": seconds,
+                "warnings": warnings}
 
     t = time.perf_counter()
     job_dir = Path(job["entry"]).parent
@@ -97,7 +110,7 @@ def _prepare(job: dict) -> dict:
     if not checked.conforms:
         return {"status": 422, "report": render(checked.report, job["report_format"]).decode("utf-8")}
     dataset = checked.result.dataset
-    warnings = _still_in_union(default_before - default_after, dataset)
+    warnings = _still_in_union(default_before - default_after, quads_of(dataset)) + not_made
 
     t = time.perf_counter()
     record = record_quads(job, removed, added, graphs)
@@ -113,20 +126,23 @@ def _prepare(job: dict) -> dict:
 
 def _state_before(generation: Path):
     """An in-memory copy of what a change may read and write (see the module's docstring):
-    the store, its named quads, the triples of its default graph."""
+    the store, its asserted named quads, the triples of its default graph, the quads of the
+    graphs the store makes (``kgg:inferred``, ``kgg:proofs``, ``kgg:history``: there to be
+    read, as ``/sparql`` reads them, never written)."""
     served = ox.Store.read_only(str(generation))
     work = ox.Store()
-    named, default = set(), set()
+    named, default, made = set(), set(), set()
     for quad in served:
         name = quad.graph_name
         if name == _DEFAULT:
             default.add(quad.triple)
-        elif name not in _MADE:
-            named.add(quad)
+        else:
+            (made if name in _MADE else named).add(quad)
     work.bulk_extend(named)
+    work.bulk_extend(made)
     work.bulk_extend(ox.Quad(*t, _DEFAULT) for t in default)
     del served
-    return work, named, default
+    return work, named, default, made
 
 
 def _apply(work: ox.Store, job: dict) -> None:
@@ -147,6 +163,8 @@ def _apply(work: ox.Store, job: dict) -> None:
         work.extend(q for q in patch.added if q.graph_name not in _MADE)
         return
     graph = ox.NamedNode(job["graph"])
+    if graph in _MADE:  # the store's own graphs: never a client's to write, however asked
+        _refuse_made(job["graph"])
     if kind == "delete":
         if not any(True for _ in work.quads_for_pattern(None, None, None, graph)):
             raise IngestRefused(404, f"no graph <{job['graph']}> to delete")
@@ -183,13 +201,27 @@ def _check_default_graph(added: set) -> None:
                                  "graph (INSERT DATA { GRAPH <g> { ... } }, or WITH <g>)")
 
 
-def _still_in_union(removed_from_default: set, dataset) -> list[str]:
-    """Triples removed from the default graph that the union still holds after the change."""
+def _made_not_removed(quads: set) -> list[str]:
+    """What an update removed from the graphs the store makes (``CLEAR ALL`` does): not
+    removed, they are made again from the asserted triples (as the default graph is)."""
+    by_graph: dict = {}
+    for q in quads:
+        by_graph[q.graph_name.value] = by_graph.get(q.graph_name.value, 0) + 1
+    return [f"{n} triple(s) removed from <{g}> are still in it: the reasoner and the store make that graph "
+            + ("(remove the asserted triples they follow from: GET /explain shows them)" if g == str(INFERRED_GRAPH)
+               else "from the asserted triples and the history of changes")
+            for g, n in sorted(by_graph.items())]
+
+
+def _still_in_union(removed_from_default: set, *quad_sets) -> list[str]:
+    """Triples removed from the default graph that the union still holds after the change
+    (``quad_sets``: the named graphs after it)."""
     if not removed_from_default:
         return []
     held: dict = {}
-    for q in quads_of(dataset):
-        if q.triple in removed_from_default:
+    for q in (q for quads in quad_sets for q in quads):
+        if q.triple in removed_from_default and isinstance(q.graph_name, ox.NamedNode) \
+                and q.graph_name not in _OUTSIDE_UNION:
             held.setdefault(q.triple, q.graph_name)
     if not held:
         return []
@@ -200,11 +232,19 @@ def _still_in_union(removed_from_default: set, dataset) -> list[str]:
             f"graphs), first: {s} {p} {o}, {how}"]
 
 
-def _check_graphs(graphs: list[str], job: dict) -> None:
+def _refuse_made(graph: str) -> None:
+    raise IngestRefused(403, f"graph <{graph}> is made by the reasoner and the store: no client writes it; "
+                             "change the asserted triples it follows from")
+
+
+def _check_graphs(graphs: list[str], job: dict, written: set[str]) -> None:
     made = sorted(set(graphs) & {str(g.value) for g in _MADE})
     if made:
-        raise IngestRefused(403, f"graph <{made[0]}> is made by the reasoner and the store: no client writes it; "
-                                 "change the asserted triples it follows from")
+        _refuse_made(made[0])
+    long = sorted(g for g in written if len(g) > MAX_GRAPH_NAME)  # one made before the bound may be emptied
+    if long:
+        raise IngestRefused(400, f"graph <{long[0][:200]}...> is {len(long[0])} characters long: a graph's name "
+                                 f"is at most {MAX_GRAPH_NAME}")
     if job.get("curate_build_graphs"):
         return
     reserved = sorted(g for g in graphs if g.startswith(RESERVED_BASE) and not g.startswith(INGESTED_BASE))

@@ -152,7 +152,7 @@ class Ingestor:
                 return outcome
             result, seconds = outcome
             if not result.get("changed"):
-                return Changed(None, seconds=seconds)
+                return Changed(None, seconds=seconds, warnings=result.get("warnings") or [])
             return Changed(ident, result["added"], result["removed"], result["graphs"], seconds,
                            created=graph is not None and not existed and kind in ("put", "post"),
                            warnings=result.get("warnings") or [])

@@ -57,9 +57,13 @@ class IngestRefused(Exception):
         self.detail = detail
 
 
+#: the longest graph name a client may give (POST /data, and every change: updates, Graph Store writes)
+MAX_GRAPH_NAME = 2000
+
+
 def check_graph_name(name: str) -> str:
     """A graph a client may name: an absolute IRI outside the build's namespace (ingested/ aside)."""
-    if len(name) > 2000 or not _IRI.match(name):
+    if len(name) > MAX_GRAPH_NAME or not _IRI.match(name):
         raise IngestRefused(400, f"graph {name[:200]!r} is not an absolute IRI")
     if name.startswith(RESERVED_BASE) and not name.startswith(INGESTED_BASE):
         raise IngestRefused(409 if name.rstrip("/") != RESERVED_BASE.rstrip("/") else 400,

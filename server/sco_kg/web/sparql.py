@@ -41,6 +41,10 @@ def _charset_ok() -> None:
         raise ApiError(415, f"charset {charset!r} is not supported: send UTF-8")
 
 
+UPDATE_ELSEWHERE = ("SPARQL Update is not accepted here: /sparql is read-only; send updates to /update "
+                    "(POST, with a token that may update)")
+
+
 def read_request() -> tuple[list[str], list[tuple[str, str]]]:
     """The queries given and every other parameter, whatever the request form."""
     params = url_params()
@@ -59,7 +63,7 @@ def read_request() -> tuple[list[str], list[tuple[str, str]]]:
                 raise ApiError(400, "two queries: the body is the query, and the URL has a query= parameter too")
             params.append(("query", body))
         elif mimetype == UPDATE:
-            raise ApiError(400, "SPARQL Update is not accepted: this endpoint is read-only")
+            raise ApiError(400, UPDATE_ELSEWHERE)
         elif not mimetype:
             raise ApiError(415, f"a POST needs a Content-Type: {FORM} or {QUERY}",
                            headers={"Accept-Post": f"{FORM}, {QUERY}"})
@@ -67,7 +71,7 @@ def read_request() -> tuple[list[str], list[tuple[str, str]]]:
             raise ApiError(415, f"unsupported media type {mimetype!r}: use {FORM} or {QUERY}",
                            headers={"Accept-Post": f"{FORM}, {QUERY}"})
     if any(k in ("update", "using-graph-uri", "using-named-graph-uri") for k, _ in params):
-        raise ApiError(400, "SPARQL Update is not accepted: this endpoint is read-only")
+        raise ApiError(400, UPDATE_ELSEWHERE)
     queries = [v for k, v in params if k == "query"]
     return queries, params
 
