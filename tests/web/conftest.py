@@ -6,7 +6,8 @@
 * ``make_app(**config)``: a fresh app with config overrides (a short timeout, a row cap...),
   closed at the end of the test.
 * ``real_app`` / ``real_client``: the app over the project's own build (the ``built``
-  fixture of tests/conftest.py, exported once), for tests that need the real graph.
+  fixture of tests/conftest.py, exported once: ``built_dumps``), for tests that need the
+  real graph.
 * ``live_server(app)``: the app under waitress on a free loopback port; returns its URL.
 * ``assert_error(resp, status)``: the one error shape (checked in one place).
 """
@@ -95,15 +96,22 @@ def make_app(fixture_files):
 
 
 @pytest.fixture(scope="session")
-def real_app(built, tmp_path_factory):
-    """The app over the project's own build (exported once, no second build)."""
+def built_dumps(built, tmp_path_factory) -> Path:
+    """The folder of the project's build's dumps (exported once, no second build)."""
     from sco_kg.store.export import export
-    from sco_kg.store.served import open_store
-    from sco_kg.web import create_app
 
     out = tmp_path_factory.mktemp("real") / "dist"
     export(built, out)
-    app = create_app({"TESTING": True, "SCO_KG_LOADED": open_store(dumps_dir=out, key="test")})
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_app(built_dumps):
+    """The app over the project's own build."""
+    from sco_kg.store.served import open_store
+    from sco_kg.web import create_app
+
+    app = create_app({"TESTING": True, "SCO_KG_LOADED": open_store(dumps_dir=built_dumps, key="test")})
     yield app
     _close(app)
 
