@@ -5,6 +5,7 @@ each beside the peer people would pick instead, on the same synthetic data, in o
     .venv/bin/python benchmarks/run.py       # the full run (about 30 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick   # a smoke run: small data, 1 s per load test
     .venv/bin/python benchmarks/run.py --proofs-only   # reasoning with proofs again, other rows kept
+    .venv/bin/python benchmarks/run.py --updates-only  # the latency of a change again, other rows kept
 
 Not part of the test run. Writes ``benchmarks/results/run.json`` (every sample, medians,
 ratios against the peers, peak memory, machine, versions, load average, date) and
@@ -32,6 +33,9 @@ stage alone, its peak memory (``ru_maxrss``, input included) is read by the pare
 * proofs (``--proofs-sizes``, and ``--same-as-size`` with ``sco-kg synth --same-as``):
   ``fastrl.closure(proofs=True)`` against the same closure without proofs, samples
   alternating (benchmarks/proofs.py; target: at most 2x the time and the peak memory).
+* updates (``--updates-size``, 100k): the latency of a 10-triple ``INSERT DATA`` on a served
+  store, sequential samples, and where its time goes, beside the full check of the same data
+  (benchmarks/updates.py; target: p50 under 1 s at 100k).
 
 Endpoint (``--endpoint-size``, default 100k): ours (``sco-kg serve``) against Oxigraph server
 on the same reasoned N-Quads, every competency question under wrk at concurrency 1 and 8
@@ -58,6 +62,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import endpoint as endpoint_rows  # noqa: E402  (benchmarks/endpoint.py: the endpoint beside Oxigraph's)
 import proofs as proof_rows  # noqa: E402  (benchmarks/proofs.py: the rows of reasoning with proofs)
+import updates as update_rows  # noqa: E402  (benchmarks/updates.py: the latency of a change)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -75,6 +80,7 @@ TARGETS = {
     "endpoint_errors": "0",
     "proofs_time_ratio_100k_1M": f"<= {proof_rows.TARGET:g} (fastrl with proofs / without)",
     "proofs_peak_ratio_100k_1M": f"<= {proof_rows.TARGET:g} (fastrl with proofs / without)",
+    "update_p50_100k_s": f"< {update_rows.TARGET_P50_S:g} (10-triple INSERT DATA, committed)",
 }
 
 
@@ -85,6 +91,8 @@ def child(stage: str, engine: str, path: str, out: str | None) -> dict:
     sys.path.insert(0, str(ROOT / "server"))
     if stage == "proofs":
         return proof_rows.child(engine, path)
+    if stage == "updates":
+        return update_rows.child(path)
     from sco_kg.pipeline.sources import Sources
 
     sources = Sources.default(data_files=[path])
@@ -268,6 +276,17 @@ def proofs(opts, work: Path) -> dict:
     return proof_rows.run(cases, files, opts.proofs_repeat, sample)
 
 
+def updates(opts, work: Path) -> dict:
+    """The rows of the latency of a change (benchmarks/updates.py)."""
+    check = lambda store: measure([PYTHON, __file__, "--child", "updates", "check", str(store), "-"],  # noqa: E731
+                                  opts.build_timeout)
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    row = update_rows.measure(opts.updates_size, synth_file(work, opts.updates_size), work, opts.updates_samples,
+                              opts.updates_checks, opts.build_timeout, check, SEED)
+    return {**row, "git": git.strip(), "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+
+
 def run(opts) -> dict:
     work = Path(opts.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -313,6 +332,8 @@ def run(opts) -> dict:
                                     opts.c8_duration, served, SEED)
         ep.update(endpoint_rows.endpoint_summary(ep))
         doc["endpoint"] = ep
+    if opts.updates_size:
+        doc["updates"] = updates(opts, work)
     doc["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return doc
 
@@ -365,6 +386,8 @@ def markdown(doc: dict) -> str:
         lines += endpoint_rows.markdown(doc["endpoint"])
     if doc.get("proofs"):
         lines += proof_rows.markdown(doc["proofs"])
+    if doc.get("updates"):
+        lines += update_rows.markdown(doc["updates"])
     return "\n".join(lines) + "\n"
 
 
@@ -399,11 +422,17 @@ def main() -> None:
     p.add_argument("--proofs-repeat", type=int, default=3, help="samples of each side of the proofs rows")
     p.add_argument("--proofs-only", action="store_true",
                    help="measure the proofs rows again; keep the other rows of the results file")
+    p.add_argument("--updates-size", type=int, default=100_000, help="synthetic triples of the updates rows (0: none)")
+    p.add_argument("--updates-samples", type=int, default=20, help="updates timed (after one warm-up)")
+    p.add_argument("--updates-checks", type=int, default=3, help="samples of the full check beside them")
+    p.add_argument("--updates-only", action="store_true",
+                   help="measure the updates rows again; keep the other rows of the results file")
     opts = p.parse_args()
     if opts.quick:
         opts.sizes, opts.big, opts.endpoint_size, opts.c1_duration, opts.c8_duration = [2000], [], 2000, 1, 1
         opts.proofs_sizes, opts.same_as_size, opts.proofs_repeat = [2000], 2000, 1
-    for tool in ("wrk", OXIGRAPH) if not opts.proofs_only else ():
+        opts.updates_size, opts.updates_samples, opts.updates_checks = 2000, 3, 1
+    for tool in ("wrk", OXIGRAPH) if not (opts.proofs_only or opts.updates_only) else ():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: run benchmarks/setup.sh")
     out = Path(opts.out)
@@ -414,13 +443,22 @@ def main() -> None:
         doc["proofs"] = {**proofs(opts, work), "machine": machine(),
                          "command": " ".join(["benchmarks/run.py", *sys.argv[1:]])}
         doc["targets"] = {**doc.get("targets", {}), **TARGETS}
+    elif opts.updates_only:
+        doc = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        work = Path(opts.work)
+        work.mkdir(parents=True, exist_ok=True)
+        doc["updates"] = {**updates(opts, work), "machine": machine(),
+                          "command": " ".join(["benchmarks/run.py", *sys.argv[1:]])}
+        doc["targets"] = {**doc.get("targets", {}), **TARGETS}
     elif opts.endpoint_only:
         previous = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-        opts.sizes, opts.big, opts.proofs_sizes, opts.same_as_size = [], [], [], 0
+        opts.sizes, opts.big, opts.proofs_sizes, opts.same_as_size, opts.updates_size = [], [], [], 0, 0
         doc = run(opts)
         doc["stages"] = previous["stages"]
         if previous.get("proofs"):  # measured apart: kept with its own date and machine
             doc["proofs"] = {"machine": previous.get("machine"), **previous["proofs"]}
+        if previous.get("updates"):
+            doc["updates"] = previous["updates"]
         doc["stages_from"] = {k: previous.get(k) for k in ("date", "command", "load_average_before",
                                                            "load_average_after", "machine")}
     else:

@@ -64,15 +64,17 @@ def prepare(job: dict) -> dict:
 
 
 def _prepare(job: dict) -> dict:
-    seconds = {}
-    t = time.perf_counter()
+    seconds, steps = {}, {}
+    started = t = time.perf_counter()
     work, named_before, default_before = _state_before(Path(job["generation"]))
+    steps["copy"] = round(time.perf_counter() - t, 3)
     _apply(work, job)
     named_after = {q for q in work if q.graph_name != _DEFAULT}
     removed = sorted(named_before - named_after, key=str)
     added = sorted(named_after - named_before, key=str)
     default_after = {q.triple for q in work.quads_for_pattern(None, None, None, _DEFAULT)}
     seconds["apply"] = round(time.perf_counter() - t, 3)
+    steps["update"] = round(seconds["apply"] - steps["copy"], 3)
     _check_default_graph(default_after - default_before)
     graphs = sorted({str(q.graph_name.value) for q in (*removed, *added)})
     _check_graphs(graphs, job)
@@ -96,16 +98,18 @@ def _prepare(job: dict) -> dict:
     seconds["check"] = round(time.perf_counter() - t, 3)
     if not checked.conforms:
         return {"status": 422, "report": render(checked.report, job["report_format"]).decode("utf-8")}
+    steps.update({f"check {k}": round(v, 3) for k, v in checked.result.timings.items()})
     dataset = checked.result.dataset
     warnings = _still_in_union(default_before - default_after, dataset)
 
     t = time.perf_counter()
     record = record_quads(job, removed, added, graphs)
     Path(job["entry"]).write_bytes(write_patch(Patch(removed, added + record, {"id": f"<urn:uuid:{job['id']}>"})))
-    quads = generation_from_dataset(Path(job["new"]), dataset, [*job["log"], job["entry"]])
+    quads = generation_from_dataset(Path(job["new"]), dataset, [*job["log"], job["entry"]], timings=steps)
     seconds["store"] = round(time.perf_counter() - t, 3)
+    steps["child"] = round(time.perf_counter() - started, 3)  # the job in the child, its start aside
     return {"status": 200, "changed": True, "quads": quads, "added": len(added), "removed": len(removed),
-            "graphs": graphs, "seconds": seconds, "warnings": warnings}
+            "graphs": graphs, "seconds": {**seconds, "steps": steps}, "warnings": warnings}
 
 
 # -- the state before, and the change -----------------------------------------------------------
