@@ -174,8 +174,10 @@ STEPS = [("child start", "the confined child started, the job sent, the answer r
          ("check load", "the pipeline reads the served dump, the log and the change"),
          ("check validate", "the asserted data validated"), ("check reason", "the closure, with proofs"),
          ("check validate closure", "the closure validated"),
-         ("store quads", "the next generation written"), ("store history", "kgg:history written"),
-         ("store union", "the union default graph materialised, counted"),
+         ("store quads", "the next generation's quads (a set, or written)"),
+         ("store history", "kgg:history written"), ("store union", "the union default graph materialised, counted"),
+         ("store checkpoint", "a checkpoint of the served generation (hard links)"),
+         ("store delta", "the difference written into it"),
          ("commit log", "the entry fsynced, renamed into the log, folder fsynced"),
          ("commit record", "build.json replaced"), ("commit open", "the new generation opened, counted"),
          ("commit swap", "the app repointed, idle query workers replaced"),
@@ -191,7 +193,9 @@ def markdown(row: dict) -> list[str]:
     lines = ["", f"## Updates ({row['data']}; store of {row['store_quads']:,} quads)", "",
              f"A {TRIPLES}-triple `INSERT DATA` into a curated graph, {len(row['samples'])} sequential samples "
              f"after one warm-up, each committed (benchmarks/updates.py). Measured "
-             f"{row.get('date', '')} at git {row.get('git', '?')}.", "",
+             f"{row.get('date', '')} at git {row.get('git', '?')}, load average after "
+             f"{row.get('load_average_after', '?')} (2 cores shared with other runs: the copy and the "
+             f"child's start, which no change here touched, took 1.5-4x their time in the first run).", "",
              f"* latency p50 **{row['p50_s']:.2f} s**, p99 {row['p99_s']:.2f} s (nearest rank: the slowest of "
              f"{len(row['samples'])}); target p50 < {row['target_p50_s']:g} s: "
              f"{'met' if row['target_met'] else 'not met'}",
