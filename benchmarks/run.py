@@ -5,6 +5,7 @@ each beside the peer people would pick instead, on the same synthetic data, in o
     .venv/bin/python benchmarks/run.py       # the full run (about 30 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --quick   # a smoke run: small data, 1 s per load test
     .venv/bin/python benchmarks/run.py --proofs-only   # reasoning with proofs again, other rows kept
+    .venv/bin/python benchmarks/run.py --updates-only  # the latency of a change again, other rows kept
 
 Not part of the test run. Writes ``benchmarks/results/run.json`` (every sample, medians,
 ratios against the peers, peak memory, machine, versions, load average, date) and
@@ -32,23 +33,13 @@ stage alone, its peak memory (``ru_maxrss``, input included) is read by the pare
 * proofs (``--proofs-sizes``, and ``--same-as-size`` with ``sco-kg synth --same-as``):
   ``fastrl.closure(proofs=True)`` against the same closure without proofs, samples
   alternating (benchmarks/proofs.py; target: at most 2x the time and the peak memory).
+* updates (``--updates-size``, 100k): the latency of a 10-triple ``INSERT DATA`` on a served
+  store, sequential samples, and where its time goes, beside the full check of the same data
+  (benchmarks/updates.py; target: p50 under 1 s at 100k).
 
-Endpoint (``--endpoint-size``, default 100k): the project's data plus the synthetic file,
-reasoned by fastrl, written as N-Quads (the build's own writer), served by
-``sco-kg serve --no-build --data served.nq`` (in memory, waitress, query workers) and by
-``oxigraph serve-read-only`` over the same N-Quads (``oxigraph load``) with the union
-default graph materialised as ours is (``oxigraph update``: INSERT every triple of every
-graph into the default graph, so both answer the same; checked on every CQ before timing).
-The load is driven by wrk (C, epoll: one thread costs a few percent of a core at these rates;
-its CPU time is recorded beside the servers' so a saturated client would show), POSTing each
-competency question (``application/sparql-query``) for a fixed duration at concurrency 1
-and 8 (every CQ), same client, same flags for both servers. The machine has 2 cores: client and
-server share them. A CQ counts as join-heavy when Oxigraph server itself needs at least
-``JOIN_HEAVY_MS`` at p50 at concurrency 1 to answer it: the engine's join work then outweighs
-any HTTP stack's. Counting triple patterns (the first version of this script) called
-anchored lookups join-heavy: 03 and 10 have seven patterns, all hanging off one IRI, and
-Oxigraph answers them in 0.2 ms. The summary gives the ratios of both groups; the targets
-are about the join-heavy one.
+Endpoint (``--endpoint-size``, default 100k): ours (``sco-kg serve``) against Oxigraph server
+on the same reasoned N-Quads, every competency question under wrk at concurrency 1 and 8
+(benchmarks/endpoint.py).
 """
 
 from __future__ import annotations
@@ -58,30 +49,26 @@ import inspect
 import json
 import os
 import platform
-import re
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import endpoint as endpoint_rows  # noqa: E402  (benchmarks/endpoint.py: the endpoint beside Oxigraph's)
 import proofs as proof_rows  # noqa: E402  (benchmarks/proofs.py: the rows of reasoning with proofs)
+import updates as update_rows  # noqa: E402  (benchmarks/updates.py: the latency of a change)
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 PYTHON = sys.executable
-OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
+OXIGRAPH = endpoint_rows.OXIGRAPH
 SEED = 1
-JOIN_HEAVY_MS = 1.0  # Oxigraph server's own p50 at c=1 from which a CQ counts as join-heavy
-UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 TARGETS = {
     "build_1M_s": "< 180",
     "build_1M_peak_mib": "< 4096",
@@ -93,6 +80,7 @@ TARGETS = {
     "endpoint_errors": "0",
     "proofs_time_ratio_100k_1M": f"<= {proof_rows.TARGET:g} (fastrl with proofs / without)",
     "proofs_peak_ratio_100k_1M": f"<= {proof_rows.TARGET:g} (fastrl with proofs / without)",
+    "update_p50_100k_s": f"< {update_rows.TARGET_P50_S:g} (10-triple INSERT DATA, committed)",
 }
 
 
@@ -103,6 +91,8 @@ def child(stage: str, engine: str, path: str, out: str | None) -> dict:
     sys.path.insert(0, str(ROOT / "server"))
     if stage == "proofs":
         return proof_rows.child(engine, path)
+    if stage == "updates":
+        return update_rows.child(path)
     from sco_kg.pipeline.sources import Sources
 
     sources = Sources.default(data_files=[path])
@@ -237,270 +227,6 @@ def _show(r: dict) -> str:
     return f"{r['seconds']:8.2f} s  peak {r['peak_rss_mib']:7.1f} MiB"
 
 
-# ----------------------------------------------------------------------------- endpoint
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def post(url: str, query: str, accept: str, timeout: float = 60) -> tuple[int, bytes]:
-    req = urllib.request.Request(url, data=query.encode(), method="POST",
-                                 headers={"Content-Type": "application/sparql-query", "Accept": accept})
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 300) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited ({proc.returncode}): see its log in the --work folder")
-        try:
-            if post(url, "ASK {}", "application/sparql-results+json", 5)[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"{url} not ready after {seconds} s")
-
-
-#: Joins over the whole graph (the CQs are anchored on the article's entities, so even over
-#: 100k triples most of them touch few triples): the membership join the issue measured.
-_JOIN_PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-_MEMBERSHIPS = """?m a org:Membership ; org:member ?who ; org:organization ?org ; org:role ?role .
-  ?who rdfs:label ?name . ?org rdfs:label ?orgname .
-  FILTER(lang(?name) = "en" && lang(?orgname) = "en")"""
-JOINS = {
-    "x1-membership-join-count": _JOIN_PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE {\n  " + _MEMBERSHIPS + "\n}\n",
-    "x2-membership-join-sorted": _JOIN_PREFIXES + "SELECT ?name ?orgname ?role WHERE {\n  " + _MEMBERSHIPS
-    + "\n}\nORDER BY ?name ?orgname ?role\nLIMIT 100\n",
-}
-
-
-def competency_questions() -> list[dict]:
-    """queries/*.rq: name, text, accept (by the expected result beside it), triple patterns."""
-    out = []
-    for rq in sorted((ROOT / "queries").glob("*.rq")):
-        text = rq.read_text(encoding="utf-8")
-        body = "\n".join(line for line in text.splitlines()
-                         if not line.lstrip().startswith(("#", "PREFIX", "prefix")))
-        patterns = len(re.findall(r"(?:\s\.|;)\s*$", body, re.M)) + 1
-        construct = rq.with_suffix(".ttl").is_file()
-        out.append({"name": rq.stem, "query": text, "patterns": patterns,
-                    "accept": "application/n-triples" if construct else "application/sparql-results+json"})
-    return out
-
-
-def benchmark_queries() -> list[dict]:
-    """The competency questions, then the whole-graph joins of :data:`JOINS` (join-heavy)."""
-    joins = [{"name": name, "query": text, "patterns": 8, "accept": "application/sparql-results+json"}
-             for name, text in JOINS.items()]
-    return competency_questions() + joins
-
-
-def answer_key(body: bytes, accept: str):
-    """An answer as a comparable value: SELECT rows as a multiset, ASK a boolean, a graph as
-    sorted N-Triples lines with blank nodes blanked (labels differ from server to server)."""
-    if accept == "application/n-triples":
-        return sorted(re.sub(r"_:\S+", "_:b", line) for line in body.decode().splitlines() if line.strip())
-    doc = json.loads(body)
-    if "boolean" in doc:
-        return doc["boolean"]
-    rows = [json.dumps({k: {"type": v["type"], "value": v["value"], "datatype": v.get("datatype"),
-                            "lang": v.get("xml:lang")} for k, v in sorted(b.items())}, sort_keys=True)
-            for b in doc["results"]["bindings"]]
-    return sorted(rows)
-
-
-WRK_LUA = """wrk.method = "POST"
-wrk.body = [==[%s]==]
-wrk.headers["Content-Type"] = "application/sparql-query"
-wrk.headers["Accept"] = "%s"
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('WRKJSON {"requests":%%d,"duration_us":%%d,"status_errors":%%d,"connect_errors":%%d,"read_errors":%%d,"write_errors":%%d,"timeouts":%%d,"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,"mean_us":%%.1f,"max_us":%%d}\\n',
-    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean, latency.max))
-end
-"""
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by ``pid`` and its descendants."""
-    children: dict[int, list[int]] = {}
-    stats: dict[int, float] = {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        stats[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
-        total += stats.get(p, 0.0)
-        todo.extend(children.get(p, []))
-    return total
-
-
-def wrk(url: str, cq: dict, connections: int, duration: float, work: Path, server_pid: int) -> dict:
-    script = work / f"wrk-{cq['name']}.lua"
-    assert "]==]" not in cq["query"]
-    script.write_text(WRK_LUA % (cq["query"], cq["accept"]), encoding="utf-8")
-    threads = min(2, connections)
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "-s", str(script), url]
-    before = tree_cpu(server_pid)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, rusage = os.wait4(proc.pid, 0)
-    server_cpu = tree_cpu(server_pid) - before
-    text = proc.stdout.read().decode()
-    line = next((ln for ln in text.splitlines() if ln.startswith("WRKJSON ")), None)
-    if line is None:
-        return {"error": f"wrk: {proc.stderr.read().decode()[-300:]} {text[-300:]}"}
-    r = json.loads(line[len("WRKJSON "):])
-    seconds = r["duration_us"] / 1e6
-    errors = sum(r[k] for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
-    stalled = r["requests"] == 0  # no answer within the duration (wrk's 30 s timeout not reached): a failure
-    return {
-        "requests": r["requests"], "errors": errors + stalled, "stalled": stalled,
-        "rps": round(r["requests"] / seconds, 1),
-        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
-        "mean_ms": round(r["mean_us"] / 1000, 3), "max_ms": r["max_us"] / 1000,
-        "client_cpu_cores": round((rusage.ru_utime + rusage.ru_stime) / seconds, 3),
-        "server_cpu_cores": round(server_cpu / seconds, 3),
-    }
-
-
-def start_servers(served: Path, work: Path) -> dict:
-    """Our server and Oxigraph's, on the same N-Quads; returns name -> (url, process)."""
-    ours_port, ox_port = free_port(), free_port()
-    # the servers' logs go to files: a pipe nobody reads fills up (waitress logs a line per queued
-    # task at c=8) and the server then blocks on its next write: it stalled that way once
-    ours = subprocess.Popen([PYTHON, "-m", "sco_kg", "serve", "--no-build", "--data", str(served),
-                             "--port", str(ours_port), "-q"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=(work / "sco-kg-serve.log").open("wb"),
-                            env={**os.environ, "PYTHONPATH": str(ROOT / "server")}, start_new_session=True)
-    db = work / "oxigraph-db"
-    shutil.rmtree(db, ignore_errors=True)
-    started = time.perf_counter()
-    subprocess.run([OXIGRAPH, "load", "--location", str(db), "--file", str(served)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run([OXIGRAPH, "update", "--location", str(db), "--update", UNION], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ox_load_s = time.perf_counter() - started
-    oxi = subprocess.Popen([OXIGRAPH, "serve-read-only", "--location", str(db), "--bind", f"127.0.0.1:{ox_port}"],
-                           stdout=subprocess.DEVNULL, stderr=(work / "oxigraph-serve.log").open("wb"),
-                           start_new_session=True)
-    servers = {"sco-kg": (f"http://127.0.0.1:{ours_port}/sparql", ours),
-               "oxigraph": (f"http://127.0.0.1:{ox_port}/query", oxi)}
-    for url, proc in servers.values():
-        wait_ready(url, proc)
-    servers["_oxigraph_load_s"] = round(ox_load_s, 2)
-    return servers
-
-
-def endpoint(size: int, synth_file: Path, work: Path, c1_duration: float, c8_duration: float,
-             timeout: float) -> dict:
-    served = work / f"served-{size}.nq"
-    print(f"endpoint: project data + {synth_file.name}, reasoned (fastrl) -> {served.name}", flush=True)
-    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    made = measure([PYTHON, __file__, "--child", "served", "fastrl", str(synth_file), str(served)], timeout)
-    if "seconds" not in made:
-        return {"error": f"could not make the served data: {made}"}
-    servers = start_servers(served, work)
-    ox_load_s = servers.pop("_oxigraph_load_s")
-    cqs = benchmark_queries()
-    result: dict = {"data": f"project data + sco-kg synth {size} (seed {SEED}), fastrl closure", "git": git,
-                    "load_average_before": [round(x, 2) for x in os.getloadavg()],
-                    "quads": sum(1 for _ in served.open(encoding="utf-8")), "oxigraph_load_s": ox_load_s,
-                    "join_heavy_ms": JOIN_HEAVY_MS, "agreement": {}, "runs": []}
-    try:
-        disagree = []
-        for cq in cqs:
-            answers = {}
-            for name, (url, _) in servers.items():
-                status, body = post(url, cq["query"], cq["accept"])
-                answers[name] = (status, answer_key(body, cq["accept"]) if status == 200 else body[:200])
-            same = answers["sco-kg"] == answers["oxigraph"] and answers["sco-kg"][0] == 200
-            if not same:
-                disagree.append(cq["name"])
-        result["agreement"] = {"cqs": len(cqs), "same_answers": len(cqs) - len(disagree), "different": disagree}
-        print(f"  the {len(cqs)} CQs: {len(cqs) - len(disagree)} answered the same by both servers {disagree or ''}",
-              flush=True)
-        plan = [(1, c1_duration, c) for c in cqs] + [(8, c8_duration, c) for c in cqs]
-        for connections, duration, cq in plan:
-            for name, (url, proc) in servers.items():
-                r = wrk(url, cq, connections, duration, work, proc.pid)
-                r.update(server=name, cq=cq["name"], concurrency=connections, duration_s=duration)
-                result["runs"].append(r)
-                print(f"  c={connections} {cq['name']:<40} {name:<9} "
-                      + (f"{r['rps']:8.1f} req/s p50 {r['p50_ms']:7.2f} ms p99 {r['p99_ms']:7.2f} ms "
-                         f"err {r['errors']} client {r['client_cpu_cores']:.2f} server {r['server_cpu_cores']:.2f} cores"
-                         if "error" not in r else r["error"]), flush=True)
-    finally:
-        for _, proc in servers.values():
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-                proc.wait(timeout=20)
-            except (OSError, subprocess.TimeoutExpired):
-                os.killpg(proc.pid, signal.SIGKILL)
-    return result
-
-
-def endpoint_summary(ep: dict) -> dict:
-    """Per CQ and concurrency, ours against Oxigraph's; medians over the CQs; target checks."""
-    pairs: dict = {}
-    for r in ep.get("runs", []):
-        pairs.setdefault((r["concurrency"], r["cq"]), {})[r["server"]] = r
-    rows = []
-    for (c, cq), p in sorted(pairs.items()):
-        ours, ox = p.get("sco-kg"), p.get("oxigraph")
-        if not ours or not ox or "error" in ours or "error" in ox:
-            continue
-        rows.append({"concurrency": c, "cq": cq,
-                     "ours_rps": ours["rps"], "oxigraph_rps": ox["rps"],
-                     "throughput_ratio": round(ours["rps"] / ox["rps"], 3) if ox["rps"] else None,
-                     "ours_p50_ms": ours["p50_ms"], "oxigraph_p50_ms": ox["p50_ms"],
-                     "overhead_p50_ms": round(ours["p50_ms"] - ox["p50_ms"], 3),
-                     "ours_p99_ms": ours["p99_ms"], "oxigraph_p99_ms": ox["p99_ms"],
-                     "p99_ratio": round(ours["p99_ms"] / ox["p99_ms"], 3) if ox["p99_ms"] and not ours.get("stalled")
-                     else None,
-                     "ours_errors": ours["errors"], "oxigraph_errors": ox["errors"],
-                     "client_cpu_cores_max": max(ours["client_cpu_cores"], ox["client_cpu_cores"])})
-    c1 = [r for r in rows if r["concurrency"] == 1]
-    heavy = sorted(r["cq"] for r in c1 if r["oxigraph_p50_ms"] >= ep.get("join_heavy_ms", JOIN_HEAVY_MS))
-    c8 = [r for r in rows if r["concurrency"] == 8 and r["cq"] in heavy]
-    light = [r for r in rows if r["concurrency"] == 8 and r["cq"] not in heavy]
-    med = lambda xs: round(statistics.median(xs), 3) if xs else None  # noqa: E731
-    summary = {
-        "join_heavy": heavy,
-        "c8_light_throughput_ratio_median": med([r["throughput_ratio"] for r in light]),
-        "c8_light_p99_ratio_median": med([r["p99_ratio"] for r in light if r["p99_ratio"] is not None]),
-        "c1_overhead_p50_ms_median": med([r["overhead_p50_ms"] for r in c1]),
-        "c1_overhead_p50_ms_max": max((r["overhead_p50_ms"] for r in c1), default=None),
-        "c8_join_heavy_throughput_ratio_median": med([r["throughput_ratio"] for r in c8]),
-        "c8_join_heavy_throughput_ratio_min": min((r["throughput_ratio"] for r in c8), default=None),
-        "c8_join_heavy_p99_ratio_median": med([r["p99_ratio"] for r in c8 if r["p99_ratio"] is not None]),
-        "c8_join_heavy_p99_ratio_max": max((r["p99_ratio"] for r in c8 if r["p99_ratio"] is not None), default=None),
-        "errors_ours": sum(r["ours_errors"] for r in rows),
-        "errors_oxigraph": sum(r["oxigraph_errors"] for r in rows),
-        "client_cpu_cores_max": max((r["client_cpu_cores_max"] for r in rows), default=None),
-    }
-    return {"rows": rows, "summary": summary}
-
-
 # ----------------------------------------------------------------------------- the run
 
 def machine() -> dict:
@@ -550,6 +276,17 @@ def proofs(opts, work: Path) -> dict:
     return proof_rows.run(cases, files, opts.proofs_repeat, sample)
 
 
+def updates(opts, work: Path) -> dict:
+    """The rows of the latency of a change (benchmarks/updates.py)."""
+    check = lambda store: measure([PYTHON, __file__, "--child", "updates", "check", str(store), "-"],  # noqa: E731
+                                  opts.build_timeout)
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    row = update_rows.measure(opts.updates_size, synth_file(work, opts.updates_size), work, opts.updates_samples,
+                              opts.updates_checks, opts.build_timeout, check, SEED)
+    return {**row, "git": git.strip(), "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+            "load_average_after": [round(x, 2) for x in os.getloadavg()]}
+
+
 def run(opts) -> dict:
     work = Path(opts.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -589,10 +326,14 @@ def run(opts) -> dict:
     if opts.proofs_sizes or opts.same_as_size:
         doc["proofs"] = proofs(opts, work)
     if opts.endpoint_size:
-        ep = endpoint(opts.endpoint_size, files[opts.endpoint_size], work, opts.c1_duration, opts.c8_duration,
-                      opts.build_timeout)
-        ep.update(endpoint_summary(ep))
+        served = lambda synth, out: measure([PYTHON, __file__, "--child", "served", "fastrl", str(synth), str(out)],  # noqa: E731
+                                            opts.build_timeout)
+        ep = endpoint_rows.endpoint(opts.endpoint_size, files[opts.endpoint_size], work, opts.c1_duration,
+                                    opts.c8_duration, served, SEED)
+        ep.update(endpoint_rows.endpoint_summary(ep))
         doc["endpoint"] = ep
+    if opts.updates_size:
+        doc["updates"] = updates(opts, work)
     doc["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return doc
 
@@ -641,31 +382,12 @@ def markdown(doc: dict) -> str:
             r = ratio(peer or {}, ours or {})
             lines.append(f"| {int(n):,} | {name} | {ours_name}: {fmt_s(ours)} | "
                          f"{(peer_name + ': ' + fmt_s(peer)) if peer_name else ''} | {r if r else ''} |")
-    ep = doc.get("endpoint")
-    if ep and "summary" in ep:
-        s = ep["summary"]
-        lines += ["", f"## Endpoint ({ep['data']}, {ep['quads']:,} quads; wrk POST, loopback)", "",
-                  f"Both servers gave the same answers to {ep['agreement']['same_answers']} of {ep['agreement']['cqs']} CQs"
-                  + (f" (different: {', '.join(ep['agreement']['different'])})" if ep["agreement"]["different"] else "") + ".",
-                  f"Join-heavy (Oxigraph server's own p50 at c=1 >= {ep.get('join_heavy_ms', JOIN_HEAVY_MS)} ms): "
-                  f"{', '.join(s['join_heavy'])}.", "",
-                  f"* c=1, overhead at p50 over Oxigraph server (ours - theirs): median {s['c1_overhead_p50_ms_median']} ms, "
-                  f"max {s['c1_overhead_p50_ms_max']} ms (target <= 1 ms)",
-                  f"* c=8, join-heavy: throughput ours/theirs median {s['c8_join_heavy_throughput_ratio_median']}, "
-                  f"min {s['c8_join_heavy_throughput_ratio_min']} (target >= 0.8); p99 ours/theirs median "
-                  f"{s['c8_join_heavy_p99_ratio_median']}, max {s['c8_join_heavy_p99_ratio_max']} (target <= 1.5)",
-                  f"* c=8, the other CQs (lookups, where the HTTP stack is the cost): throughput ours/theirs median "
-                  f"{s['c8_light_throughput_ratio_median']}, p99 ratio median {s['c8_light_p99_ratio_median']}",
-                  f"* errors: ours {s['errors_ours']}, Oxigraph {s['errors_oxigraph']}; wrk used at most "
-                  f"{s['client_cpu_cores_max']} of a core", "",
-                  "| c | CQ | ours req/s | Oxigraph req/s | ratio | ours p50 / p99 ms | Oxigraph p50 / p99 ms | p99 ratio |",
-                  "|---|---|---|---|---|---|---|---|"]
-        for r in ep["rows"]:
-            lines.append(f"| {r['concurrency']} | {r['cq']} | {r['ours_rps']:.0f} | {r['oxigraph_rps']:.0f} | "
-                         f"{r['throughput_ratio']} | {r['ours_p50_ms']:.2f} / {r['ours_p99_ms']:.2f} | "
-                         f"{r['oxigraph_p50_ms']:.2f} / {r['oxigraph_p99_ms']:.2f} | {r['p99_ratio']} |")
+    if doc.get("endpoint"):
+        lines += endpoint_rows.markdown(doc["endpoint"])
     if doc.get("proofs"):
         lines += proof_rows.markdown(doc["proofs"])
+    if doc.get("updates"):
+        lines += update_rows.markdown(doc["updates"])
     return "\n".join(lines) + "\n"
 
 
@@ -700,11 +422,17 @@ def main() -> None:
     p.add_argument("--proofs-repeat", type=int, default=3, help="samples of each side of the proofs rows")
     p.add_argument("--proofs-only", action="store_true",
                    help="measure the proofs rows again; keep the other rows of the results file")
+    p.add_argument("--updates-size", type=int, default=100_000, help="synthetic triples of the updates rows (0: none)")
+    p.add_argument("--updates-samples", type=int, default=20, help="updates timed (after one warm-up)")
+    p.add_argument("--updates-checks", type=int, default=3, help="samples of the full check beside them")
+    p.add_argument("--updates-only", action="store_true",
+                   help="measure the updates rows again; keep the other rows of the results file")
     opts = p.parse_args()
     if opts.quick:
         opts.sizes, opts.big, opts.endpoint_size, opts.c1_duration, opts.c8_duration = [2000], [], 2000, 1, 1
         opts.proofs_sizes, opts.same_as_size, opts.proofs_repeat = [2000], 2000, 1
-    for tool in ("wrk", OXIGRAPH) if not opts.proofs_only else ():
+        opts.updates_size, opts.updates_samples, opts.updates_checks = 2000, 3, 1
+    for tool in ("wrk", OXIGRAPH) if not (opts.proofs_only or opts.updates_only) else ():
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is missing: run benchmarks/setup.sh")
     out = Path(opts.out)
@@ -715,13 +443,22 @@ def main() -> None:
         doc["proofs"] = {**proofs(opts, work), "machine": machine(),
                          "command": " ".join(["benchmarks/run.py", *sys.argv[1:]])}
         doc["targets"] = {**doc.get("targets", {}), **TARGETS}
+    elif opts.updates_only:
+        doc = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+        work = Path(opts.work)
+        work.mkdir(parents=True, exist_ok=True)
+        doc["updates"] = {**updates(opts, work), "machine": machine(),
+                          "command": " ".join(["benchmarks/run.py", *sys.argv[1:]])}
+        doc["targets"] = {**doc.get("targets", {}), **TARGETS}
     elif opts.endpoint_only:
         previous = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-        opts.sizes, opts.big, opts.proofs_sizes, opts.same_as_size = [], [], [], 0
+        opts.sizes, opts.big, opts.proofs_sizes, opts.same_as_size, opts.updates_size = [], [], [], 0, 0
         doc = run(opts)
         doc["stages"] = previous["stages"]
         if previous.get("proofs"):  # measured apart: kept with its own date and machine
             doc["proofs"] = {"machine": previous.get("machine"), **previous["proofs"]}
+        if previous.get("updates"):
+            doc["updates"] = previous["updates"]
         doc["stages_from"] = {k: previous.get(k) for k in ("date", "command", "load_average_before",
                                                            "load_average_after", "machine")}
     else:

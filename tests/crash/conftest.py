@@ -4,7 +4,8 @@
   exported under the key ``serve`` computes), so no server process builds.
 * ``Server(store, cache)``: ``start(env=...)`` runs ``python -m sco_kg serve --store ...
   --ingest-token-file ...`` on a free loopback port and waits until /sparql answers;
-  ``kill()`` sends SIGKILL (kill -9) and reaps it; ``ingest``/``select``/``ask`` speak HTTP.
+  ``kill()`` sends SIGKILL (kill -9) and reaps it; ``ingest``/``update``/``put``/``select``/``ask``
+  speak HTTP.
 """
 
 from __future__ import annotations

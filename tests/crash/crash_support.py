@@ -1,5 +1,6 @@
 """Helpers of the crash tests: a real ``sco-kg serve --store`` process (:class:`Server`) and
-the bodies they ingest (:func:`body_for`)."""
+the bodies they ingest (:func:`body_for`). The one token may ingest and update (it is in
+both token files)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ class Server:
 
     def command(self, *extra: str) -> list[str]:
         return [sys.executable, "-m", "sco_kg", "serve", "--store", str(self.store), "--cache-dir", str(self.cache),
-                "--ingest-token-file", str(self.token_file), "--workers", "1", "--port", str(self.port), *extra]
+                "--ingest-token-file", str(self.token_file), "--update-token-file", str(self.token_file), "--workers", "1", "--port", str(self.port), *extra]
 
     def launch(self, *extra: str, env: dict | None = None) -> None:
         """Start the process, without waiting for it to answer."""
@@ -101,6 +102,23 @@ class Server:
         req = urllib.request.Request(
             f"{self.url}/data?graph={urllib.parse.quote(graph, safe='')}", data=body.encode(), method="POST",
             headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return resp.status, json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, {"error": exc.read().decode("utf-8", "replace")}
+
+    def update(self, text: str, timeout: float = 120.0) -> tuple[int, dict]:
+        """POST /update (application/sparql-update)."""
+        return self._send("/update", text, "application/sparql-update", "POST", timeout)
+
+    def put(self, graph: str, turtle: str, timeout: float = 120.0) -> tuple[int, dict]:
+        """Graph Store PUT of ``graph`` (Turtle)."""
+        return self._send(f"/graph?graph={urllib.parse.quote(graph, safe='')}", turtle, "text/turtle", "PUT", timeout)
+
+    def _send(self, path: str, body: str, ctype: str, method: str, timeout: float) -> tuple[int, dict]:
+        req = urllib.request.Request(f"{self.url}{path}", data=body.encode(), method=method,
+                                     headers={"Content-Type": ctype, "Authorization": f"Bearer {TOKEN}"})
         try:
             with urllib.request.urlopen(req, timeout=timeout) as resp:
                 return resp.status, json.loads(resp.read())

@@ -6,9 +6,9 @@
 * ``make_app(**config)``: a fresh app with config overrides (a short timeout, a row cap...),
   closed at the end of the test.
 * ``real_app`` / ``real_client``: the app over the project's own build (the ``built``
-  fixture of tests/conftest.py, exported once), for tests that need the real graph.
-* ``build_dumps``: that build exported once more, for apps over on-disk stores of their own
-  (tests/web/writes_support.py ``open_write_app``).
+  fixture of tests/conftest.py, exported once: ``built_dumps``), for tests that need the
+  real graph; ``built_dumps`` also makes the on-disk stores of tests of their own
+  (tests/web/writes_support.py ``open_write_app``: only read, never written).
 * ``live_server(app)``: the app under waitress on a free loopback port; returns its URL.
 * ``assert_error(resp, status)``: the one error shape (checked in one place).
 """
@@ -97,27 +97,24 @@ def make_app(fixture_files):
 
 
 @pytest.fixture(scope="session")
-def real_app(built, tmp_path_factory):
-    """The app over the project's own build (exported once, no second build)."""
+def built_dumps(built, tmp_path_factory) -> Path:
+    """The folder of the project's build's dumps (exported once, no second build)."""
     from sco_kg.store.export import export
-    from sco_kg.store.served import open_store
-    from sco_kg.web import create_app
 
     out = tmp_path_factory.mktemp("real") / "dist"
     export(built, out)
-    app = create_app({"TESTING": True, "SCO_KG_LOADED": open_store(dumps_dir=out, key="test")})
-    yield app
-    _close(app)
+    return out
 
 
 @pytest.fixture(scope="session")
-def build_dumps(built, tmp_path_factory) -> Path:
-    """The project's build exported (dumps and build.json), for on-disk stores of a test's own."""
-    from sco_kg.store.export import export
+def real_app(built_dumps):
+    """The app over the project's own build."""
+    from sco_kg.store.served import open_store
+    from sco_kg.web import create_app
 
-    out = tmp_path_factory.mktemp("build-dumps") / "dist"
-    export(built, out)
-    return out
+    app = create_app({"TESTING": True, "SCO_KG_LOADED": open_store(dumps_dir=built_dumps, key="test")})
+    yield app
+    _close(app)
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ COMMENT = f'<{KG}sco> <http://www.w3.org/2000/01/rdf-schema#comment> "{{}}"@en .
 
 
 @pytest.fixture(scope="module")
-def app(build_dumps, tmp_path_factory):
-    app = open_write_app(build_dumps, tmp_path_factory.mktemp("graph-writes") / "store")
+def app(built_dumps, tmp_path_factory):
+    app = open_write_app(built_dumps, tmp_path_factory.mktemp("graph-writes") / "store")
     yield app
     app.extensions["sco_kg"].close()
 
@@ -155,8 +155,8 @@ def test_an_oversized_body_is_413(w, check_error):
     assert_unchanged(w.app, before)
 
 
-def test_a_server_that_curates_the_build_graphs_changes_them(build_dumps, tmp_path):
-    app = open_write_app(build_dumps, tmp_path / "store", SCO_KG_CURATE_BUILD_GRAPHS="true")
+def test_a_server_that_curates_the_build_graphs_changes_them(built_dumps, tmp_path):
+    app = open_write_app(built_dumps, tmp_path / "store", SCO_KG_CURATE_BUILD_GRAPHS="true")
     try:
         w = Writer(app)
         resp = w.graph("POST", KGG + "vocabulary", COMMENT.format("curated"))

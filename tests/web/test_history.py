@@ -19,12 +19,12 @@ DELETE_COMMENT = (f"PREFIX rdfs: <{RDFS}>\nDELETE {{ GRAPH <{GRAPH}> {{ ?note rd
 
 
 @pytest.fixture
-def open_app(build_dumps, tmp_path):
+def open_app(built_dumps, tmp_path):
     """``open_app(**kw)``: an app over this test's store folder (call again: a restart)."""
     made = []
 
     def make(**kw):
-        made.append(open_write_app(build_dumps, tmp_path / "store", **kw))
+        made.append(open_write_app(built_dumps, tmp_path / "store", **kw))
         return made[-1]
 
     yield make

@@ -27,10 +27,10 @@ CLOSURE = TESTS / "shapes" / "closure"
 
 
 @pytest.fixture(scope="module")
-def app(build_dumps, tmp_path_factory):
+def app(built_dumps, tmp_path_factory):
     """alice may update, bob may ingest, carol (one token in both settings) may do both."""
     store = tmp_path_factory.mktemp("update") / "store"
-    app = open_write_app(build_dumps, store, update=f"alice {UPDATE_TOKEN}\ncarol {BOTH_TOKEN}",
+    app = open_write_app(built_dumps, store, update=f"alice {UPDATE_TOKEN}\ncarol {BOTH_TOKEN}",
                          ingest=f"bob {INGEST_TOKEN}\ncarol {BOTH_TOKEN}")
     yield app
     app.extensions["sco_kg"].close()
@@ -48,9 +48,9 @@ def comment(graph: str, text: str, subject: str = "sco") -> str:
 # -- 1. tokens --------------------------------------------------------------------------------
 
 
-def test_no_update_token_configured_is_403_and_nothing_written(build_dumps, tmp_path, check_error, monkeypatch):
+def test_no_update_token_configured_is_403_and_nothing_written(built_dumps, tmp_path, check_error, monkeypatch):
     monkeypatch.delenv("SCO_KG_UPDATE_TOKEN", raising=False)
-    app = open_write_app(build_dumps, tmp_path / "store", update=None)  # an ingest token only
+    app = open_write_app(built_dumps, tmp_path / "store", update=None)  # an ingest token only
     try:
         w = Writer(app)
         before = snapshot(app)

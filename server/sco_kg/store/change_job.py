@@ -50,7 +50,7 @@ from ..rdf.patch import Patch, read_patch, write_patch
 from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted
 from .change_record import record_quads
-from .disk import generation_from_dataset
+from .disk import generation_from_previous, generation_quads
 from .ingest_job import INGESTED_BASE, MAX_GRAPH_NAME, RESERVED_BASE, IngestRefused
 from .memory import quads_of
 
@@ -68,9 +68,10 @@ def prepare(job: dict) -> dict:
 
 
 def _prepare(job: dict) -> dict:
-    seconds = {}
-    t = time.perf_counter()
-    work, named_before, default_before, made_before = _state_before(Path(job["generation"]))
+    seconds, steps = {}, {}
+    started = t = time.perf_counter()
+    work, named_before, default_before, made_before, served = _state_before(Path(job["generation"]))
+    steps["copy"] = round(time.perf_counter() - t, 3)
     _apply(work, job)
     named_after, made_after = set(), set()
     for q in work:
@@ -80,6 +81,7 @@ def _prepare(job: dict) -> dict:
     added = sorted(named_after - named_before, key=str)
     default_after = {q.triple for q in work.quads_for_pattern(None, None, None, _DEFAULT)}
     seconds["apply"] = round(time.perf_counter() - t, 3)
+    steps["update"] = round(seconds["apply"] - steps["copy"], 3)
     _check_default_graph(default_after - default_before)
     made_added = sorted({str(q.graph_name.value) for q in made_after - made_before})
     if made_added:
@@ -109,16 +111,21 @@ def _prepare(job: dict) -> dict:
     seconds["check"] = round(time.perf_counter() - t, 3)
     if not checked.conforms:
         return {"status": 422, "report": render(checked.report, job["report_format"]).decode("utf-8")}
+    steps.update({f"check {k}": round(v, 3) for k, v in checked.result.timings.items()})
     dataset = checked.result.dataset
     warnings = _still_in_union(default_before - default_after, quads_of(dataset)) + not_made
 
     t = time.perf_counter()
     record = record_quads(job, removed, added, graphs)
     Path(job["entry"]).write_bytes(write_patch(Patch(removed, added + record, {"id": f"<urn:uuid:{job['id']}>"})))
-    quads = generation_from_dataset(Path(job["new"]), dataset, [*job["log"], job["entry"]])
+    t2 = time.perf_counter()
+    after = generation_quads(dataset, [*job["log"], job["entry"]])
+    steps["store quads"] = round(time.perf_counter() - t2, 3)
+    quads = generation_from_previous(Path(job["new"]), Path(job["generation"]), served, after, timings=steps)
     seconds["store"] = round(time.perf_counter() - t, 3)
+    steps["child"] = round(time.perf_counter() - started, 3)  # the job in the child, its start aside
     return {"status": 200, "changed": True, "quads": quads, "added": len(added), "removed": len(removed),
-            "graphs": graphs, "seconds": seconds, "warnings": warnings}
+            "graphs": graphs, "seconds": {**seconds, "steps": steps}, "warnings": warnings}
 
 
 # -- the state before, and the change -----------------------------------------------------------
@@ -128,11 +135,13 @@ def _state_before(generation: Path):
     """An in-memory copy of what a change may read and write (see the module's docstring):
     the store, its asserted named quads, the triples of its default graph, the quads of the
     graphs the store makes (``kgg:inferred``, ``kgg:proofs``, ``kgg:history``: there to be
-    read, as ``/sparql`` reads them, never written)."""
+    read, as ``/sparql`` reads them, never written), and every quad of the generation (the
+    next one is made from it: :func:`.disk.generation_from_previous`)."""
     served = ox.Store.read_only(str(generation))
     work = ox.Store()
-    named, default, made = set(), set(), set()
+    named, default, made, every = set(), set(), set(), set()
     for quad in served:
+        every.add(quad)
         name = quad.graph_name
         if name == _DEFAULT:
             default.add(quad.triple)
@@ -142,7 +151,7 @@ def _state_before(generation: Path):
     work.bulk_extend(made)
     work.bulk_extend(ox.Quad(*t, _DEFAULT) for t in default)
     del served
-    return work, named, default, made
+    return work, named, default, made, every
 
 
 def _apply(work: ox.Store, job: dict) -> None:

@@ -211,6 +211,7 @@ class Ingestor:
                 "max_triples": self.max_triples, "base": self.base, "max_memory_mb": self.max_memory_mb,
                 "validator": self.validator,
             }
+            child_started = time.perf_counter()
             try:
                 result = run_child(job, self.timeout)
             except ChildFailed as exc:
@@ -221,18 +222,28 @@ class Ingestor:
                 raise IngestRefused(result["status"], result["message"],
                                     **{k: result.get(k) for k in ("line", "column", "reason")})
             checked = time.perf_counter()
+            steps = result["seconds"].pop("steps", {})
+            if "child" in steps:  # the child's start, the job's transfer and its answer's
+                steps["child start"] = round(checked - child_started - steps.pop("child"), 3)
             if result.get("changed", True):
-                self._commit(entry, db, result["quads"])
+                self._commit(entry, db, result["quads"], steps)
                 committed = True
             seconds = dict(result["seconds"], commit=round(time.perf_counter() - checked, 3),
                            total=round(time.perf_counter() - started, 3))
+            if steps:
+                seconds["steps"] = steps
             return result, seconds
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
             if not committed:
                 shutil.rmtree(db, ignore_errors=True)
 
-    def _commit(self, entry: Path, db: Path, quads: int) -> None:
+    def _commit(self, entry: Path, db: Path, quads: int, steps: dict | None = None) -> None:
+        """Commit a write (see the module's docstring); ``steps`` receives the seconds of its
+        parts: ``commit log`` (to the commit point), ``commit record``, ``commit open``
+        (the new generation opened and counted), ``commit swap`` (the app repointed)."""
+        steps = {} if steps is None else steps
+        t = time.perf_counter()
         log_folder = self.root / LOG_DIR
         log_folder.mkdir(parents=True, exist_ok=True)
         with open(entry, "rb") as f:
@@ -242,17 +253,21 @@ class Ingestor:
         os.replace(entry, final)
         fsync_dir(log_folder)  # the commit point: from here on the ingest survives anything
         crash_point("after-commit")
+        steps["commit log"], t = round(time.perf_counter() - t, 3), time.perf_counter()
         old = self.loaded
         log = _log(self.root)
         key = store_content_key(old.build_key, _key_files(old), log)
         write_record(self.root, {"content_key": key, "generation": db.name, "quads": quads,
                                  "files": [str(p) for p in old.sources], "log": [p.name for p in log]})
         crash_point("after-record")
+        steps["commit record"], t = round(time.perf_counter() - t, 3), time.perf_counter()
         store = open_generation(self.root, db, quads)
         loaded = Loaded(store, db, old.dumps_dir, key, _summary(old.dumps_dir), sources=old.sources,
                         build_key=old.build_key, store_root=self.root)
+        steps["commit open"], t = round(time.perf_counter() - t, 3), time.perf_counter()
         self.loaded = loaded
         self.swap(loaded)
+        steps["commit swap"] = round(time.perf_counter() - t, 3)
         # the previous generation may still serve a request in flight: removed at the next ingest
         remove_generations(self.root, keep=[db, old.path])
 

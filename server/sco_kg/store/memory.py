@@ -48,6 +48,12 @@ _HISTORY = ox.NamedNode(str(HISTORY_GRAPH))
 UNION_LAYOUT = "union-materialised-2"  # part of the on-disk store's content key
 
 
+def in_union(graph_name) -> bool:
+    """Whether the triples of a named graph are copied into the union default graph
+    (:func:`materialise_union`'s rule)."""
+    return graph_name != _PROOFS and graph_name != _HISTORY
+
+
 def materialise_union(store: ox.Store) -> None:
     """Copy every distinct triple of every named graph but ``kgg:proofs`` and ``kgg:history``
     into the default graph: they are about the graph (one statement node per triple of a
