@@ -84,8 +84,14 @@ def test_credentials_are_never_allowed_even_for_a_listed_origin(listed):
 
 
 def test_preflight_of_a_method_a_route_does_not_have_is_405(client, check_error):
-    check_error(preflight(client, "/graph", EVIL, method="PUT"), 405)
+    check_error(preflight(client, "/graph", EVIL, method="PATCH"), 405)
     check_error(preflight(client, "/sparql", EVIL, method="DELETE"), 405)
+
+
+def test_preflight_of_a_write_from_an_origin_not_named_is_403(client, check_error):
+    """PUT /graph and POST /update write: "*" does not open them to any page."""
+    check_error(preflight(client, "/graph", EVIL, method="PUT"), 403)
+    check_error(preflight(client, "/update", EVIL, method="POST"), 403)
 
 
 def test_preflight_of_an_unknown_path_is_404(client, check_error):
