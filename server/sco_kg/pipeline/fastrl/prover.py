@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Literal, URIRef
 
 from . import vocab as V
+from .canonical import CanonicalIds
 from .prover_restrictions import restriction_rules
 from .vocab import OWL, RDF, RDFS
 
@@ -79,9 +80,9 @@ _RESTRICTION_PREDICATES = (
 class _Prover:
     """The store of the proving rounds: known triples, their indexes, and the derivations."""
 
-    def __init__(self, eng: Engine) -> None:
-        self.eng = eng
-        i = eng.intern
+    def __init__(self, eng: Engine, ids: CanonicalIds) -> None:
+        self.ids, self.terms = ids, ids.terms  # the prover's numbering (the engine's vocabulary kept)
+        i = ids.intern
         self.TYPE, self.SAME = eng.TYPE, eng.SAME
         self.SCO, self.EQC = i(RDFS.subClassOf), i(OWL.equivalentClass)
         self.SPO, self.EQP = i(RDFS.subPropertyOf), i(OWL.equivalentProperty)
@@ -276,16 +277,16 @@ class _Prover:
         T = self.TYPE
         self.emit((self.THING, T, self.CLASS), "cls-thing", ())
         self.emit((self.NOTHING, T, self.CLASS), "cls-nothing1", ())
-        eng = self.eng
-        annotation = eng.intern(OWL.AnnotationProperty)
+        intern = self.ids.intern
+        annotation = intern(OWL.AnnotationProperty)
         for ap in sorted(V.ANNOTATION_PROPERTIES):
-            self.emit((eng.intern(ap), T, annotation), "prp-ap", ())
-        for n, term in enumerate(list(eng.terms)):
+            self.emit((intern(ap), T, annotation), "prp-ap", ())
+        for n, term in enumerate(list(self.terms)):
             if type(term) in _NOT_LITERAL:  # most terms: isinstance goes through ABCMeta
                 continue
             if isinstance(term, Literal) and term.datatype in V.OWL_RL_DATATYPES:
                 for dt in (term.datatype, *sorted(V.DATATYPE_SUBSUMPTIONS.get(term.datatype, ()))):
-                    self.emit((n, T, eng.intern(dt)), "dt-type2", ())
+                    self.emit((n, T, intern(dt)), "dt-type2", ())
 
     # ----------------------------------------------------------------- one premise new
     def step(self, by_p: dict, by_c: dict) -> None:
@@ -536,25 +537,33 @@ class _Prover:
         return () if len(self.delta_p.get(p, ())) == len(ts) else ts
 
 
-def prove(eng: Engine) -> tuple[dict, int, set]:
-    """``triple -> (rule, *premises)`` (one flat tuple: a tuple fewer a derivation) for every triple the rules conclude from the engine's
-    asserted triples (ids), the number of rounds it took, and the asserted triples (ids)."""
+def prove(eng: Engine) -> tuple[dict, int, set, CanonicalIds]:
+    """``triple -> (rule, *premises)`` (one flat tuple: a tuple fewer a derivation) for every
+    triple the rules conclude from the engine's asserted triples, the number of rounds it
+    took, the asserted triples, and the numbering of the terms all of them are in (ids of
+    :class:`.canonical.CanonicalIds`, not the engine's)."""
+    # which derivation is recorded first follows the order the triples are met in, and the
+    # order of sets and dicts follows the order things were put in and the ids: numbered in
+    # one order of the terms (.canonical) and sorted by those ids, the input is met in the
+    # same order in every process, and so are the proofs the same
+    ids = CanonicalIds(eng.ids, eng.terms, eng.own_terms)
+    new, T = ids.new, eng.TYPE
     # the engine's input is grouped by class and predicate already: the first round's delta
     # is made from it (one tuple a triple, shared by the groups and the asserted set)
-    # sorted: which derivation is recorded first follows this order, and the order of sets
-    # and dicts follows the order things were put in (the input's, rdflib's): sorted by the
-    # ids (given in one order of the terms, fastrl.canonical_terms), the proofs are the same
-    # in every process
-    T = eng.TYPE
-    by_c = {c: [(s, T, c) for s in sorted(eng.input_T[c])] for c in sorted(eng.input_T) if eng.input_T[c]}
-    by_p = {p: [(s, p, o) for s, o in sorted(eng.input_P[p])] for p in sorted(eng.input_P) if eng.input_P[p]}
+    by_c = {}
+    for c, xs in sorted([(new[c], xs) for c, xs in eng.input_T.items() if xs]):
+        by_c[c] = [(s, T, c) for s in sorted([new[x] for x in xs])]
+    by_p = {}
+    for p, pairs in sorted([(new[p], pairs) for p, pairs in eng.input_P.items() if pairs]):
+        by_p[p] = sorted([(new[s], p, new[o]) for s, o in pairs])
     if eng.input_same:
-        by_p.setdefault(eng.SAME, []).extend((a, eng.SAME, b) for a, b in sorted(eng.input_same))
+        SAME = eng.SAME
+        by_p.setdefault(SAME, []).extend(sorted([(new[a], SAME, new[b]) for a, b in eng.input_same]))
     if by_c:
         by_p.setdefault(T, []).extend(t for ts in by_c.values() for t in ts)
     asserted: set = set()
     for ts in by_p.values():
         asserted.update(ts)
-    prover = _Prover(eng)
+    prover = _Prover(eng, ids)
     proofs = prover.run(asserted, by_p, by_c)
-    return proofs, prover.rounds, asserted
+    return proofs, prover.rounds, asserted, ids
