@@ -547,18 +547,24 @@ def prove(eng: Engine) -> tuple[dict, int, set, CanonicalIds]:
     # one order of the terms (.canonical) and sorted by those ids, the input is met in the
     # same order in every process, and so are the proofs the same
     ids = CanonicalIds(eng.ids, eng.terms, eng.own_terms)
-    new, T = ids.new, eng.TYPE
+    new, T, SAME = ids.new, eng.TYPE, eng.SAME
     # the engine's input is grouped by class and predicate already: the first round's delta
-    # is made from it (one tuple a triple, shared by the groups and the asserted set)
+    # is made from it (one tuple a triple, shared by the groups and the asserted set). The
+    # engine's copy is let go as it is read: its tuples would only be more for the cyclic
+    # garbage collector to walk once it runs again (at 1M triples, a million pairs)
+    input_T, input_P, input_same = eng.input_T, eng.input_P, eng.input_same
+    eng.input_T, eng.input_P, eng.input_same = {}, {}, set()
     by_c = {}
-    for c, xs in sorted([(new[c], xs) for c, xs in eng.input_T.items() if xs]):
+    for c, xs in sorted([(new[c], xs) for c, xs in input_T.items() if xs]):
         by_c[c] = [(s, T, c) for s in sorted([new[x] for x in xs])]
+    del input_T
     by_p = {}
-    for p, pairs in sorted([(new[p], pairs) for p, pairs in eng.input_P.items() if pairs]):
+    for p, pairs in sorted([(new[p], pairs) for p, pairs in input_P.items() if pairs]):
         by_p[p] = sorted([(new[s], p, new[o]) for s, o in pairs])
-    if eng.input_same:
-        SAME = eng.SAME
-        by_p.setdefault(SAME, []).extend(sorted([(new[a], SAME, new[b]) for a, b in eng.input_same]))
+    del input_P
+    if input_same:
+        by_p.setdefault(SAME, []).extend(sorted([(new[a], SAME, new[b]) for a, b in input_same]))
+    del input_same
     if by_c:
         by_p.setdefault(T, []).extend(t for ts in by_c.values() for t in ts)
     asserted: set = set()
