@@ -4,8 +4,9 @@ The fast rounds of :mod:`.rounds` work on sets and on representatives of ``owl:s
 classes, and close transitive relations at once (:mod:`.transitive`): they do not see
 the triple-by-triple steps a proof is made of. So when :func:`sco_kg.pipeline.fastrl.closure`
 is asked for proofs (``proofs=True``), :func:`prove` runs the OWL 2 RL rules again, one
-rule instance per conclusion, over the engine's interned terms and asserted triples,
-semi-naively, and records for each triple the first rule instance that concludes it.
+rule instance per conclusion, over the engine's asserted triples (in its own numbering of
+the terms, :mod:`.canonical`), semi-naively, and records for each triple the first rule
+instance that concludes it.
 Without proofs this module is not run at all: it costs nothing.
 
 It is made to cost less than the fast rounds again (benchmarks/run.py, the whole closure
@@ -45,8 +46,9 @@ What is guaranteed
 * Conclusions are kept with their premises in the order of the rule's ``If`` column, lists
   spelt out as their ``rdf:first``/``rdf:rest`` triples.
 
-Proofs are ints here (the engine's term ids); :class:`.derivation.Proofs` turns them into
-rdflib terms on demand.
+Proofs are ints here (ids of :class:`.canonical.CanonicalIds`: the engine's terms numbered
+again in one order, so that the same input gives the same proofs under any hash seed);
+:class:`.derivation.Proofs` turns them into rdflib terms on demand.
 """
 
 from __future__ import annotations
@@ -566,9 +568,15 @@ def prove(eng: Engine) -> tuple[dict, int, set, CanonicalIds]:
     for c, xs in sorted([(new[c], xs) for c, xs in input_T.items() if xs]):
         by_c[c] = [(s, T, c) for s in sorted([new[x] for x in xs])]
     del input_T
-    by_p = {}
+    # a pair sorted as one int, and its triple made in that order: the tuples lie in memory
+    # in the order the rounds read them (made in the sets' order, then sorted, they cost
+    # the rounds cache misses: at 1M triples, seconds)
+    by_p, bits = {}, len(new).bit_length()
+    mask = (1 << bits) - 1
     for p, pairs in sorted([(new[p], pairs) for p, pairs in input_P.items() if pairs]):
-        by_p[p] = sorted([(new[s], p, new[o]) for s, o in pairs])
+        keys = [new[s] << bits | new[o] for s, o in pairs]
+        keys.sort()
+        by_p[p] = [(k >> bits, p, k & mask) for k in keys]
     del input_P
     if input_same:
         by_p.setdefault(SAME, []).extend(sorted([(new[a], SAME, new[b]) for a, b in input_same]))
