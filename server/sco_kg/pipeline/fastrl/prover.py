@@ -10,9 +10,12 @@ instance that concludes it.
 Without proofs this module is not run at all: it costs nothing.
 
 It is made to cost less than the fast rounds again (benchmarks/run.py, the whole closure
-with proofs against without, medians of 5: at 100k synthetic triples 0.96 s and 145 MiB of
-peak RSS against 0.49 s and 124 MiB; at 1M 16.0 s and 1,028 MiB against 8.6 s and 812 MiB;
-benchmarks/results/run.md): each
+with proofs against without, medians of 5 on a shared 2-core machine, load average about 2:
+at 100k synthetic triples 1.07 s and 144 MiB of peak RSS against 0.67 s and 124 MiB (1.61x);
+at 1M 15.1 s and 1,012 MiB against 7.8 s and 812 MiB (1.94x; runs under more load gave
+1.9x to 2.2x); benchmarks/results/run.md): the terms are numbered for the prover alone
+(:mod:`.canonical`, not the engine's store again) and the asserted triples made in sorted
+order, so that they lie in memory in the order the rounds read them; each
 round's new triples are grouped by predicate and class so that a rule looks its schema
 premise up once per group; rdf:type conclusions are a set difference with the class's known
 instances; a derivation is one flat tuple, its premises the very tuples already stored; the
