@@ -110,8 +110,6 @@ def closure_of_triples(
         t0 = time.perf_counter()
         eng = Engine(limits)
         eng.load(triples)
-        if proofs:  # the proofs follow the ids: the same input, the same proofs (Engine.renumber)
-            eng.renumber()
         eng.snapshot_input()
         t1 = time.perf_counter()
         eng.run()
@@ -120,16 +118,17 @@ def closure_of_triples(
         errors = [found.message for found in inconsistencies]
         out = list(eng.inferred(keep_noise=keep_noise))
         t3 = time.perf_counter()
-        found = None
+        found, asserted_count = None, eng.asserted()
         if proofs:
             # the engine's store is not read again (the output is made): the prover, which
-            # keeps its own, reuses its memory rather than adding to it
+            # keeps its own, reuses its memory rather than adding to it; it takes the input
+            # over (Engine.input_P, input_T and input_same are left empty)
             eng.P, eng.T, eng.SO, eng.OS = {}, {}, {}, {}
-            by_id, proof_rounds, asserted = prove(eng)
-            found = Proofs(by_id, eng.terms, eng.ids, asserted)
+            by_id, proof_rounds, asserted, ids = prove(eng)  # ids: one numbering (.canonical)
+            found = Proofs(by_id, ids.terms, ids, asserted)
         t4 = time.perf_counter()
     stats = {
-        "asserted": eng.asserted(),
+        "asserted": asserted_count,
         "inferred": len(out),
         "inferred_peak": eng.budget.peak,  # the most the engine held at once (noise included)
         "bound": eng.budget.bound,

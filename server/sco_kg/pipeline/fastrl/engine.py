@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from ...rdf.namespaces import PREFIXES
 from ..reasoning_limits import ReasoningLimits
@@ -46,17 +46,6 @@ from .schema import Rules
 from .vocab import OWL, RDF, RDFS
 
 Triple = tuple  # (s, p, o) of rdflib terms
-
-
-def canonical_key(term) -> str:
-    """One order of terms whatever the input's: IRIs, then literals (text, datatype, language),
-    then blank nodes (by label: a parse's own, so proofs through them may still differ)."""
-    kind = type(term)
-    if kind is URIRef:
-        return str.__add__("0", term)  # a plain str: "0" + term is a URIRef, compared slowly
-    if kind is Literal:  # str.join of the slots: Literal's properties and str() are Python calls
-        return "".join(("1", term, "\x00", term._datatype or "", "\x00", term._language or ""))
-    return str.__add__("2", term)
 
 
 class Engine:
@@ -90,10 +79,10 @@ class Engine:
         self.SAME = i(OWL.sameAs)
         self.FIRST, self.REST, self.NIL = i(RDF.first), i(RDF.rest), i(RDF.nil)
         self.THING, self.NOTHING = i(OWL.Thing), i(OWL.Nothing)
-        # sorted: the ids of terms follow the order they are met in (proofs depend on it)
+        # sorted: the same ids in every process (the prover keeps them, :mod:`.canonical`)
         self.schema_pred_ids = frozenset(i(t) for t in sorted(V.SCHEMA_PREDICATES))
         self.schema_type_ids = frozenset(i(t) for t in sorted(V.SCHEMA_TYPES))
-        self._own_terms = len(self.terms)  # ids given here, before any input: kept by renumber()
+        self.own_terms = len(self.terms)  # ids given here, before any input
 
     # ------------------------------------------------------------------ terms
     def intern(self, term) -> int:
@@ -109,25 +98,6 @@ class Engine:
         return self.uf.find(x) if x in self.uf.parent else x
 
     # ------------------------------------------------------------------ loading
-    def renumber(self) -> None:
-        """Give the terms read by :meth:`load` their ids again, in one order of the terms
-        (:func:`canonical_key`) rather than the order they were read in, which follows
-        rdflib's set order and so the hash seed: the prover records the first derivation it
-        finds, and what it finds first follows the ids. Costs a sort of the distinct terms
-        and a pass over the triples read (no rdflib term is hashed again)."""
-        terms, fixed = self.terms, self._own_terms
-        order = sorted(range(fixed, len(terms)), key=lambda n: canonical_key(terms[n]))
-        new = list(range(len(terms)))
-        for rank, old in enumerate(order, fixed):
-            new[old] = rank
-        moved = [terms[n] for n in order]
-        self.terms = terms[:fixed] + moved
-        self.ids.update(zip(moved, range(fixed, len(terms))))
-        self.P = defaultdict(set, {new[p]: {(new[s], new[o]) for s, o in pairs} for p, pairs in self.P.items()})
-        self.T = defaultdict(set, {new[c]: {new[x] for x in xs} for c, xs in self.T.items()})
-        self.input_same = {(new[a], new[b]) for a, b in self.input_same}
-        self.pending_same = [(new[a], new[b]) for a, b in self.pending_same]
-
     def load(self, triples: Iterable[Triple]) -> None:
         ids, terms = self.ids, self.terms
         P, T = self.P, self.T

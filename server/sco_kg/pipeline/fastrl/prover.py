@@ -4,14 +4,18 @@ The fast rounds of :mod:`.rounds` work on sets and on representatives of ``owl:s
 classes, and close transitive relations at once (:mod:`.transitive`): they do not see
 the triple-by-triple steps a proof is made of. So when :func:`sco_kg.pipeline.fastrl.closure`
 is asked for proofs (``proofs=True``), :func:`prove` runs the OWL 2 RL rules again, one
-rule instance per conclusion, over the engine's interned terms and asserted triples,
-semi-naively, and records for each triple the first rule instance that concludes it.
+rule instance per conclusion, over the engine's asserted triples (in its own numbering of
+the terms, :mod:`.canonical`), semi-naively, and records for each triple the first rule
+instance that concludes it.
 Without proofs this module is not run at all: it costs nothing.
 
 It is made to cost less than the fast rounds again (benchmarks/run.py, the whole closure
-with proofs against without, medians of 5: at 100k synthetic triples 0.96 s and 145 MiB of
-peak RSS against 0.49 s and 124 MiB; at 1M 16.0 s and 1,028 MiB against 8.6 s and 812 MiB;
-benchmarks/results/run.md): each
+with proofs against without, medians of 5 on a shared 2-core machine, load average about 2:
+at 100k synthetic triples 1.07 s and 144 MiB of peak RSS against 0.67 s and 124 MiB (1.61x);
+at 1M 15.1 s and 1,012 MiB against 7.8 s and 812 MiB (1.94x; runs under more load gave
+1.9x to 2.2x); benchmarks/results/run.md): the terms are numbered for the prover alone
+(:mod:`.canonical`, not the engine's store again) and the asserted triples made in sorted
+order, so that they lie in memory in the order the rounds read them; each
 round's new triples are grouped by predicate and class so that a rule looks its schema
 premise up once per group; rdf:type conclusions are a set difference with the class's known
 instances; a derivation is one flat tuple, its premises the very tuples already stored; the
@@ -45,17 +49,21 @@ What is guaranteed
 * Conclusions are kept with their premises in the order of the rule's ``If`` column, lists
   spelt out as their ``rdf:first``/``rdf:rest`` triples.
 
-Proofs are ints here (the engine's term ids); :class:`.derivation.Proofs` turns them into
-rdflib terms on demand.
+Proofs are ints here (ids of :class:`.canonical.CanonicalIds`: the engine's terms numbered
+again in one order, so that the same input gives the same proofs under any hash seed);
+:class:`.derivation.Proofs` turns them into rdflib terms on demand.
 """
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from rdflib import BNode, Literal, URIRef
 
 from . import vocab as V
+from .canonical import CanonicalIds
+from .prover_properties import characteristics, transitive
 from .prover_restrictions import restriction_rules
 from .vocab import OWL, RDF, RDFS
 
@@ -79,9 +87,9 @@ _RESTRICTION_PREDICATES = (
 class _Prover:
     """The store of the proving rounds: known triples, their indexes, and the derivations."""
 
-    def __init__(self, eng: Engine) -> None:
-        self.eng = eng
-        i = eng.intern
+    def __init__(self, eng: Engine, ids: CanonicalIds) -> None:
+        self.ids, self.terms = ids, ids.terms  # the prover's numbering (the engine's vocabulary kept)
+        i = ids.intern
         self.TYPE, self.SAME = eng.TYPE, eng.SAME
         self.SCO, self.EQC = i(RDFS.subClassOf), i(OWL.equivalentClass)
         self.SPO, self.EQP = i(RDFS.subPropertyOf), i(OWL.equivalentProperty)
@@ -276,16 +284,16 @@ class _Prover:
         T = self.TYPE
         self.emit((self.THING, T, self.CLASS), "cls-thing", ())
         self.emit((self.NOTHING, T, self.CLASS), "cls-nothing1", ())
-        eng = self.eng
-        annotation = eng.intern(OWL.AnnotationProperty)
+        intern = self.ids.intern
+        annotation = intern(OWL.AnnotationProperty)
         for ap in sorted(V.ANNOTATION_PROPERTIES):
-            self.emit((eng.intern(ap), T, annotation), "prp-ap", ())
-        for n, term in enumerate(list(eng.terms)):
+            self.emit((intern(ap), T, annotation), "prp-ap", ())
+        for n, term in enumerate(list(self.terms)):
             if type(term) in _NOT_LITERAL:  # most terms: isinstance goes through ABCMeta
                 continue
             if isinstance(term, Literal) and term.datatype in V.OWL_RL_DATATYPES:
                 for dt in (term.datatype, *sorted(V.DATATYPE_SUBSUMPTIONS.get(term.datatype, ()))):
-                    self.emit((n, T, eng.intern(dt)), "dt-type2", ())
+                    self.emit((n, T, intern(dt)), "dt-type2", ())
 
     # ----------------------------------------------------------------- one premise new
     def step(self, by_p: dict, by_c: dict) -> None:
@@ -330,10 +338,10 @@ class _Prover:
             if self.has(p, T, self.SYMP):
                 self.emit_each(ts, 2, p, None, "prp-symp", (p, T, self.SYMP), True)
             if self.has(p, T, self.TRANS):
-                self.transitive(p, ts)
+                transitive(self, p, ts)
             if self.has(p, T, self.FUNC) or self.has(p, T, self.IFP):
                 for t in ts:
-                    self.characteristics(t)
+                    characteristics(self, t)
             if p in schema_rules:
                 for t in ts:
                     self.schema(t)
@@ -367,7 +375,8 @@ class _Prover:
         """``t[side] -> t`` over ``ts`` (one ``t`` a term), made once a round."""
         made = self.keyed_made.get((id(ts), side))
         if made is None:
-            made = self.keyed_made[id(ts), side] = (ts, {t[side]: t for t in ts})  # ts kept: ids stay unique
+            # ts kept: ids stay unique; dict(zip()) keeps the last t of a term, as {t[side]: t for t in ts}
+            made = self.keyed_made[id(ts), side] = (ts, dict(zip(map(itemgetter(side), ts), ts)))
         return made[1]
 
     def equality(self, t: tuple) -> None:
@@ -415,49 +424,6 @@ class _Prover:
                 for o2 in o_equals:
                     emit((s, p, o2), "eq-rep-o", ((o, SAME, o2), t))
 
-    def transitive(self, p: int, ts) -> None:
-        """prp-trp for this round's new triples ``ts`` of a transitive ``p``, by sets.
-
-        Joining each new triple with every neighbour, as the other rules do, visits every
-        rule instance: a chain of 1,000 places in a transitive property has ~1.7e8 (its
-        closure ~500k triples), and the prover ran for more than 25 minutes on it (the
-        project's own build is not bounded). The round's conclusions are the same set
-        computed per subject ``a`` whose reach may grow (a subject of a new triple, or one
-        before it): the objects of its objects, less its own objects (a pair with two old
-        premises was concluded in an earlier round, so every one found here has a new
-        premise, as semi-naive evaluation wants); each one's witness is the least middle
-        term of both premises (``objs(a) & subjs(c)``, in C). Same conclusions in the same
-        round, so the same heights; the least witness keeps the proofs deterministic."""
-        head = (p, self.TYPE, self.TRANS)
-        so, os_, emit = self.so_of(p), self.os_of(p), self.emit
-        starts = set()
-        for s, _p, _o in ts:
-            starts.add(s)
-            starts.update(os_.get(s, _NONE))
-        for a in sorted(starts):
-            mids = so.get(a, _NONE)
-            reach: set = set()
-            for m in mids:
-                reach |= so.get(m, _NONE)
-            reach -= mids
-            for c in sorted(reach):
-                m = min(mids & os_.get(c, _NONE))
-                emit((a, p, c), "prp-trp", (head, (a, p, m), (m, p, c)))
-
-    def characteristics(self, t: tuple) -> None:
-        """prp-fp, prp-ifp with ``t`` in each place (prp-trp: :meth:`transitive`)."""
-        s, p, o = t
-        emit, objs, subjs, has = self.emit, self.objs, self.subjs, self.has
-        T = self.TYPE
-        if has(p, T, self.FUNC):
-            for y in objs(s, p):
-                emit((o, self.SAME, y), "prp-fp", ((p, T, self.FUNC), t, (s, p, y)))
-                emit((y, self.SAME, o), "prp-fp", ((p, T, self.FUNC), (s, p, y), t))
-        if has(p, T, self.IFP):
-            for x in subjs(p, o):
-                emit((s, self.SAME, x), "prp-ifp", ((p, T, self.IFP), t, (x, p, o)))
-                emit((x, self.SAME, s), "prp-ifp", ((p, T, self.IFP), (x, p, o), t))
-
     def declarations(self, t: tuple) -> None:
         """scm-cls, scm-op, scm-dp (and owlrl's rdf:Property); prp-trp/symp/fp/ifp on a new
         characteristic run over every pair of the property."""
@@ -473,7 +439,7 @@ class _Prover:
             emit((x, self.SPO, x), rule, (t,))
             emit((x, self.EQP, x), rule, (t,))
         elif c == self.TRANS:
-            self.transitive(x, [(a, x, b) for a, bs in self.so_of(x).items() for b in bs])
+            transitive(self, x, [(a, x, b) for a, bs in self.so_of(x).items() for b in bs])
         elif c in (self.SYMP, self.FUNC, self.IFP):
             p = x
             for a, bs in list(self.so_of(p).items()):
@@ -495,7 +461,7 @@ class _Prover:
         T = self.TYPE
         loop = s != o  # (c sco c), (p spo p)...: the data rules would conclude their premise
         if p == self.SCO:
-            for x in self.old_instances(s) if loop else ():
+            for x in self.old_instances(s, o) if loop else ():
                 emit((x, T, o), "cax-sco", (t, (x, T, s)))
             for c3 in objs(o, self.SCO):
                 emit((s, self.SCO, c3), "scm-sco", (t, (o, self.SCO, c3)))
@@ -509,9 +475,9 @@ class _Prover:
             for pr in subjs(self.RNG, s):
                 emit((pr, self.RNG, o), "scm-rng1", ((pr, self.RNG, s), t))
         elif p == self.EQC:
-            for x in self.old_instances(s) if loop else ():
+            for x in self.old_instances(s, o) if loop else ():
                 emit((x, T, o), "cax-eqc1", (t, (x, T, s)))
-            for x in self.old_instances(o) if loop else ():
+            for x in self.old_instances(o, s) if loop else ():
                 emit((x, T, s), "cax-eqc2", (t, (x, T, o)))
             emit((s, self.SCO, o), "scm-eqc1", (t,))
             emit((o, self.SCO, s), "scm-eqc1", (t,))
@@ -547,11 +513,17 @@ class _Prover:
             self.emit_each(self.old_triples(s), 2, o, None, "prp-inv1", t, True)
             self.emit_each(self.old_triples(o), 2, s, None, "prp-inv2", t, True)
 
-    def old_instances(self, c: int):
-        """The instances of ``c`` for a rule whose other premise is a new schema triple:
-        none if every one is new this round (:meth:`step` joins those with the schema)."""
+    def old_instances(self, c: int, not_of: int):
+        """The instances of ``c`` not known to be of ``not_of``, for a rule whose other
+        premise is a new schema triple: none if every one is new this round (:meth:`step`
+        joins those with the schema). Those known to be of ``not_of`` are left out here, in
+        C, rather than by :meth:`emit` (at 100k synthetic triples, 38,624 of 38,630 cax-sco
+        instances from a new subClassOf concluded what was known)."""
         xs = self.subjs(self.TYPE, c)
-        return () if len(self.delta_c.get(c, ())) == len(xs) else xs
+        if len(self.delta_c.get(c, ())) == len(xs):
+            return ()
+        known = self.os[self.TYPE].get(not_of)
+        return [x for x in xs if x not in known] if known else xs  # in the order of xs
 
     def old_triples(self, p: int):
         """The known triples of ``p``, for a rule whose other premise is a new schema
@@ -560,25 +532,45 @@ class _Prover:
         return () if len(self.delta_p.get(p, ())) == len(ts) else ts
 
 
-def prove(eng: Engine) -> tuple[dict, int, set]:
-    """``triple -> (rule, *premises)`` (one flat tuple: a tuple fewer a derivation) for every triple the rules conclude from the engine's
-    asserted triples (ids), the number of rounds it took, and the asserted triples (ids)."""
+def prove(eng: Engine) -> tuple[dict, int, set, CanonicalIds]:
+    """``triple -> (rule, *premises)`` (one flat tuple: a tuple fewer a derivation) for every
+    triple the rules conclude from the engine's asserted triples, the number of rounds it
+    took, the asserted triples, and the numbering of the terms all of them are in (ids of
+    :class:`.canonical.CanonicalIds`, not the engine's)."""
+    # which derivation is recorded first follows the order the triples are met in, and the
+    # order of sets and dicts follows the order things were put in and the ids: numbered in
+    # one order of the terms (.canonical) and sorted by those ids, the input is met in the
+    # same order in every process, and so are the proofs the same
+    ids = CanonicalIds(eng.ids, eng.terms, eng.own_terms)
+    new, T, SAME = ids.new, eng.TYPE, eng.SAME
     # the engine's input is grouped by class and predicate already: the first round's delta
-    # is made from it (one tuple a triple, shared by the groups and the asserted set)
-    # sorted: which derivation is recorded first follows this order, and the order of sets
-    # and dicts follows the order things were put in (the input's, rdflib's): sorted by the
-    # ids (given in one order of the terms, fastrl.canonical_terms), the proofs are the same
-    # in every process
-    T = eng.TYPE
-    by_c = {c: [(s, T, c) for s in sorted(eng.input_T[c])] for c in sorted(eng.input_T) if eng.input_T[c]}
-    by_p = {p: [(s, p, o) for s, o in sorted(eng.input_P[p])] for p in sorted(eng.input_P) if eng.input_P[p]}
-    if eng.input_same:
-        by_p.setdefault(eng.SAME, []).extend((a, eng.SAME, b) for a, b in sorted(eng.input_same))
+    # is made from it (one tuple a triple, shared by the groups and the asserted set). The
+    # engine's copy is let go as it is read: its tuples would only be more for the cyclic
+    # garbage collector to walk once it runs again (at 1M triples, a million pairs)
+    input_T, input_P, input_same = eng.input_T, eng.input_P, eng.input_same
+    eng.input_T, eng.input_P, eng.input_same = {}, {}, set()
+    by_c = {}
+    for c, xs in sorted([(new[c], xs) for c, xs in input_T.items() if xs]):
+        by_c[c] = [(s, T, c) for s in sorted([new[x] for x in xs])]
+    del input_T
+    # a pair sorted as one int, and its triple made in that order: the tuples lie in memory
+    # in the order the rounds read them (made in the sets' order, then sorted, they cost
+    # the rounds cache misses: at 1M triples, seconds)
+    by_p, bits = {}, len(new).bit_length()
+    mask = (1 << bits) - 1
+    for p, pairs in sorted([(new[p], pairs) for p, pairs in input_P.items() if pairs]):
+        keys = [new[s] << bits | new[o] for s, o in pairs]
+        keys.sort()
+        by_p[p] = [(k >> bits, p, k & mask) for k in keys]
+    del input_P
+    if input_same:
+        by_p.setdefault(SAME, []).extend(sorted([(new[a], SAME, new[b]) for a, b in input_same]))
+    del input_same
     if by_c:
         by_p.setdefault(T, []).extend(t for ts in by_c.values() for t in ts)
     asserted: set = set()
     for ts in by_p.values():
         asserted.update(ts)
-    prover = _Prover(eng)
+    prover = _Prover(eng, ids)
     proofs = prover.run(asserted, by_p, by_c)
-    return proofs, prover.rounds, asserted
+    return proofs, prover.rounds, asserted, ids

@@ -79,7 +79,7 @@ def _values(pv: _Prover, touched) -> None:
 
 def _cardinalities(pv: _Prover, touched) -> None:
     """cls-maxc2, cls-maxqc3, cls-maxqc4 (a maximum of 1)."""
-    T, SAME, emit, terms = pv.TYPE, pv.SAME, pv.emit, pv.eng.terms
+    T, SAME, emit, terms = pv.TYPE, pv.SAME, pv.emit, pv.terms
     for kind in (pv.MAXC, pv.MAXQC):
         for x, ns in list(pv.so_of(kind).items()):
             for n in list(ns):
