@@ -2,8 +2,9 @@
 (:func:`sco_kg.store.disk.generation_from_previous`, what a change does) holds exactly the
 quads :func:`sco_kg.store.disk.generation_from_dataset` writes (what a rebuild does): a
 triple added and one removed, a blank node, a literal the store keeps in a canonical form
-(``xsd:nonNegativeInteger`` read back as ``xsd:integer``, as the build's spans are), the
-union default graph and the count."""
+(``xsd:nonNegativeInteger`` read back as ``xsd:integer``, as the build's spans are), a
+graph emptied (gone from the named graphs, as in a rewrite), the union default graph and
+the count."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def test_delta_generation_equals_the_rebuilt_one(tmp_path):
     curated.add((BNode("b1"), RDFS.comment, Literal("5", datatype=XSD.nonNegativeInteger)))
     provenance = next(g for g in dataset.graphs() if str(g.identifier).endswith("/provenance"))
     provenance.remove(next(iter(provenance)))
+    emptied = next(g.identifier for g in dataset.graphs() if str(g.identifier).endswith("/s01"))
+    dataset.remove_graph(emptied)  # a graph the change empties (a Graph Store DELETE) is gone
 
     rebuilt = generation_from_dataset(tmp_path / "rebuilt", dataset, [])
     timings: dict = {}
@@ -33,5 +36,8 @@ def test_delta_generation_equals_the_rebuilt_one(tmp_path):
     got = set(ox.Store.read_only(str(tmp_path / "delta")))
     assert got == expected
     assert made == rebuilt == len(got)
+    names = {g for g in ox.Store.read_only(str(tmp_path / "delta")).named_graphs()}
+    assert names == set(ox.Store.read_only(str(tmp_path / "rebuilt")).named_graphs())
+    assert ox.NamedNode(str(emptied)) not in names
     assert set(ox.Store.read_only(str(tmp_path / "served"))) == before  # the served one untouched
     assert {"store checkpoint", "store delta"} <= timings.keys()

@@ -236,6 +236,11 @@ def generation_from_previous(db: Path, previous: Path, before: set, after: set, 
     store = ox.Store(str(db))
     for quad in removed:
         store.remove(quad)
+    for name in {q.graph_name for q in removed} - {q.graph_name for q in added}:
+        # a graph emptied by the change is gone, as in a full rewrite: the store keeps a named
+        # graph it once held (named_graphs()) until it is removed by name
+        if isinstance(name, ox.NamedNode) and next(store.quads_for_pattern(None, None, None, name), None) is None:
+            store.remove_graph(name)
     store.bulk_extend(added)
     store.flush()
     del store
