@@ -39,19 +39,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..core.errors import InputError, ReasoningLimitExceeded
-from ..pipeline.check import check
-from ..pipeline.reasoning_limits import ReasoningLimits
 from ..pipeline.report_formats import render
 from ..pipeline.sources import PATCH_SYNTAX, Input, Sources, log_input
-from ..pipeline.validate import DEFAULT_VALIDATOR
 from ..rdf.namespaces import HISTORY_GRAPH, INFERRED_GRAPH, MADE_GRAPHS, PROOFS_GRAPH
 from ..rdf.patch import Patch, read_patch, write_patch
 from ..rdf.terms import to_oxigraph
 from ..rdf.untrusted import UntrustedInputError, parse_untrusted
 from .change_record import record_quads
 from .disk import generation_from_previous, generation_quads
-from .ingest_job import INGESTED_BASE, MAX_GRAPH_NAME, RESERVED_BASE, IngestRefused
+from .ingest_job import INGESTED_BASE, MAX_GRAPH_NAME, RESERVED_BASE, IngestRefused, check_job
 from .memory import quads_of
 
 _MADE = {ox.NamedNode(str(g)) for g in MADE_GRAPHS}
@@ -101,13 +97,7 @@ def _prepare(job: dict) -> dict:
     log = [log_input(p) for p in job["log"]]
     sources = Sources.of_served(job["sources"], extra=[*log, Input(data_patch, syntax=PATCH_SYNTAX,
                                                                    keep_blank_labels=True, name="the change")])
-    try:
-        limits = ReasoningLimits(**job["limits"]) if job.get("limits") else None
-        checked = check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=limits, proofs=True)
-    except InputError as exc:
-        raise IngestRefused(400, exc.message, line=exc.line, column=exc.column) from None
-    except ReasoningLimitExceeded as exc:
-        raise IngestRefused(413, str(exc), reason="reasoning") from None
+    checked = check_job(sources, job)
     seconds["check"] = round(time.perf_counter() - t, 3)
     if not checked.conforms:
         return {"status": 422, "report": render(checked.report, job["report_format"]).decode("utf-8")}

@@ -115,13 +115,7 @@ def _prepare(job: dict) -> dict:
     # ingest's own description of this body as served data (it is not the client's)
     log = [log_input(p) for p in job["log"]]
     sources = Sources.of_served([*job["sources"], record], extra=[*log, body])
-    try:
-        limits = ReasoningLimits(**job["limits"]) if job.get("limits") else None
-        checked = check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=limits, proofs=True)
-    except InputError as exc:
-        raise IngestRefused(400, exc.message, line=exc.line, column=exc.column) from None
-    except ReasoningLimitExceeded as exc:
-        raise IngestRefused(413, str(exc), reason="reasoning") from None
+    checked = check_job(sources, job)
     seconds["check"] = round(time.perf_counter() - t, 3)
     if not checked.conforms:
         return {"status": 422, "report": render(checked.report, job["report_format"]).decode("utf-8")}
@@ -136,6 +130,19 @@ def _prepare(job: dict) -> dict:
     seconds["store"] = round(time.perf_counter() - t, 3)
     return {"status": 201, "quads": quads, "triples": len(entry), "graphs": [str(g) for g in named],
             "seconds": seconds}
+
+
+def check_job(sources: Sources, job: dict):
+    """The one pipeline over ``sources`` within the job's bounds and with its validator, as
+    every writer runs it (an ingest, a change): its verdict, or the refusal (400 unreadable,
+    413 past the closure's bound)."""
+    try:
+        limits = ReasoningLimits(**job["limits"]) if job.get("limits") else None
+        return check(sources, validator=job.get("validator", DEFAULT_VALIDATOR), limits=limits, proofs=True)
+    except InputError as exc:
+        raise IngestRefused(400, exc.message, line=exc.line, column=exc.column) from None
+    except ReasoningLimitExceeded as exc:
+        raise IngestRefused(413, str(exc), reason="reasoning") from None
 
 
 def _check_names(named: list, job: dict) -> None:
