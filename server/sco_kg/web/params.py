@@ -35,6 +35,13 @@ def decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
         raise ApiError(400, f"the {where} is malformed: {exc}") from None
 
 
+def require_utf8_charset() -> None:
+    """A body's ``charset`` parameter, when given, must name UTF-8 (else 415)."""
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.strip().lower() not in ("utf-8", "utf8"):
+        raise ApiError(415, f"charset {charset!r} is not supported: send UTF-8")
+
+
 def url_params() -> list[tuple[str, str]]:
     limit = current_kg().settings["max_request_bytes"]
     if len(request.query_string) > limit:

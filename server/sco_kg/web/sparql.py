@@ -24,7 +24,7 @@ from flask import Blueprint, Response, request
 from . import conneg, service_description
 from .app import current_kg
 from .errors import ApiError
-from .params import decode_params, iri_param, url_params
+from .params import decode_params, iri_param, require_utf8_charset, url_params
 from .query_runner import run_query
 
 bp = Blueprint("sparql", __name__)
@@ -33,12 +33,6 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "SPARQL-Results-Truncated"
-
-
-def _charset_ok() -> None:
-    charset = request.mimetype_params.get("charset")
-    if charset and charset.strip().lower() not in ("utf-8", "utf8"):
-        raise ApiError(415, f"charset {charset!r} is not supported: send UTF-8")
 
 
 UPDATE_ELSEWHERE = ("SPARQL Update is not accepted here: /sparql is read-only; send updates to /update "
@@ -51,10 +45,10 @@ def read_request() -> tuple[list[str], list[tuple[str, str]]]:
     if request.method == "POST":
         mimetype = request.mimetype
         if mimetype == FORM:
-            _charset_ok()
+            require_utf8_charset()
             params += decode_params(request.get_data(cache=False), "form body")
         elif mimetype == QUERY:
-            _charset_ok()
+            require_utf8_charset()
             try:
                 body = request.get_data(cache=False).decode("utf-8")
             except UnicodeDecodeError:

@@ -30,7 +30,7 @@ from .errors import ApiError
 from .history_route import change_entry
 from .ingest_route import writer
 from .limits import QueryRefused, inspect_query
-from .params import decode_params, iri_param, url_params
+from .params import decode_params, iri_param, require_utf8_charset, url_params
 from .tokens import authorize
 
 bp = Blueprint("update", __name__)
@@ -69,9 +69,7 @@ def update():
 def _read_update() -> tuple[str, list[tuple[str, str]]]:
     params = url_params()
     mimetype = request.mimetype
-    charset = request.mimetype_params.get("charset")
-    if charset and charset.strip().lower() not in ("utf-8", "utf8"):
-        raise ApiError(415, f"charset {charset!r} is not supported: send UTF-8")
+    require_utf8_charset()
     if mimetype == UPDATE:
         try:
             text = request.get_data(cache=False).decode("utf-8")
