@@ -103,7 +103,6 @@ def test_a_restart_serves_the_changes(open_app, tmp_path):
 
 
 def test_the_command_line_lists_the_changes(open_app, runner, tmp_path):
-    pytest.importorskip("sco_kg.cli.changes", reason="sco-kg history (sco_kg/cli/changes.py) is not in this tree")
     from sco_kg.cli import main
 
     changes = _two_changes(open_app)
